@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit tests that run in Node: the shared core, the training toolkit.
+export default defineConfig({
+  test: {
+    include: ['test/core/**/*.test.ts', 'test/train/**/*.test.ts'],
+    exclude: ['test/**/*.workerd.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+})
