@@ -1,0 +1,196 @@
+import * as tf from '@tensorflow/tfjs'
+import { join } from 'node:path'
+import { embed } from '../model/conv4.js'
+import {
+  hasCheckpoint,
+  loadCheckpoint,
+  modelTensors,
+  restoreModel,
+  saveCheckpoint,
+  type NamedTensor,
+} from './checkpoint.js'
+import { learningRate, type ScheduleOptions } from './schedule.js'
+import { Progress } from './progress.js'
+
+/** One training batch: images [n, h, w, 1] flattened, and a class index per image. */
+export interface Batch {
+  x: Float32Array
+  n: number
+  labels: Int32Array
+}
+
+/** Where batches come from; its state is checkpointed so a resumed run sees the same batches. */
+export interface BatchSource {
+  next(): Batch
+  state(): unknown
+  restore(state: unknown): void
+}
+
+/** What training minimises. Losses that own variables (L1 head, classifier, centers) expose them. */
+export interface Objective {
+  name: string
+  /** whether the loss wants L2-normalised embeddings */
+  normalize: boolean
+  loss(embeddings: tf.Tensor2D, labels: Int32Array): tf.Scalar
+  trainableVariables(): tf.Variable[]
+  /** non-gradient updates after each step (center loss's center rule) */
+  afterStep?(embeddings: tf.Tensor2D, labels: Int32Array): void
+  /** tensors to checkpoint besides the trainable ones (e.g. centers) */
+  stateTensors?(): tf.Variable[]
+}
+
+export interface EpochReport {
+  epoch: number
+  step: number
+  loss: number
+  validation?: number
+}
+
+export interface TrainOptions {
+  model: tf.LayersModel
+  objective: Objective
+  batches: BatchSource
+  size: number
+  steps: number
+  stepsPerEpoch: number
+  schedule: ScheduleOptions
+  checkpointDir?: string
+  checkpointEvery?: number
+  /** validation accuracy on held-out classes; called every epoch */
+  validate?: () => number
+  /** stop after this many epochs without a better validation figure (0 = never) */
+  patience?: number
+  /** for tests: stop the loop after this step, as an interruption would */
+  stopAfter?: number
+  progress?: Progress
+  onEpoch?: (r: EpochReport) => void
+}
+
+export interface TrainState {
+  step: number
+  epoch: number
+  batches: unknown
+  history: EpochReport[]
+  losses: number[]
+  best: { epoch: number; validation: number } | null
+  wallSec: number
+}
+
+function allTensors(o: TrainOptions, optimizer: tf.Optimizer, optWeights: NamedTensor[]): NamedTensor[] {
+  const extra = [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]
+  return [
+    ...modelTensors(o.model),
+    ...extra.map((v) => ({ name: `loss/${v.name}`, tensor: v as tf.Tensor })),
+    ...optWeights.map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
+  ]
+}
+
+async function resume(o: TrainOptions, optimizer: tf.Optimizer): Promise<TrainState | null> {
+  if (!o.checkpointDir || !hasCheckpoint(o.checkpointDir)) return null
+  const ckpt = loadCheckpoint<TrainState>(o.checkpointDir)
+  restoreModel(o.model, ckpt)
+  for (const v of [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]) {
+    const t = ckpt.tensors.get(`loss/${v.name}`)
+    if (!t) throw new Error(`checkpoint has no loss variable ${v.name}`)
+    v.assign(tf.tensor(t.data, t.shape))
+  }
+  const optWeights: Awaited<ReturnType<tf.Optimizer['getWeights']>> = []
+  for (const [name, t] of ckpt.tensors)
+    if (name.startsWith('optimizer/'))
+      optWeights.push({ name: name.slice('optimizer/'.length), tensor: tf.tensor(t.data, t.shape) })
+  if (optWeights.length) await optimizer.setWeights(optWeights)
+  o.batches.restore(ckpt.state.batches)
+  return ckpt.state
+}
+
+/**
+ * The training loop: Adam on a step-indexed learning-rate schedule, validation every epoch with
+ * early stopping, checkpoints every N steps and at each epoch end, and exact resume (weights,
+ * batch-norm statistics, optimizer slots, loss variables and the batch sampler's RNG).
+ */
+export async function train(o: TrainOptions): Promise<TrainState> {
+  const optimizer = tf.train.adam(o.schedule.lr)
+  const vars = [
+    ...o.model.trainableWeights.map((w) => w.read() as tf.Variable),
+    ...o.objective.trainableVariables(),
+  ]
+  const restored = await resume(o, optimizer)
+  const s: TrainState = restored ?? {
+    step: 0,
+    epoch: 0,
+    batches: null,
+    history: [],
+    losses: [],
+    best: null,
+    wallSec: 0,
+  }
+  const progress = o.progress ?? new Progress(o.steps)
+  if (restored) progress.log(`resumed from ${o.checkpointDir} at step ${s.step}`)
+  progress.start(s.step)
+  const save = async (dir = o.checkpointDir) => {
+    if (!dir) return
+    s.batches = o.batches.state()
+    saveCheckpoint(dir, s, allTensors(o, optimizer, await optimizer.getWeights()))
+  }
+  const t0 = performance.now()
+  const wall0 = s.wallSec
+  let imgs = 0
+  let epochLoss = 0
+  let epochSteps = 0
+  while (s.step < o.steps) {
+    const b = o.batches.next()
+    ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate(o.schedule, s.step)
+    const x = tf.tensor4d(b.x, [b.n, o.size, o.size, 1])
+    const lossT = optimizer.minimize(
+      () => o.objective.loss(embed(o.model, x, { training: true, normalize: o.objective.normalize }), b.labels),
+      true,
+      vars,
+    )!
+    if (o.objective.afterStep)
+      tf.tidy(() => o.objective.afterStep!(embed(o.model, x, { normalize: o.objective.normalize }), b.labels))
+    const loss = lossT.dataSync()[0]
+    lossT.dispose()
+    x.dispose()
+    if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${s.step}: lower --lr`)
+    s.step++
+    s.losses.push(loss)
+    imgs += b.n
+    epochLoss += loss
+    epochSteps++
+    const elapsed = (performance.now() - t0) / 1000
+    s.wallSec = wall0 + elapsed
+    progress.update(s.step, {
+      loss,
+      imagesPerSec: imgs / elapsed,
+      lr: learningRate(o.schedule, s.step),
+      etaSec: ((o.steps - s.step) * elapsed) / Math.max(1, s.step - (restored?.step ?? 0)),
+    })
+    const epochEnd = s.step % o.stepsPerEpoch === 0 || s.step === o.steps
+    if (epochEnd) {
+      s.epoch++
+      const r: EpochReport = { epoch: s.epoch, step: s.step, loss: epochLoss / epochSteps }
+      epochLoss = 0
+      epochSteps = 0
+      if (o.validate) r.validation = o.validate()
+      s.history.push(r)
+      o.onEpoch?.(r)
+      progress.log(
+        `epoch ${r.epoch} step ${r.step} loss ${r.loss.toFixed(4)}` +
+          (r.validation !== undefined ? ` val ${(100 * r.validation).toFixed(2)}%` : ''),
+      )
+      if (r.validation !== undefined && (!s.best || r.validation > s.best.validation)) {
+        s.best = { epoch: r.epoch, validation: r.validation }
+        // the best epoch's weights are what an early-stopped run exports
+        if (o.checkpointDir) await save(join(o.checkpointDir, 'best'))
+      }
+    }
+    if (epochEnd || (o.checkpointEvery && s.step % o.checkpointEvery === 0)) await save()
+    if (epochEnd && o.patience && s.best && s.epoch - s.best.epoch >= o.patience) {
+      progress.log(`early stop: no validation gain for ${o.patience} epochs (best epoch ${s.best.epoch})`)
+      break
+    }
+    if (o.stopAfter !== undefined && s.step >= o.stopAfter) break
+  }
+  progress.stop()
+  return s
+}
