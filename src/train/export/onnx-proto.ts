@@ -1,0 +1,49 @@
+/**
+ * Small constructors for ONNX protobuf messages (onnx-proto's static protobufjs code), so the
+ * graph builder reads as a list of nodes rather than nested object literals.
+ */
+import { onnx } from 'onnx-proto'
+
+const F32 = onnx.TensorProto.DataType.FLOAT
+const AT = onnx.AttributeProto.AttributeType
+
+/** A float32 initializer. raw_data is little-endian, which is every platform Node runs on. */
+export function floatTensor(name: string, dims: number[], data: Float32Array): onnx.ITensorProto {
+  // Copy so the bytes are exactly this tensor even when `data` is a view into a larger buffer.
+  const rawData = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+  return { name, dims, dataType: F32, rawData }
+}
+
+/** Reads a float32 initializer back (for tests and for tools that inspect an export). */
+export function readFloatTensor(t: onnx.ITensorProto): Float32Array {
+  if (t.rawData && t.rawData.length > 0) {
+    const raw = t.rawData
+    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))
+  }
+  return Float32Array.from(t.floatData ?? [])
+}
+
+/** An INTS attribute. */
+export const intsAttr = (name: string, ints: number[]): onnx.IAttributeProto => ({
+  name,
+  type: AT.INTS,
+  ints,
+})
+
+/** An INT attribute. */
+export const intAttr = (name: string, i: number): onnx.IAttributeProto => ({ name, type: AT.INT, i })
+
+/** A FLOAT attribute. */
+export const floatAttr = (name: string, f: number): onnx.IAttributeProto => ({
+  name,
+  type: AT.FLOAT,
+  f,
+})
+
+/** A float tensor value-info; string dims are symbolic (e.g. the batch dimension 'N'). */
+export function floatValueInfo(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
+  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }))
+  return { name, type: { tensorType: { elemType: F32, shape: { dim } } } }
+}
+
+export { onnx }
