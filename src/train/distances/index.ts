@@ -1,0 +1,5 @@
+export type { Distance, DistanceName } from './distance'
+export { BaseDistance, dissimilarity } from './distance'
+export { EuclideanDistance, safeSqrt } from './euclidean'
+export { SquaredEuclideanDistance, squaredPairwise } from './squared-euclidean'
+export { CosineSimilarity, normalizeRows } from './cosine-similarity'

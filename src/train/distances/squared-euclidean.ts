@@ -1,0 +1,35 @@
+import * as tf from '@tensorflow/tfjs'
+import { BaseDistance } from './distance'
+
+/**
+ * ||a - b||², the logit scale of prototypical networks (Snell et al. 2017).
+ *
+ * @example
+ * const d = new SquaredEuclideanDistance().pairwise(x, x) // [n, n]
+ */
+export class SquaredEuclideanDistance extends BaseDistance {
+  readonly name = 'squared-euclidean' as const
+  readonly isInverted = false
+
+  protected computePairwise(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+    return squaredPairwise(a, b)
+  }
+
+  protected computePaired(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
+    // Row-wise differences are exact (no cancellation), unlike the expanded form below.
+    return tf.sum(tf.square(tf.sub(a, b)), 1)
+  }
+}
+
+/**
+ * ||a||² + ||b||² - 2 a·b: memory m*n rather than m*n*d. The expansion can round a true zero
+ * slightly below it, hence the relu; when `a` and `b` are the same tensor the diagonal is forced
+ * to exactly 0 so that sqrt never sees rounding noise there.
+ */
+export function squaredPairwise(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const aa = tf.sum(tf.square(a), 1, true)
+  const bb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1])
+  const d2 = tf.relu(tf.sub(tf.add(aa, bb), tf.mul(2, tf.matMul(a, b, false, true)))) as tf.Tensor2D
+  if (a !== b) return d2
+  return tf.mul(d2, tf.sub(1, tf.eye(a.shape[0])))
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs'
+import { BaseLoss, gatherRows } from './base-loss'
+import type { BaseLossOptions } from './base-loss'
+import { allPairs, toPairs } from './indices'
+import type { Indices } from './indices'
+import type { LossRecord } from './reducers'
+
+export interface SiameseL1LossOptions extends BaseLossOptions {
+  /** embedding size: one weight per dimension */
+  dim: number
+  /** initial α_j; default -1/dim, so that from the start a larger |difference| lowers p(same) */
+  alphaInit?: number
+  /** initial bias b; default 0 */
+  biasInit?: number
+}
+
+/**
+ * Koch, Zemel & Salakhutdinov 2015's Siamese head: p(same) = sigmoid(z), z = Σ_j α_j |x1_j - x2_j| + b,
+ * trained with binary cross-entropy (target 1 for a positive pair). α and b belong to the loss:
+ * pass `trainableWeights()` to the optimizer along with the model's. Default reducer 'mean' over
+ * all pairs (positive and negative together); without indices, every pair of the batch.
+ *
+ * Sign convention for the edge, where SMALLER distance = MORE similar: the distance is the negated
+ * logit, distance = -z = Σ_j (-α_j) |a_j - b_j| + (-b). `toMetric()` therefore exports
+ * weights = -α and bias = -b, so core's weightedL1(a, b, w) = Σ_j w_j |a_j - b_j| plus the bias is
+ * -z, p(same) = sigmoid(-distance), and distance 0 is p = 0.5. The bias shifts every distance
+ * equally: it does not change a ranking, only where a threshold lands.
+ *
+ * `optimizer.minimize(f)` without a var list updates every trainable variable, α and b included;
+ * with an explicit list, append `loss.trainableWeights()` to it.
+ *
+ * @example
+ * const loss = new SiameseL1Loss({ dim: 64 })
+ * optimizer.minimize(() => loss.forward(embed(model, x, { training: true }), y))
+ * manifest.metric = loss.toMetric()
+ */
+export class SiameseL1Loss extends BaseLoss {
+  readonly name = 'siamese-l1'
+  readonly alpha: tf.Variable<tf.Rank.R1>
+  readonly bias: tf.Variable<tf.Rank.R0>
+
+  constructor(opts: SiameseL1LossOptions) {
+    super('mean', opts)
+    if (!(opts.dim > 0)) throw new Error(`SiameseL1Loss: dim must be > 0, got ${opts.dim}`)
+    this.alpha = tf.variable(tf.fill([opts.dim], opts.alphaInit ?? -1 / opts.dim))
+    this.bias = tf.variable(tf.scalar(opts.biasInit ?? 0))
+  }
+
+  /** Logit z of p(same) for row i of `x1` against row i of `x2` (differentiable). */
+  pairLogits(x1: tf.Tensor2D, x2: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.add(tf.sum(tf.mul(tf.abs(tf.sub(x1, x2)), this.alpha), 1), this.bias))
+  }
+
+  override trainableWeights(): tf.Variable[] {
+    return [this.alpha, this.bias]
+  }
+
+  /** α and b as learned (the logit's own signs). */
+  headWeights(): { weights: number[]; bias: number } {
+    return { weights: Array.from(this.alpha.dataSync()), bias: this.bias.dataSync()[0] ?? 0 }
+  }
+
+  /** The manifest metric: distance = -z (see the class comment for the signs). */
+  toMetric(): { name: 'learned-l1'; weights: number[]; bias: number } {
+    const { weights, bias } = this.headWeights()
+    return { name: 'learned-l1', weights: weights.map((w) => -w), bias: -bias }
+  }
+
+  protected computeLoss(embeddings: tf.Tensor2D, labels: Int32Array, indices?: Indices): LossRecord {
+    const pairs = indices ? toPairs(indices) : allPairs(labels)
+    const a = Int32Array.from([...pairs.a1, ...pairs.a2])
+    const b = Int32Array.from([...pairs.p, ...pairs.n])
+    if (a.length === 0) return { bce: { losses: tf.zeros([0]), reduction: 'element', indices: pairs } }
+    const z = this.pairLogits(gatherRows(embeddings, a), gatherRows(embeddings, b))
+    const target = tf.concat([tf.ones([pairs.a1.length]), tf.zeros([pairs.a2.length])])
+    // Stable BCE with logits: max(z, 0) - z*y + log(1 + exp(-|z|)).
+    const bce = tf.add(tf.sub(tf.relu(z), tf.mul(z, target)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
+    return { bce: { losses: bce, reduction: 'element', indices: pairs } }
+  }
+}

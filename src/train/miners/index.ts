@@ -1,0 +1,8 @@
+export type { MinerOptions, MiningBatch } from './base-miner'
+export { BaseMiner } from './base-miner'
+export { AllPairsMiner } from './all-pairs-miner'
+export type { BatchAllTripletMinerOptions } from './batch-all-triplet-miner'
+export { BatchAllTripletMiner } from './batch-all-triplet-miner'
+export { BatchHardMiner } from './batch-hard-miner'
+export type { SemiHardMinerOptions } from './semi-hard-miner'
+export { SemiHardMiner } from './semi-hard-miner'
