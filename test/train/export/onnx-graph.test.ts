@@ -10,6 +10,11 @@ beforeAll(async () => {
 })
 
 const SIZE = 28
+/** Decoded model plus its graph, typed as present (exportOnnx always writes one). */
+function decode(bytes: Uint8Array) {
+  const m = onnx.ModelProto.decode(bytes)
+  return { m, g: m.graph as onnx.GraphProto }
+}
 
 describe('exportOnnx + parity (Conv-4, 28x28, random BN statistics)', () => {
   // width 16 keeps the cpu backend fast; the layer types are those of the full model
@@ -31,24 +36,24 @@ describe('exportOnnx + parity (Conv-4, 28x28, random BN statistics)', () => {
       })
 
   it('writes the graph the manifest promises: names, symbolic batch, opset 13, node types', () => {
-    const m = onnx.ModelProto.decode(exportOnnx(model, { foldBatchNorm: false, normalize: true }))
+    const { m, g } = decode(exportOnnx(model, { foldBatchNorm: false, normalize: true }))
     expect(Number(m.opsetImport[0].version)).toBe(13)
-    const input = m.graph.input[0]
+    const input = g.input[0]
     expect(input.name).toBe('input')
     const dims = input.type!.tensorType!.shape!.dim!
     expect(dims[0].dimParam).toBe('N')
     expect(dims.slice(1).map((d) => Number(d.dimValue))).toEqual([1, SIZE, SIZE])
-    expect(m.graph.output[0].name).toBe('embedding')
-    const ops = m.graph.node.map((n) => n.opType)
+    expect(g.output[0].name).toBe('embedding')
+    const ops = g.node.map((n) => n.opType)
     expect(ops.filter((o) => o === 'BatchNormalization')).toHaveLength(4)
     expect(ops.at(-1)).toBe('LpNormalization')
-    const folded = onnx.ModelProto.decode(exportOnnx(model))
-    expect(folded.graph.node.map((n) => n.opType)).not.toContain('BatchNormalization')
+    const folded = decode(exportOnnx(model)).g
+    expect(folded.node.map((n) => n.opType)).not.toContain('BatchNormalization')
   })
 
   it('negative control: BN epsilon left at the ONNX default fails the check', async () => {
-    const m = onnx.ModelProto.decode(exportOnnx(model, { foldBatchNorm: false }))
-    for (const n of m.graph.node) if (n.opType === 'BatchNormalization') n.attribute = []
+    const { m, g } = decode(exportOnnx(model, { foldBatchNorm: false }))
+    for (const n of g.node) if (n.opType === 'BatchNormalization') n.attribute = []
     const bad = onnx.ModelProto.encode(m).finish()
     const r = await measureParity(model, bad, images, { normalize: false })
     expect(r.maxAbsDiff).toBeGreaterThan(1e-3)
@@ -60,13 +65,13 @@ describe('exportOnnx + parity (Conv-4, 28x28, random BN statistics)', () => {
     const m2 = randomConv4({ size: SIZE, width: 16, blocks: 2, embDim: 8 })
     const good = exportOnnx(m2)
     expect((await measureParity(m2, good, images, { normalize: false })).maxAbsDiff).toBeLessThan(1e-5)
-    const proto = onnx.ModelProto.decode(good)
-    const gemm = proto.graph.node.find((n) => n.opType === 'Gemm')!
-    const idx = proto.graph.initializer.findIndex((t) => t.name === gemm.input[1])
+    const { m: proto, g } = decode(good)
+    const wName = g.node.find((n) => n.opType === 'Gemm')!.input![1]
+    const idx = g.initializer.findIndex((t) => t.name === wName)
     const tfKernel = m2.getLayer('fc').getWeights()[0].dataSync() as Float32Array
-    expect(readFloatTensor(proto.graph.initializer[idx])).not.toEqual(tfKernel)
+    expect(readFloatTensor(g.initializer[idx])).not.toEqual(tfKernel)
     // the tfjs (HWC) row order, i.e. what an exporter without the permutation writes
-    proto.graph.initializer[idx] = floatTensor(gemm.input[1], [7 * 7 * 16, 8], tfKernel)
+    g.initializer[idx] = floatTensor(wName, [7 * 7 * 16, 8], tfKernel)
     const bad = onnx.ModelProto.encode(proto).finish()
     await expect(assertParity(m2, bad, images, { normalize: false })).rejects.toThrow(
       /max abs diff .* > 0.00001/,
