@@ -1,0 +1,7 @@
+export * from './errors'
+export * from './image/limits'
+export * from './image/decode'
+export * from './image/preprocess'
+export * from './manifest'
+export * from './distances'
+export * from './classify'
