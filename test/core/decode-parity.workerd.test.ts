@@ -1,0 +1,3 @@
+import { describeDecodeParity } from './parity-suite'
+
+describeDecodeParity('workerd')
