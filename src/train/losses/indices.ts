@@ -18,15 +18,19 @@ export interface PairIndices {
 /** What a miner returns and a loss accepts, so that any miner pairs with any loss. */
 export type Indices = TripletIndices | PairIndices
 
-/** Every unordered pair i < j, split by label: (i, j) and (j, i) would only double the terms. */
+/**
+ * Every ordered pair i != j, split by label. Both (i, j) and (j, i) are kept, as in PML: a pair
+ * loss's mean is unchanged, and `toTriplets` can then find every negative of every anchor.
+ */
 export function allPairs(labels: Int32Array): PairIndices {
   const a1: number[] = []
   const p: number[] = []
   const a2: number[] = []
   const n: number[] = []
   for (let i = 0; i < labels.length; i++)
-    for (let j = i + 1; j < labels.length; j++)
-      if (labels[i] === labels[j]) a1.push(i), p.push(j)
+    for (let j = 0; j < labels.length; j++)
+      if (i === j) continue
+      else if (labels[i] === labels[j]) a1.push(i), p.push(j)
       else a2.push(i), n.push(j)
   return { kind: 'pair', a1: ints(a1), p: ints(p), a2: ints(a2), n: ints(n) }
 }
