@@ -1,0 +1,52 @@
+/**
+ * A dataset's embeddings, computed once through the exported ONNX graph and then shared by every
+ * episode and pair sample (embedding dominates cost; sampling on cached rows is cheap).
+ */
+import type { ClassInfo, ImageDataset } from '../data/types'
+import { indicesByClass } from '../data/types'
+import { embedBatched, openEmbedder } from '../export/ort-runner'
+
+/** Embeddings [n, dim] with the labels and classes of the dataset they came from. */
+export interface EmbeddedDataset {
+  embeddings: Float32Array
+  dim: number
+  labels: Int32Array
+  classes: ClassInfo[]
+  /** image indices per class (ascending) */
+  byClass: Int32Array[]
+}
+
+/**
+ * Embeds every image of `ds` once with onnxruntime-node, `batchSize` images per run.
+ * @example const emb = await embedDataset(readFileSync('models/m1.onnx'), ds)
+ */
+export async function embedDataset(
+  onnxBytes: Uint8Array,
+  ds: ImageDataset,
+  batchSize = 256,
+): Promise<EmbeddedDataset> {
+  const e = await openEmbedder(onnxBytes)
+  try {
+    const [c, h, w] = e.chw
+    if (c !== 1 || h !== ds.height || w !== ds.width)
+      throw new Error(
+        `embedDataset: the model takes ${c}x${h}x${w}, the dataset is 1x${ds.height}x${ds.width}`,
+      )
+    const embeddings = await embedBatched(e, ds.pixels, ds.labels.length, batchSize)
+    return fromEmbeddings(embeddings, e.dim, ds)
+  } finally {
+    await e.session.release()
+  }
+}
+
+/** Wraps precomputed embeddings (tests, or embeddings from another runtime). */
+export function fromEmbeddings(
+  embeddings: Float32Array,
+  dim: number,
+  ds: Pick<ImageDataset, 'labels' | 'classes'>,
+): EmbeddedDataset {
+  if (embeddings.length !== ds.labels.length * dim)
+    throw new RangeError(`fromEmbeddings: ${embeddings.length} values for ${ds.labels.length} x ${dim}`)
+  const byClass = indicesByClass({ height: 1, width: 1, pixels: new Float32Array(0), ...ds })
+  return { embeddings, dim, labels: ds.labels, classes: ds.classes, byClass }
+}

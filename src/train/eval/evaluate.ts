@@ -1,0 +1,146 @@
+/**
+ * Evaluation of an EXPORTED model: embed the split once with onnxruntime-node, then run every
+ * episode setting and the verification/calibration protocol on the cached embeddings.
+ */
+import { validateManifest } from '../../core'
+import type { EvalResult, ModelManifest } from '../../core'
+import type { ImageDataset } from '../data/types'
+import { embedDataset } from './embedded'
+import type { EmbeddedDataset } from './embedded'
+import { isSkipped, runEpisodes } from './episodes'
+import type { EpisodeSetting, Protocol, SkippedSetting } from './episodes'
+import { verify } from './verification'
+import type { VerificationResult } from './verification'
+
+/** What to evaluate; every field has a default. */
+export interface EvalOptions {
+  /** the split's name, carried into every figure (e.g. 'omniglot:evaluation') */
+  split: string
+  ways?: number[]
+  shots?: number[]
+  queries?: number
+  episodes?: number
+  protocols?: Protocol[]
+  /** pairs per verification half (default 10,000; 0 skips verification) */
+  pairs?: number
+  targetFar?: number
+  seed?: number
+  batchSize?: number
+}
+
+/** Everything one evaluation produced. */
+export interface EvalReport {
+  model: string
+  split: string
+  images: number
+  classes: number
+  metric: ModelManifest['metric']
+  seed: number
+  results: EvalResult[]
+  skipped: SkippedSetting[]
+  verification: VerificationResult | null
+  embedSeconds: number
+  totalSeconds: number
+}
+
+/** Defaults: 5/20-way x 1/5-shot, 15 queries per class, 1,000 episodes, both protocols. */
+export const EVAL_DEFAULTS = {
+  ways: [5, 20],
+  shots: [1, 5],
+  queries: 15,
+  episodes: 1000,
+  protocols: ['all-alphabets', 'within-alphabet'] as Protocol[],
+  pairs: 10_000,
+  targetFar: 0.01,
+  seed: 1,
+  batchSize: 256,
+}
+
+/**
+ * Evaluates ONNX bytes described by `manifest` on a preprocessed dataset.
+ * @example const report = await evaluateOnnx(bytes, manifest, ds, { split: 'omniglot:evaluation' })
+ */
+export async function evaluateOnnx(
+  onnxBytes: Uint8Array,
+  manifest: ModelManifest,
+  ds: ImageDataset,
+  opts: EvalOptions,
+): Promise<EvalReport> {
+  const t0 = performance.now()
+  const data = await embedDataset(onnxBytes, ds, opts.batchSize ?? EVAL_DEFAULTS.batchSize)
+  const embedSeconds = (performance.now() - t0) / 1000
+  const report = evaluateEmbeddings(data, manifest, opts)
+  return { ...report, embedSeconds, totalSeconds: (performance.now() - t0) / 1000 }
+}
+
+/** The episode and verification part of {@link evaluateOnnx}, on embeddings already computed. */
+export function evaluateEmbeddings(
+  data: EmbeddedDataset,
+  manifest: Pick<ModelManifest, 'id' | 'metric'>,
+  opts: EvalOptions,
+): EvalReport {
+  const o = { ...EVAL_DEFAULTS, ...definedOnly(opts) }
+  const t0 = performance.now()
+  const results: EvalResult[] = []
+  const skipped: SkippedSetting[] = []
+  for (const protocol of o.protocols)
+    for (const ways of o.ways)
+      for (const shots of o.shots) {
+        const setting: EpisodeSetting = { protocol, ways, shots, queries: o.queries, episodes: o.episodes }
+        const r = runEpisodes(data, setting, manifest.metric, o.seed)
+        if (isSkipped(r)) skipped.push(r)
+        else results.push(r)
+      }
+  const verification =
+    o.pairs > 0
+      ? verify(data, { metric: manifest.metric, pairs: o.pairs, targetFar: o.targetFar, seed: o.seed })
+      : null
+  return {
+    model: manifest.id,
+    split: opts.split,
+    images: data.labels.length,
+    classes: data.byClass.filter((c) => c.length > 0).length,
+    metric: manifest.metric,
+    seed: o.seed,
+    results,
+    skipped,
+    verification,
+    embedSeconds: 0,
+    totalSeconds: (performance.now() - t0) / 1000,
+  }
+}
+
+/**
+ * The manifest with `eval` and (when verification ran) `threshold` replaced by this report's
+ * figures, re-validated.
+ */
+export function manifestWithEval(manifest: ModelManifest, report: EvalReport): ModelManifest {
+  const v = report.verification
+  const next: ModelManifest = {
+    ...manifest,
+    eval: {
+      split: report.split,
+      results: report.results,
+      ...(v ? { verification: { auc: v.auc, eer: v.eer, pairs: v.pairs } } : {}),
+    },
+    threshold: v
+      ? {
+          distance: v.calibration.threshold,
+          calibration: {
+            method: v.calibration.method,
+            targetFalseAcceptRate: v.calibration.targetFalseAcceptRate,
+            split: `${report.split} (${v.calibration.calibrationClasses} calibration classes; ` +
+              `rates on ${v.calibration.testClasses} held-out classes)`,
+            pairs: v.pairs,
+            falseAcceptRate: v.calibration.falseAcceptRate,
+            trueAcceptRate: v.calibration.trueAcceptRate,
+          },
+        }
+      : manifest.threshold,
+  }
+  return validateManifest(next)
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,6 @@
+export * from './metrics'
+export * from './embedded'
+export * from './episodes'
+export * from './verification'
+export * from './evaluate'
+export * from './report'
