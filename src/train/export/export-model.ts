@@ -1,0 +1,107 @@
+/**
+ * The export pipeline: tfjs model -> ONNX bytes -> parity check -> manifest -> files.
+ * Nothing is written unless parity passes and the manifest validates.
+ */
+import type * as tf from '@tensorflow/tfjs'
+import type { ModelManifest } from '../../core'
+import { Rng } from '../data/rng'
+import { buildManifest, writeModel } from './manifest-writer'
+import type { ManifestDraft, WrittenModel } from './manifest-writer'
+import { DEFAULT_INPUT_NAME, DEFAULT_OUTPUT_NAME, exportOnnx } from './onnx-graph'
+import { assertParity } from './parity'
+import type { ParityResult } from './parity'
+
+/** Ink preprocessing of the project's datasets (ink = 1, background = 0). */
+export const INK_PREPROCESS: ModelManifest['preprocess'] = {
+  grayscale: true,
+  invert: true,
+  resize: 'area',
+  scale: 1 / 255,
+  mean: 0,
+  std: 1,
+}
+
+/** What {@link exportModel} needs besides the model. */
+export interface ExportModelOptions {
+  id: string
+  modelsDir: string
+  normalize: boolean
+  foldBatchNorm?: boolean
+  setDefault?: boolean
+  version?: string
+  metric?: ModelManifest['metric']
+  preprocess?: ModelManifest['preprocess']
+  training: ModelManifest['training']
+  /** images (n*H*W) for the parity check; default: 16 seeded uniform images plus all-zero */
+  parityImages?: Float32Array
+  /** threshold before `npm run eval -- --write-manifest` calibrates one */
+  threshold?: ModelManifest['threshold']
+}
+
+/** Result of {@link exportModel}. */
+export interface ExportedModel extends WrittenModel {
+  manifest: ModelManifest
+  parity: ParityResult
+  bytes: number
+}
+
+/**
+ * Until eval calibrates it, the threshold says so: method 'uncalibrated', no pairs. The distance
+ * is a neutral guess (1 on L2-normalised embeddings, where euclidean distance lies in [0, 2]).
+ */
+export function uncalibratedThreshold(): ModelManifest['threshold'] {
+  return {
+    distance: 1,
+    calibration: {
+      method: 'uncalibrated',
+      targetFalseAcceptRate: 0,
+      split: 'none',
+      pairs: 0,
+      falseAcceptRate: 0,
+      trueAcceptRate: 0,
+    },
+  }
+}
+
+/**
+ * Exports, checks parity (< 1e-5, throws ParityError otherwise) and writes
+ * `<modelsDir>/<id>.onnx` + `<id>.json` (+ default.ts with `setDefault`).
+ * @example await exportModel(model, { id: 'conv4-proto-v1', modelsDir: 'models', normalize: true, training })
+ */
+export async function exportModel(
+  model: tf.LayersModel,
+  opts: ExportModelOptions,
+): Promise<ExportedModel> {
+  const bytes = exportOnnx(model, {
+    foldBatchNorm: opts.foldBatchNorm ?? true,
+    normalize: opts.normalize,
+    graphName: opts.id,
+  })
+  const [, h, w] = model.inputs[0].shape as number[]
+  const outDim = model.outputs[0].shape[1] as number
+  const images = opts.parityImages ?? defaultParityImages(h, w)
+  const parity = await assertParity(model, bytes, images, { normalize: opts.normalize })
+  const draft: ManifestDraft = {
+    id: opts.id,
+    version: opts.version ?? '1.0.0',
+    createdAt: new Date().toISOString(),
+    input: { name: DEFAULT_INPUT_NAME, height: h, width: w, channels: 1, layout: 'NCHW' },
+    preprocess: opts.preprocess ?? INK_PREPROCESS,
+    output: { name: DEFAULT_OUTPUT_NAME, dim: outDim, normalized: opts.normalize },
+    metric: opts.metric ?? { name: 'euclidean' },
+    threshold: opts.threshold ?? uncalibratedThreshold(),
+    training: opts.training,
+    eval: { split: 'none', results: [] },
+  }
+  const manifest = buildManifest(draft, bytes)
+  const written = writeModel(manifest, bytes, { modelsDir: opts.modelsDir, setDefault: opts.setDefault })
+  return { ...written, manifest, parity, bytes: bytes.length }
+}
+
+/** 16 seeded uniform images and one blank one (the background every glyph mostly is). */
+export function defaultParityImages(h: number, w: number, seed = 12345): Float32Array {
+  const rng = new Rng(seed)
+  const out = new Float32Array(17 * h * w)
+  for (let i = 0; i < 16 * h * w; i++) out[i] = rng.next()
+  return out
+}
