@@ -163,7 +163,8 @@ function bilinear(src: Float32Array, h: number, w: number, sx: number, sy: numbe
   const y0 = Math.floor(sy)
   const fx = sx - x0
   const fy = sy - y0
-  const at = (yy: number, xx: number) => (yy < 0 || yy >= h || xx < 0 || xx >= w ? fill : src[yy * w + xx])
+  const at = (yy: number, xx: number) =>
+    yy < 0 || yy >= h || xx < 0 || xx >= w ? fill : src[yy * w + xx]
   const top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx
   const bot = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx
   return top * (1 - fy) + bot * fy
@@ -184,6 +185,13 @@ export function jitterBatch(
   const px = height * width
   const out = new Float32Array(batch.length)
   for (let i = 0; i < batch.length / px; i++)
-    affineJitter(batch.subarray(i * px, (i + 1) * px), height, width, rng, opts, out.subarray(i * px, (i + 1) * px))
+    affineJitter(
+      batch.subarray(i * px, (i + 1) * px),
+      height,
+      width,
+      rng,
+      opts,
+      out.subarray(i * px, (i + 1) * px),
+    )
   return out
 }

@@ -33,7 +33,11 @@ export function datasetCachePath(cacheDir: string, key: unknown): string {
  * changed) or unreadable; a bad cache is never an error, only a miss.
  * @example readDatasetCache('.cache', { source, split, size }, stamp) ?? decodeEverything()
  */
-export function readDatasetCache(cacheDir: string, key: unknown, stamp: string): ImageDataset | null {
+export function readDatasetCache(
+  cacheDir: string,
+  key: unknown,
+  stamp: string,
+): ImageDataset | null {
   const path = datasetCachePath(cacheDir, key)
   if (!existsSync(path)) return null
   try {
@@ -80,7 +84,8 @@ export function writeDatasetCache(
   const len = Buffer.alloc(4)
   len.writeUInt32LE(hb.length)
   const tmp = `${path}.${process.pid}.part`
-  writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, hb, deflateSync(raw, { level: 1 })]))
+  const body = deflateSync(raw, { level: 1 })
+  writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC, 'latin1'), len, hb, body]))
   renameSync(tmp, path)
   return path
 }

@@ -43,14 +43,20 @@ export const glyphClassName = (a: number, c: number): ClassInfo => ({
 
 function alphabetStyle(seed: number, a: number) {
   const r = new Rng(hashSeed(seed, 0, a))
-  const anchors: Pt[] = Array.from({ length: 4 + r.int(3) }, () => [r.uniform(0.15, 0.85), r.uniform(0.15, 0.85)])
+  const anchors = Array.from({ length: 4 + r.int(3) }, (): Pt => [
+    r.uniform(0.15, 0.85),
+    r.uniform(0.15, 0.85),
+  ])
   return { width: r.uniform(0.035, 0.06), curvy: r.uniform(0.2, 0.9), anchors }
 }
 
 function characterStrokes(seed: number, a: number, c: number): Stroke[] {
   const style = alphabetStyle(seed, a)
   const r = new Rng(hashSeed(seed, 1, a, c))
-  const near = (p: Pt, s: number): Pt => [clamp(p[0] + r.normal(0, s)), clamp(p[1] + r.normal(0, s))]
+  const near = (p: Pt, s: number): Pt => [
+    clamp(p[0] + r.normal(0, s)),
+    clamp(p[1] + r.normal(0, s)),
+  ]
   const free = (): Pt => [r.uniform(0.12, 0.88), r.uniform(0.12, 0.88)]
   return Array.from({ length: 2 + r.int(3) }, () => {
     // Ends snap near the alphabet's anchors (shared look), inner control points are free.
@@ -86,7 +92,11 @@ function jitterStrokes(strokes: Stroke[], r: Rng, amount: number): Stroke[] {
 function bezier(pts: Pt[], t: number): Pt {
   // de Casteljau: works for any degree.
   let p = pts.map((q) => [q[0], q[1]] as Pt)
-  while (p.length > 1) p = p.slice(1).map((q, i) => [p[i][0] + (q[0] - p[i][0]) * t, p[i][1] + (q[1] - p[i][1]) * t])
+  while (p.length > 1)
+    p = p.slice(1).map((q, i): Pt => [
+      p[i][0] + (q[0] - p[i][0]) * t,
+      p[i][1] + (q[1] - p[i][1]) * t,
+    ])
   return p[0]
 }
 
@@ -95,7 +105,10 @@ function render(strokes: Stroke[], side: number): Float32Array {
   const ink = new Float32Array(side * side)
   for (const st of strokes) {
     const segs = st.pts.length === 2 ? 1 : 12
-    const poly = Array.from({ length: segs + 1 }, (_, i) => bezier(st.pts, i / segs).map((v) => v * side) as Pt)
+    const poly = Array.from({ length: segs + 1 }, (_, i) => {
+      const [x, y] = bezier(st.pts, i / segs)
+      return [x * side, y * side] as Pt
+    })
     const rad = (st.width * side) / 2
     for (let i = 0; i < segs; i++) capsule(ink, side, poly[i], poly[i + 1], rad)
   }
@@ -125,9 +138,16 @@ function capsule(ink: Float32Array, side: number, a: Pt, b: Pt, rad: number) {
 
 /**
  * One drawing as an 8-bit grayscale image, dark ink on white (like a scan), `canvas` px square.
- * @example const img = renderGlyph({ alphabets: 2, charactersPerAlphabet: 5, drawingsPerCharacter: 3 }, 0, 4, 2)
+ * @example
+ * const opts = { alphabets: 2, charactersPerAlphabet: 5, drawingsPerCharacter: 3 }
+ * const img = renderGlyph(opts, 0, 4, 2) // alphabet 0, character 4, drawing 2
  */
-export function renderGlyph(opts: GlyphOptions, alphabet: number, character: number, drawing: number): RawImage {
+export function renderGlyph(
+  opts: GlyphOptions,
+  alphabet: number,
+  character: number,
+  drawing: number,
+): RawImage {
   const seed = opts.seed ?? 0
   const side = opts.canvas ?? 56
   const r = new Rng(hashSeed(seed, 2, alphabet, character, drawing))
@@ -141,7 +161,10 @@ export function renderGlyph(opts: GlyphOptions, alphabet: number, character: num
 /**
  * The whole generated dataset, deterministic in `seed`: a character's shape does not depend on
  * how many alphabets, characters or drawings are asked for.
- * @example const ds = generateGlyphDataset({ alphabets: 5, charactersPerAlphabet: 10, drawingsPerCharacter: 20, size: 28, seed: 1 })
+ * @example
+ * const ds = generateGlyphDataset({
+ *   alphabets: 5, charactersPerAlphabet: 10, drawingsPerCharacter: 20, size: 28, seed: 1,
+ * })
  */
 export function generateGlyphDataset(opts: GlyphOptions): ImageDataset {
   const size = opts.size ?? 28
@@ -169,7 +192,12 @@ export function generateGlyphDataset(opts: GlyphOptions): ImageDataset {
  * One drawing as PNG bytes (grayscale, canvas-sized), e.g. for the demo page.
  * @example writeFileSync('a.png', glyphToPng(opts, 0, 0, 0))
  */
-export function glyphToPng(opts: GlyphOptions, alphabet: number, character: number, drawing: number): Uint8Array {
+export function glyphToPng(
+  opts: GlyphOptions,
+  alphabet: number,
+  character: number,
+  drawing: number,
+): Uint8Array {
   const img = renderGlyph(opts, alphabet, character, drawing)
   return encodePng({ width: img.width, height: img.height, channels: 1, depth: 8, data: img.data })
 }
@@ -178,7 +206,8 @@ export function glyphToPng(opts: GlyphOptions, alphabet: number, character: numb
  * Writes the generated drawings as PNGs in `dir/alphabetNN/characterNN/NN.png` (loadable with
  * `loadImageFolder(dir, { twoLevel: true })`, same class names as `generateGlyphDataset`).
  * Returns the number of files written.
- * @example writeGlyphFolder('public/samples', { alphabets: 2, charactersPerAlphabet: 5, drawingsPerCharacter: 4 })
+ * @example
+ * writeGlyphFolder('samples', { alphabets: 2, charactersPerAlphabet: 5, drawingsPerCharacter: 4 })
  */
 export function writeGlyphFolder(dir: string, opts: GlyphOptions): number {
   let n = 0

@@ -52,15 +52,16 @@ export function listFolderClasses(root: string, opts: ListFolderOptions = {}): C
   const pairs: { group: string; name: string; dir: string }[] = []
   if (twoLevel) {
     for (const g of subdirs(abs))
-      for (const c of subdirs(join(abs, g))) pairs.push({ group: g, name: `${g}/${c}`, dir: join(abs, g, c) })
+      for (const c of subdirs(join(abs, g)))
+        pairs.push({ group: g, name: `${g}/${c}`, dir: join(abs, g, c) })
   } else {
     const group = basename(abs)
     for (const c of subdirs(abs)) pairs.push({ group, name: c, dir: join(abs, c) })
   }
-  if (pairs.length === 0)
-    throw new Error(
-      `no class folders in ${abs} (expected ${twoLevel ? 'root/<group>/<class>/<image>' : 'root/<class>/<image>'})`,
-    )
+  if (pairs.length === 0) {
+    const layout = twoLevel ? 'root/<group>/<class>/<image>' : 'root/<class>/<image>'
+    throw new Error(`no class folders in ${abs} (expected ${layout})`)
+  }
   const out: ClassFiles[] = []
   for (const p of pairs) {
     const files = readdirSync(p.dir, { withFileTypes: true })

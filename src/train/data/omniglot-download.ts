@@ -84,7 +84,8 @@ export async function ensureOmniglotZip(
   const got = sha256Hex(bytes)
   if (got !== expected)
     throw new Error(
-      `checksum mismatch for ${url}: SHA-256 ${got} (${bytes.length} bytes), expected ${expected}. ` +
+      `checksum mismatch for ${url}: SHA-256 ${got} (${bytes.length} bytes), ` +
+        `expected ${expected}. ` +
         `The file was not saved; the download may be truncated or the upstream file changed.`,
     )
   mkdirSync(cacheDir, { recursive: true })

@@ -101,7 +101,8 @@ export function buildVinyalsDataset(base: ImageDataset, split: VinyalsClass[]): 
 
 /**
  * Loads an Omniglot split into memory at `size` x `size`, ink = 1.
- * @example const ds = await loadOmniglot({ source: '../shared/data/omniglot', split: 'background' })
+ * @example
+ * const ds = await loadOmniglot({ source: '../shared/data/omniglot', split: 'background' })
  */
 export async function loadOmniglot(opts: OmniglotOptions): Promise<ImageDataset> {
   const size = opts.size ?? 28

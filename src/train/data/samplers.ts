@@ -46,7 +46,8 @@ export interface ClassBalancedOptions {
  * @example
  * const s = new ClassBalancedSampler(ds, { P: 32, K: 4, rng: 1 })
  * const { indices, labels } = s.next()
- * saveCheckpoint({ sampler: s.state() }) // later: new ClassBalancedSampler(ds, { ..., rng: saved })
+ * const saved = s.state() // in the checkpoint; to resume:
+ * const resumed = new ClassBalancedSampler(ds, { P: 32, K: 4, rng: saved })
  */
 export class ClassBalancedSampler {
   readonly rng: Rng
@@ -151,13 +152,18 @@ export class EpisodeSampler {
         const g = ds.classes[c].group
         groups.set(g, [...(groups.get(g) ?? []), c])
       }
-      this.pools = [...groups].filter(([, cs]) => cs.length >= ways).map(([group, classes]) => ({ group, classes }))
+      this.pools = [...groups]
+        .filter(([, cs]) => cs.length >= ways)
+        .map(([group, classes]) => ({ group, classes }))
       if (this.pools.length === 0)
-        throw new Error(`EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images`)
+        throw new Error(
+          `EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images`,
+        )
     } else {
       if (pool.length < ways)
         throw new Error(
-          `EpisodeSampler: only ${pool.length} classes have >= ${shots + queries} images, need ${ways}`,
+          `EpisodeSampler: only ${pool.length} classes have >= ${shots + queries} images, ` +
+            `need ${ways}`,
         )
       this.pools = [{ classes: pool }]
     }
@@ -170,7 +176,9 @@ export class EpisodeSampler {
 
   next(): Episode {
     const { ways, shots, queries } = this.opts
-    const pool = this.pools.length === 1 ? this.pools[0] : this.pools[this.rng.int(this.pools.length)]
+    // One pool (no sameGroup) consumes no random number for the group choice.
+    const pool =
+      this.pools.length === 1 ? this.pools[0] : this.pools[this.rng.int(this.pools.length)]
     const picks = this.rng.sample(pool.classes.length, ways)
     const ns = ways * shots
     const indices = new Int32Array(ways * (shots + queries))
@@ -191,6 +199,8 @@ export class EpisodeSampler {
         labels[ns + w * queries + q] = w
       }
     }
-    return { indices, labels, classes, ways, shots, queries, ...(pool.group !== undefined && { group: pool.group }) }
+    const episode: Episode = { indices, labels, classes, ways, shots, queries }
+    if (pool.group !== undefined) episode.group = pool.group
+    return episode
   }
 }

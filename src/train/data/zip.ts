@@ -11,7 +11,11 @@ import { IMAGE_EXTENSIONS, byName, isJunkName } from './image-folder'
  * Only matching entries are decompressed. `zipPath` is used in messages.
  * @example listZipClasses(readFileSync(zip), zip, 'images_background')
  */
-export function listZipClasses(zipBytes: Uint8Array, zipPath: string, prefix: string): ClassFiles[] {
+export function listZipClasses(
+  zipBytes: Uint8Array,
+  zipPath: string,
+  prefix: string,
+): ClassFiles[] {
   const pre = prefix.endsWith('/') ? prefix : `${prefix}/`
   let files: Record<string, Uint8Array>
   try {

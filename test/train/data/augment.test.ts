@@ -20,7 +20,7 @@ describe('rotations', () => {
     expect(rotate90(img, 4, 4, 90)[0]).toBe(3)
     expect(rotate90(img, 4, 4, 270)[0]).toBe(12)
     expect(rotate90(img, 4, 4, 180)).toEqual(img.slice().reverse())
-    let x = img
+    let x: Float32Array = img
     for (let i = 0; i < 4; i++) x = rotate90(x, 4, 4, 90)
     expect(x).toEqual(img)
     expect(rotate90(rotate90(img, 4, 4, 90), 4, 4, 180)).toEqual(rotate90(img, 4, 4, 270))
@@ -28,7 +28,12 @@ describe('rotations', () => {
   })
 
   it('augmentRotations makes new classes, keeps groups, class-major', () => {
-    const ds = generateGlyphDataset({ alphabets: 2, charactersPerAlphabet: 2, drawingsPerCharacter: 3, size: 8 })
+    const ds = generateGlyphDataset({
+      alphabets: 2,
+      charactersPerAlphabet: 2,
+      drawingsPerCharacter: 3,
+      size: 8,
+    })
     const r = validateDataset(augmentRotations(ds))
     expect(r.classes.length).toBe(16)
     expect(r.labels.length).toBe(48)
@@ -46,7 +51,13 @@ describe('rotations', () => {
 })
 
 describe('affine jitter', () => {
-  const ds = generateGlyphDataset({ alphabets: 2, charactersPerAlphabet: 5, drawingsPerCharacter: 4, size: 28, seed: 9 })
+  const ds = generateGlyphDataset({
+    alphabets: 2,
+    charactersPerAlphabet: 5,
+    drawingsPerCharacter: 4,
+    size: 28,
+    seed: 9,
+  })
   const px = 28 * 28
 
   it('roughly keeps the ink mass and changes the pixels', () => {

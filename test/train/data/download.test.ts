@@ -25,9 +25,14 @@ describe('ensureOmniglotZip', () => {
     const dir = tempDir()
     const calls: string[] = []
     await expect(
-      ensureOmniglotZip(dir, 'background', { fetch: bytesFetch(new Uint8Array([1, 2]), calls), log }),
+      ensureOmniglotZip(dir, 'background', {
+        fetch: bytesFetch(new Uint8Array([1, 2]), calls),
+        log,
+      }),
     ).rejects.toThrow(/checksum mismatch .*images_background\.zip.*expected 58abfcc9/)
-    expect(calls[0]).toMatch(/github\.com\/brendenlake\/omniglot\/.*python\/images_background\.zip$/)
+    expect(calls[0]).toMatch(
+      /github\.com\/brendenlake\/omniglot\/.*python\/images_background\.zip$/,
+    )
     expect(existsSync(join(dir, 'images_background.zip'))).toBe(false)
   })
 
@@ -36,7 +41,8 @@ describe('ensureOmniglotZip', () => {
     const body = new TextEncoder().encode('pretend zip')
     const opts = { sha256: sha256Hex(body), log }
     const calls: string[] = []
-    const p = await ensureOmniglotZip(dir, 'evaluation', { ...opts, fetch: bytesFetch(body, calls) })
+    const fetch = bytesFetch(body, calls)
+    const p = await ensureOmniglotZip(dir, 'evaluation', { ...opts, fetch })
     expect(readFileSync(p)).toEqual(Buffer.from(body))
     await ensureOmniglotZip(dir, 'evaluation', { ...opts, fetch: bytesFetch(body, calls) })
     expect(calls.length).toBe(1)

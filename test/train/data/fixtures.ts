@@ -26,8 +26,9 @@ export function omniglotTree(part: string): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {}
   ALPHABETS.forEach((a, ai) =>
     CHARS.forEach((c, ci) => {
+      const id = String(ai * 10 + ci).padStart(4, '0')
       for (let d = 0; d < DRAWINGS; d++)
-        files[`${part}/${a}/${c}/${String(ai * 10 + ci).padStart(4, '0')}_0${d + 1}.png`] = blockPng(ci, d)
+        files[`${part}/${a}/${c}/${id}_0${d + 1}.png`] = blockPng(ci, d)
     }),
   )
   return files

@@ -75,16 +75,22 @@ describe('generated glyph dataset', () => {
 
   it('draws 1,000 images in well under a second (x2 slack for a shared CPU)', () => {
     const t = performance.now()
-    generateGlyphDataset({ alphabets: 5, charactersPerAlphabet: 10, drawingsPerCharacter: 20, seed: 1 })
+    generateGlyphDataset({
+      alphabets: 5,
+      charactersPerAlphabet: 10,
+      drawingsPerCharacter: 20,
+      seed: 1,
+    })
     expect(performance.now() - t).toBeLessThan(2000)
   })
 
   it('is learnable: raw-pixel nearest neighbour beats chance clearly at 5-way 1-shot', () => {
-    const ds = generateGlyphDataset({ alphabets: 4, charactersPerAlphabet: 10, drawingsPerCharacter: 6, seed: 5 })
+    const o = { alphabets: 4, charactersPerAlphabet: 10, drawingsPerCharacter: 6, seed: 5 }
+    const ds = generateGlyphDataset(o)
     const acc = nnAccuracy(ds, 100)
     expect(acc).toBeGreaterThan(0.5) // chance is 0.2
     // ...but not trivially: with jitter, drawings of a class are not copies.
-    const still = generateGlyphDataset({ alphabets: 4, charactersPerAlphabet: 10, drawingsPerCharacter: 6, seed: 5, jitter: 0 })
+    const still = generateGlyphDataset({ ...o, jitter: 0 })
     expect(nnAccuracy(still, 20)).toBe(1)
     expect(acc).toBeLessThan(1)
   })

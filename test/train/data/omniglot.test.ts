@@ -29,7 +29,8 @@ describe('Omniglot loader (official layout)', () => {
   writeFileSync(join(zipDir, 'images_evaluation.zip'), omniglotZip('images_evaluation'))
 
   it('loads a split straight from the zip, group = alphabet, ink = 1', async () => {
-    const ds = validateDataset(await loadOmniglot({ source: zipDir, split: 'background', size: 21 }))
+    const ds = await loadOmniglot({ source: zipDir, split: 'background', size: 21 })
+    validateDataset(ds)
     expect(ds.classes.length).toBe(ALPHABETS.length * CHARS.length)
     expect(ds.labels.length).toBe(ALPHABETS.length * CHARS.length * DRAWINGS)
     expect(ds.classes[0]).toEqual({ name: 'Alpha/character01', group: 'Alpha' })
@@ -129,7 +130,8 @@ describe('Vinyals split', () => {
     )
     writeTree(dir, evalTree) // evaluation as a folder: mixing folder and zip is allowed
     writeTree(dir, {
-      'splits/vinyals/val.txt': 'Gamma/character02/rot000\nGamma/character02/rot090\nAlpha/character01/rot270\n',
+      'splits/vinyals/val.txt':
+        'Gamma/character02/rot000\nGamma/character02/rot090\nAlpha/character01/rot270\n',
     })
     const ds = await loadOmniglot({ source: dir, split: 'vinyals:val', size: 21 })
     expect(ds.classes).toEqual([

@@ -10,7 +10,8 @@ function fakeDataset(groups: number, perGroup: number, imgs: number): ImageDatas
     for (let c = 0; c < perGroup; c++) classes.push({ name: `g${g}/c${c}`, group: `g${g}` })
   // Interleaved, so image indices of a class are not contiguous.
   for (let i = 0; i < imgs; i++) for (let c = 0; c < classes.length; c++) labels.push(c)
-  return { height: 1, width: 1, pixels: new Float32Array(labels.length), labels: Int32Array.from(labels), classes }
+  const pixels = new Float32Array(labels.length)
+  return { height: 1, width: 1, pixels, labels: Int32Array.from(labels), classes }
 }
 
 describe('ClassBalancedSampler', () => {
@@ -84,9 +85,8 @@ describe('EpisodeSampler', () => {
       seen.add(e.group!)
     }
     expect(seen.size).toBe(4)
-    expect(() => new EpisodeSampler(ds, { ways: 7, shots: 1, queries: 1, rng: 1, sameGroup: true })).toThrow(
-      /no group has 7/,
-    )
+    const seven = { ways: 7, shots: 1, queries: 1, rng: 1, sameGroup: true }
+    expect(() => new EpisodeSampler(ds, seven)).toThrow(/no group has 7/)
   })
 
   it('resumes the identical sequence from a saved rng state', () => {
@@ -99,6 +99,7 @@ describe('EpisodeSampler', () => {
   })
 
   it('needs shots + queries images per class', () => {
-    expect(() => new EpisodeSampler(ds, { ways: 2, shots: 5, queries: 6, rng: 1 })).toThrow(/>= 11 images/)
+    const big = { ways: 2, shots: 5, queries: 6, rng: 1 }
+    expect(() => new EpisodeSampler(ds, big)).toThrow(/>= 11 images/)
   })
 })

@@ -52,6 +52,7 @@ describe('dataset helpers', () => {
 
   it('validateDataset names the broken invariant', () => {
     expect(() => validateDataset({ ...ds, pixels: new Float32Array(3) })).toThrow(/pixels has 3/)
-    expect(() => validateDataset({ ...ds, labels: Int32Array.from([0, 0, 0, 0, 3]) })).toThrow(/label 3/)
+    const labels = Int32Array.from([0, 0, 0, 0, 3])
+    expect(() => validateDataset({ ...ds, labels })).toThrow(/label 3/)
   })
 })
