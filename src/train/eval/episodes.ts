@@ -30,10 +30,7 @@ export interface SkippedSetting {
 const PROTOCOL_ID: Record<Protocol, number> = { 'all-alphabets': 1, 'within-alphabet': 2 }
 
 /**
- * Runs `setting.episodes` seeded episodes. Each setting derives its own stream from `seed`, so a
- * figure does not change when other settings are added or reordered. Classes with fewer than
- * shots + queries images are not eligible; within-alphabet draws a group uniformly among groups
- * with at least `ways` eligible classes.
+ * Accuracy and 95% CI over `setting.episodes` seeded episodes (see {@link episodeAccuracies}).
  * @example runEpisodes(emb, { protocol: 'all-alphabets', ways: 20, shots: 1, queries: 15, episodes: 1000 }, metric, 1)
  */
 export function runEpisodes(
@@ -42,6 +39,24 @@ export function runEpisodes(
   metric: ModelManifest['metric'],
   seed: number,
 ): EvalResult | SkippedSetting {
+  const acc = episodeAccuracies(data, setting, metric, seed)
+  if (!(acc instanceof Float64Array)) return acc
+  const { mean, ci95 } = meanCi95(acc)
+  return { ...setting, accuracy: mean, ci95 }
+}
+
+/**
+ * Per-episode accuracies of `setting.episodes` seeded episodes. Each setting derives its own stream from `seed`, so a
+ * figure does not change when other settings are added or reordered. Classes with fewer than
+ * shots + queries images are not eligible; within-alphabet draws a group uniformly among groups
+ * with at least `ways` eligible classes.
+ */
+export function episodeAccuracies(
+  data: EmbeddedDataset,
+  setting: EpisodeSetting,
+  metric: ModelManifest['metric'],
+  seed: number,
+): Float64Array | SkippedSetting {
   const { protocol, ways, shots, queries, episodes } = setting
   const need = shots + queries
   const eligible = data.byClass.flatMap((imgs, c) => (imgs.length >= need ? [c] : []))
@@ -95,8 +110,7 @@ export function runEpisodes(
     })
     acc[ep] = correct / queryRows.length
   }
-  const { mean, ci95 } = meanCi95(acc)
-  return { protocol, ways, shots, queries, episodes, accuracy: mean, ci95 }
+  return acc
 }
 
 /** True when {@link runEpisodes} returned a skip. */
