@@ -1,0 +1,3 @@
+import { describeMalformedCorpus } from './malformed-suite'
+
+describeMalformedCorpus('workerd')
