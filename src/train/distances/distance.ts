@@ -52,6 +52,7 @@ export function dissimilarity(distance: Distance, values: Float32Array): Float32
 }
 
 function checkRank2(a: tf.Tensor, b: tf.Tensor): void {
-  if (a.rank !== 2 || b.rank !== 2) throw new Error(`distance: want rank 2, got ${a.rank}, ${b.rank}`)
+  if (a.rank !== 2 || b.rank !== 2)
+    throw new Error(`distance: want rank 2, got ${a.rank}, ${b.rank}`)
   if (a.shape[1] !== b.shape[1]) throw new Error(`distance: dims ${a.shape[1]} vs ${b.shape[1]}`)
 }

@@ -31,7 +31,8 @@ export abstract class BaseLoss {
     return tf.tidy(() => {
       const record = this.computeLoss(embeddings, labels, indices)
       let total: tf.Scalar = tf.mul(tf.sum(embeddings), 0)
-      for (const term of Object.values(record)) total = tf.add(total, reduceTerm(term, this.reducer))
+      for (const term of Object.values(record))
+        total = tf.add(total, reduceTerm(term, this.reducer))
       return total
     })
   }
@@ -59,7 +60,8 @@ export function gatherRows(x: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
 }
 
 function validateBatch(embeddings: tf.Tensor2D, labels: Int32Array): void {
-  if (embeddings.rank !== 2) throw new Error(`loss: embeddings must be [n, d], got rank ${embeddings.rank}`)
+  if (embeddings.rank !== 2)
+    throw new Error(`loss: embeddings must be [n, d], got rank ${embeddings.rank}`)
   const n = embeddings.shape[0]
   if (!(labels instanceof Int32Array)) throw new Error('loss: labels must be an Int32Array')
   if (labels.length !== n) throw new Error(`loss: ${labels.length} labels for ${n} embeddings`)

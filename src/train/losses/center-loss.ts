@@ -49,9 +49,10 @@ export class CenterLoss extends BaseLoss {
     this.alpha = opts.alpha ?? 0.5
     this.updateCentersInForward = opts.updateCentersInForward ?? false
     const init = tf.initializers.glorotUniform({ seed: opts.seed ?? 1 })
-    this.kernel = tf.variable(init.apply([opts.dim, opts.numClasses]) as tf.Tensor2D)
-    this.classBias = tf.variable(tf.zeros([opts.numClasses]))
-    this.centers = tf.variable(tf.zeros([opts.numClasses, opts.dim]), false)
+    // tidy frees the initial values; the variables keep their own reference to the data.
+    this.kernel = tf.tidy(() => tf.variable(init.apply([opts.dim, opts.numClasses]) as tf.Tensor2D))
+    this.classBias = tf.tidy(() => tf.variable(tf.zeros([opts.numClasses])))
+    this.centers = tf.tidy(() => tf.variable(tf.zeros([opts.numClasses, opts.dim]), false))
   }
 
   override trainableWeights(): tf.Variable[] {

@@ -44,7 +44,11 @@ export class ContrastiveLoss extends BaseLoss {
     this.power = opts.power ?? 1
   }
 
-  protected computeLoss(embeddings: tf.Tensor2D, labels: Int32Array, indices?: Indices): LossRecord {
+  protected computeLoss(
+    embeddings: tf.Tensor2D,
+    labels: Int32Array,
+    indices?: Indices,
+  ): LossRecord {
     const pairs = indices ? toPairs(indices) : allPairs(labels)
     const pos = this.pairDistances(embeddings, pairs.a1, pairs.p)
     const neg = this.pairDistances(embeddings, pairs.a2, pairs.n)

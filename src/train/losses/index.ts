@@ -5,6 +5,7 @@ export {
   indicesCount,
   toPairs,
   toTriplets,
+  triplets,
   validateIndices,
 } from './indices'
 export type { LossRecord, LossTerm, Reducer } from './reducers'

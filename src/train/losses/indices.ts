@@ -6,7 +6,7 @@ export interface TripletIndices {
   n: Int32Array
 }
 
-/** Positive pairs (a1[i], p[i]) and negative pairs (a2[j], n[j]): the two lists differ in length. */
+/** Positive pairs (a1[i], p[i]) and negative pairs (a2[j], n[j]); lengths differ. */
 export interface PairIndices {
   kind: 'pair'
   a1: Int32Array
@@ -46,7 +46,7 @@ export function allTriplets(labels: Int32Array): TripletIndices {
       for (let k = 0; k < labels.length; k++)
         if (labels[k] !== labels[i]) a.push(i), p.push(j), n.push(k)
     }
-  return { kind: 'triplet', a: ints(a), p: ints(p), n: ints(n) }
+  return triplets(a, p, n)
 }
 
 /**
@@ -73,8 +73,14 @@ export function toTriplets(indices: Indices): TripletIndices {
   const p: number[] = []
   const n: number[] = []
   indices.a1.forEach((anchor, i) => {
-    for (const neg of negByAnchor.get(anchor) ?? []) a.push(anchor), p.push(indices.p[i]), n.push(neg)
+    for (const neg of negByAnchor.get(anchor) ?? [])
+      a.push(anchor), p.push(indices.p[i]), n.push(neg)
   })
+  return triplets(a, p, n)
+}
+
+/** Triplet indices from three plain lists of equal length. */
+export function triplets(a: number[], p: number[], n: number[]): TripletIndices {
   return { kind: 'triplet', a: ints(a), p: ints(p), n: ints(n) }
 }
 

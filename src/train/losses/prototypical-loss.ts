@@ -45,7 +45,11 @@ export class PrototypicalLoss extends BaseLoss {
     return new Set(labels).size * this.split.shots
   }
 
-  protected computeLoss(embeddings: tf.Tensor2D, labels: Int32Array, indices?: Indices): LossRecord {
+  protected computeLoss(
+    embeddings: tf.Tensor2D,
+    labels: Int32Array,
+    indices?: Indices,
+  ): LossRecord {
     if (indices) throw new Error('PrototypicalLoss: an episode loss takes no mined indices')
     const s = this.supportSize(labels)
     const n = labels.length

@@ -15,15 +15,17 @@ export interface SiameseL1LossOptions extends BaseLossOptions {
 }
 
 /**
- * Koch, Zemel & Salakhutdinov 2015's Siamese head: p(same) = sigmoid(z), z = Σ_j α_j |x1_j - x2_j| + b,
- * trained with binary cross-entropy (target 1 for a positive pair). α and b belong to the loss:
- * pass `trainableWeights()` to the optimizer along with the model's. Default reducer 'mean' over
- * all pairs (positive and negative together); without indices, every pair of the batch.
+ * Koch, Zemel & Salakhutdinov 2015's Siamese head: p(same) = sigmoid(z) with
+ * z = Σ_j α_j |x1_j - x2_j| + b, trained with binary cross-entropy (target 1 for a positive
+ * pair). α and b belong to the loss and are trainable variables (`trainableWeights()`).
+ * Default reducer 'mean' over all pairs, positive and negative together; without indices,
+ * every ordered pair of the batch. Koch et al. sampled pairs balanced; a P x K batch has far
+ * more negative pairs, so pass a miner (or weight the reducer) when that matters.
  *
  * Sign convention for the edge, where SMALLER distance = MORE similar: the distance is the negated
  * logit, distance = -z = Σ_j (-α_j) |a_j - b_j| + (-b). `toMetric()` therefore exports
- * weights = -α and bias = -b, so core's weightedL1(a, b, w) = Σ_j w_j |a_j - b_j| plus the bias is
- * -z, p(same) = sigmoid(-distance), and distance 0 is p = 0.5. The bias shifts every distance
+ * weights = -α and bias = -b, so core's weightedL1(a, b, w) = Σ_j w_j |a_j - b_j|, plus the bias,
+ * is -z, p(same) = sigmoid(-distance), and distance 0 is p = 0.5. The bias shifts every distance
  * equally: it does not change a ranking, only where a threshold lands.
  *
  * `optimizer.minimize(f)` without a var list updates every trainable variable, α and b included;
@@ -42,8 +44,9 @@ export class SiameseL1Loss extends BaseLoss {
   constructor(opts: SiameseL1LossOptions) {
     super('mean', opts)
     if (!(opts.dim > 0)) throw new Error(`SiameseL1Loss: dim must be > 0, got ${opts.dim}`)
-    this.alpha = tf.variable(tf.fill([opts.dim], opts.alphaInit ?? -1 / opts.dim))
-    this.bias = tf.variable(tf.scalar(opts.biasInit ?? 0))
+    // tidy frees the initial values; the variables keep their own reference to the data.
+    this.alpha = tf.tidy(() => tf.variable(tf.fill([opts.dim], opts.alphaInit ?? -1 / opts.dim)))
+    this.bias = tf.tidy(() => tf.variable(tf.scalar(opts.biasInit ?? 0)))
   }
 
   /** Logit z of p(same) for row i of `x1` against row i of `x2` (differentiable). */
@@ -66,11 +69,16 @@ export class SiameseL1Loss extends BaseLoss {
     return { name: 'learned-l1', weights: weights.map((w) => -w), bias: -bias }
   }
 
-  protected computeLoss(embeddings: tf.Tensor2D, labels: Int32Array, indices?: Indices): LossRecord {
+  protected computeLoss(
+    embeddings: tf.Tensor2D,
+    labels: Int32Array,
+    indices?: Indices,
+  ): LossRecord {
     const pairs = indices ? toPairs(indices) : allPairs(labels)
     const a = Int32Array.from([...pairs.a1, ...pairs.a2])
     const b = Int32Array.from([...pairs.p, ...pairs.n])
-    if (a.length === 0) return { bce: { losses: tf.zeros([0]), reduction: 'element', indices: pairs } }
+    if (a.length === 0)
+      return { bce: { losses: tf.zeros([0]), reduction: 'element', indices: pairs } }
     const z = this.pairLogits(gatherRows(embeddings, a), gatherRows(embeddings, b))
     const target = tf.concat([tf.ones([pairs.a1.length]), tf.zeros([pairs.a2.length])])
     // Stable BCE with logits: max(z, 0) - z*y + log(1 + exp(-|z|)).

@@ -38,9 +38,14 @@ export class TripletMarginLoss extends BaseLoss {
     this.distance = opts.distance ?? new EuclideanDistance()
   }
 
-  protected computeLoss(embeddings: tf.Tensor2D, labels: Int32Array, indices?: Indices): LossRecord {
+  protected computeLoss(
+    embeddings: tf.Tensor2D,
+    labels: Int32Array,
+    indices?: Indices,
+  ): LossRecord {
     const t = indices ? toTriplets(indices) : allTriplets(labels)
-    if (t.a.length === 0) return { triplet: { losses: tf.zeros([0]), reduction: 'element', indices: t } }
+    if (t.a.length === 0)
+      return { triplet: { losses: tf.zeros([0]), reduction: 'element', indices: t } }
     const anchors = gatherRows(embeddings, t.a)
     const dap = this.distance.paired(anchors, gatherRows(embeddings, t.p))
     const dan = this.distance.paired(anchors, gatherRows(embeddings, t.n))

@@ -1,3 +1,4 @@
+import { triplets } from '../losses/indices'
 import type { Indices } from '../losses/indices'
 import { BaseMiner } from './base-miner'
 import type { MiningBatch } from './base-miner'
@@ -28,6 +29,6 @@ export class BatchHardMiner extends BaseMiner {
       }
       if (hardP >= 0 && hardN >= 0) a.push(i), p.push(hardP), neg.push(hardN)
     }
-    return { kind: 'triplet', a: Int32Array.from(a), p: Int32Array.from(p), n: Int32Array.from(neg) }
+    return triplets(a, p, neg)
   }
 }

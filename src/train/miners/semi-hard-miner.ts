@@ -1,3 +1,4 @@
+import { triplets } from '../losses/indices'
 import type { Indices } from '../losses/indices'
 import { BaseMiner } from './base-miner'
 import type { MinerOptions, MiningBatch } from './base-miner'
@@ -54,6 +55,6 @@ export class SemiHardMiner extends BaseMiner {
         const pick = semi >= 0 ? semi : this.fallback === 'hardest' ? hardest : -1
         if (pick >= 0) a.push(i), p.push(j), neg.push(pick)
       }
-    return { kind: 'triplet', a: Int32Array.from(a), p: Int32Array.from(p), n: Int32Array.from(neg) }
+    return triplets(a, p, neg)
   }
 }

@@ -49,12 +49,16 @@ describe('CenterLoss', () => {
     expect(loss.centers.trainable).toBe(false)
   })
 
-  it('loss = mean CE + mean lambda/2 ||x - c_y||²; dL/dx = (W(p - y) + lambda(x - c_y)) / m', () => {
+  // dL/dx_i = (W(p_i - onehot_i) + lambda(x_i - c_y)) / m
+  it('loss = mean CE + mean lambda/2 ||x - c_y||², and its gradient', () => {
     const l = makeLoss()
     const { value, grad } = valueAndGrad((e) => l.forward(e, labels), x)
     const m = x.length
     const ce = x.map((xi, i) => -Math.log(softmax(xi)[labels[i]!]!))
-    const cterm = x.map((xi, i) => (lambda / 2) * dot(sub(xi, centers[labels[i]!]!), sub(xi, centers[labels[i]!]!)))
+    const cterm = x.map((xi, i) => {
+      const diff = sub(xi, centers[labels[i]!]!)
+      return (lambda / 2) * dot(diff, diff)
+    })
     expectClose(value, (ce.reduce((s, v) => s + v) + cterm.reduce((s, v) => s + v)) / m)
     const expected = x.map((xi, i) => {
       const p = softmax(xi).map((pk, k) => pk - (k === labels[i] ? 1 : 0))
@@ -64,7 +68,7 @@ describe('CenterLoss', () => {
     expectClose(grad, expected)
   })
 
-  it('updateCenters: c_j -= alpha * sum_{y_i=j}(c_j - x_i) / (1 + n_j); absent classes stay', () => {
+  it('updateCenters: c_j -= alpha * sum_{y_i=j}(c_j - x_i) / (1 + n_j)', () => {
     const l = makeLoss()
     const e = tf.tensor2d(x)
     l.updateCenters(e, labels)

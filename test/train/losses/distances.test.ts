@@ -18,14 +18,17 @@ describe('distances', () => {
   it('pairwise and paired match the definitions', () => {
     const cases = [
       { d: new EuclideanDistance(), f: (a: number[], b: number[]) => norm(sub(a, b)) },
-      { d: new SquaredEuclideanDistance(), f: (a: number[], b: number[]) => dot(sub(a, b), sub(a, b)) },
+      { d: new SquaredEuclideanDistance(), f: (a: number[], b: number[]) => norm(sub(a, b)) ** 2 },
       { d: new CosineSimilarity(), f: (a: number[], b: number[]) => dot(a, b) / norm(a) / norm(b) },
     ]
     for (const { d, f } of cases) {
       const x = tf.tensor2d(points)
       const m = d.pairwise(x, tf.tensor2d(points.slice(0, 2)))
       expectClose(m.arraySync(), points.map((a) => points.slice(0, 2).map((b) => f(a, b))))
-      expectClose(d.paired(x, x.reverse(0) as tf.Tensor2D).arraySync(), points.map((a, i) => f(a, points[4 - i]!)))
+      const reversed = x.reverse(0) as tf.Tensor2D
+      const paired = d.paired(x, reversed).arraySync()
+      expectClose(paired, points.map((a, i) => f(a, points[4 - i]!)))
+      reversed.dispose()
       tf.dispose([x, m])
     }
   })
@@ -51,7 +54,8 @@ describe('distances', () => {
     const self = valueAndGrad((x) => tf.sum(d.pairwise(x, x)), points)
     expect(self.grad.flat().every(Number.isFinite)).toBe(true)
     const x = tf.tensor2d(points)
-    expect(Array.from({ length: 5 }, (_, i) => (d.pairwise(x, x).arraySync() as number[][])[i]![i])).toEqual([0, 0, 0, 0, 0])
+    const m = d.pairwise(x, x).arraySync() as number[][]
+    expect(m.map((row, i) => row[i])).toEqual([0, 0, 0, 0, 0])
     const same = valueAndGrad((y) => tf.sum(d.paired(y, y)), [[1, 2]])
     expect(same.value).toBe(0)
     expect(same.grad).toEqual([[0, 0]])

@@ -28,7 +28,9 @@ export function expectClose(actual: unknown, expected: unknown, tol = 1e-5): voi
   const a = [actual].flat(3) as number[]
   const e = [expected].flat(3) as number[]
   expect(a.length).toBe(e.length)
-  a.forEach((x, i) => expect(Math.abs(x - (e[i] ?? NaN)), `at ${i}: ${x} vs ${e[i]}`).toBeLessThanOrEqual(tol))
+  a.forEach((x, i) => {
+    expect(Math.abs(x - (e[i] ?? NaN)), `at ${i}: ${x} vs ${e[i]}`).toBeLessThanOrEqual(tol)
+  })
 }
 
 /** Deterministic uniform [0, 1) (mulberry32), so failures reproduce. */

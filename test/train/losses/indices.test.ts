@@ -5,6 +5,7 @@ import {
   indicesCount,
   toPairs,
   toTriplets,
+  triplets,
   validateIndices,
 } from '../../../src/train/losses'
 
@@ -26,7 +27,7 @@ describe('indices', () => {
   })
 
   it('toPairs keeps each distinct pair once; toTriplets crosses per anchor', () => {
-    const t = { kind: 'triplet' as const, a: Int32Array.of(0, 0, 1), p: Int32Array.of(1, 1, 0), n: Int32Array.of(2, 3, 2) }
+    const t = triplets([0, 0, 1], [1, 1, 0], [2, 3, 2])
     const p = toPairs(t)
     expect(sorted([[...p.a1], [...p.p]])).toEqual(sorted([[0, 1], [1, 0]]))
     expect(sorted([...p.a2].map((a, i) => [a, p.n[i]!]))).toEqual(sorted([[0, 2], [0, 3], [1, 2]]))
@@ -45,7 +46,7 @@ describe('indices', () => {
   })
 
   it('validateIndices rejects ragged lists and rows outside the batch', () => {
-    const bad = { kind: 'triplet' as const, a: Int32Array.of(0), p: Int32Array.of(1), n: Int32Array.of(9) }
+    const bad = triplets([0], [1], [9])
     expect(() => validateIndices(bad, 6)).toThrow(/outside/)
     expect(() => validateIndices({ ...bad, n: Int32Array.of() }, 6)).toThrow(/lengths/)
     expect(() => validateIndices(allPairs(labels), 6)).not.toThrow()

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { CosineSimilarity } from '../../../src/train/distances'
-import { episodePrototypes, PrototypicalLoss } from '../../../src/train/losses'
+import { episodePrototypes, PrototypicalLoss, triplets } from '../../../src/train/losses'
 import { add, dot, expectClose, randomBatch, scale, sub, valueAndGrad } from './helpers'
 
 beforeAll(async () => {
@@ -27,7 +27,8 @@ function byHand(): { value: number; grad: number[][] } {
     protos.forEach((c, k) => {
       const g = (p[k]! - (k === target ? 1 : 0)) / 2 // dL/dlogit_k, mean over 2 queries
       grad[qi] = add(grad[qi]!, scale(sub(q, c), -2 * g)) // dlogit/dq = -2(q - c)
-      for (const s of [2 * k, 2 * k + 1]) grad[s] = add(grad[s]!, scale(sub(q, c), g)) // 2(q - c) / 2 shots
+      // dlogit/dc_k = 2(q - c_k), and c_k is the mean of 2 shots
+      for (const s of [2 * k, 2 * k + 1]) grad[s] = add(grad[s]!, scale(sub(q, c), g))
     })
   }
   return { value, grad }
@@ -46,10 +47,11 @@ describe('PrototypicalLoss', () => {
   })
 
   it('episodePrototypes: class means in order of first appearance', () => {
-    const { classes, prototypes } = episodePrototypes(tf.tensor2d(x.slice(0, 4)), labels.subarray(0, 4))
+    const support = tf.tensor2d(x.slice(0, 4))
+    const { classes, prototypes } = episodePrototypes(support, labels.subarray(0, 4))
     expect(Array.from(classes)).toEqual([5, 9])
     expectClose(prototypes.arraySync(), protos)
-    prototypes.dispose()
+    tf.dispose([support, prototypes])
   })
 
   it("agrees with core's prototypes() when core has it, else with a plain mean", async () => {
@@ -61,7 +63,8 @@ describe('PrototypicalLoss', () => {
     const names = Array.from(classes, String)
     let want: number[][]
     if (typeof core.prototypes === 'function') {
-      const set = { labels: Array.from(y, String), matrix: Float32Array.from(points.flat()), dim: 5 }
+      const matrix = Float32Array.from(points.flat())
+      const set = { labels: Array.from(y, String), matrix, dim: 5 }
       const out = core.prototypes(set) as { labels: string[]; matrix: Float32Array; dim: number }
       want = names.map((c) => {
         const r = out.labels.indexOf(c)
@@ -80,16 +83,19 @@ describe('PrototypicalLoss', () => {
   it('similarity logits: softmax over +s', () => {
     const loss = new PrototypicalLoss({ shots: 2, distance: new CosineSimilarity() })
     const pts = [[1, 0], [1, 0], [0, 1], [0, 1], [1, 0], [1, 1]]
-    // query 4 = (1,0): s = (1, 0) -> CE = log(1 + e^-1); query 5 on the diagonal: s = (r, r), CE = log 2
-    expectClose(valueAndGrad((e) => loss.forward(e, labels), pts).value, (Math.log(1 + Math.exp(-1)) + Math.log(2)) / 2)
+    // query 4 = (1,0): s = (1, 0), CE = log(1 + e^-1)
+    // query 5 on the diagonal: s = (r, r), CE = log 2
+    const { value } = valueAndGrad((e) => loss.forward(e, labels), pts)
+    expectClose(value, (Math.log(1 + Math.exp(-1)) + Math.log(2)) / 2)
   })
 
   it('rejects mined indices, episodes without queries and queries without support', () => {
     const e = tf.tensor2d(x)
-    const t = { kind: 'triplet' as const, a: Int32Array.of(0), p: Int32Array.of(1), n: Int32Array.of(2) }
+    const t = triplets([0], [1], [2])
     expect(() => new PrototypicalLoss({ shots: 2 }).forward(e, labels, t)).toThrow(/indices/)
     expect(() => new PrototypicalLoss({ shots: 3 }).forward(e, labels)).toThrow(/no queries/)
-    expect(() => new PrototypicalLoss({ shots: 1 }).forward(e, Int32Array.of(5, 9, 5, 9, 5, 7))).toThrow(/no support/)
+    const unseen = Int32Array.of(5, 9, 5, 9, 5, 7)
+    expect(() => new PrototypicalLoss({ shots: 1 }).forward(e, unseen)).toThrow(/no support/)
     e.dispose()
   })
 })

@@ -33,11 +33,15 @@ describe('SiameseL1Loss', () => {
     const l = makeLoss()
     const e = tf.variable(tf.tensor2d(x))
     const { value, grads } = tf.variableGrads(() => l.forward(e, labels), [l.alpha, l.bias, e])
-    const bce = (z: number, y: number) => -(y * Math.log(sigmoid(z)) + (1 - y) * Math.log(1 - sigmoid(z)))
+    const bce = (z: number, y: number) =>
+      -(y * Math.log(sigmoid(z)) + (1 - y) * Math.log(1 - sigmoid(z)))
     expectClose(value.dataSync()[0], pairs.reduce((s, [i, j, y]) => s + bce(logit(i, j), y), 0) / 6)
-    // dL/dz = (sigmoid(z) - y) / #pairs; dz/dalpha = |d|, dz/db = 1, dz/dx_i = alpha * sign(x_i - x_j)
+    // dL/dz = (sigmoid(z) - y) / #pairs; dz/dalpha = |d|, dz/db = 1,
+    // dz/dx_i = alpha * sign(x_i - x_j) = -dz/dx_j
     const dz = pairs.map(([i, j, y]) => (sigmoid(logit(i, j)) - y) / 6)
-    const gAlpha = [0, 1].map((k) => pairs.reduce((s, [i, j], t) => s + dz[t]! * absDiff(i, j)[k]!, 0))
+    const gAlpha = [0, 1].map((k) =>
+      pairs.reduce((s, [i, j], t) => s + dz[t]! * absDiff(i, j)[k]!, 0),
+    )
     expectClose(grads[l.alpha.name]!.arraySync(), gAlpha)
     expectClose(grads[l.bias.name]!.dataSync()[0], dz.reduce((s, g) => s + g, 0))
     const gx = x.map(() => [0, 0])
@@ -57,7 +61,7 @@ describe('SiameseL1Loss', () => {
     expect(loss.headWeights()).toEqual({ weights: [-0.25, -0.25, -0.25, -0.25], bias: 0 })
   })
 
-  it('toMetric: weighted L1 with the exported signs is the negated logit (smaller = closer)', () => {
+  it('toMetric: weighted L1 with the exported signs is -logit (smaller = closer)', () => {
     const l = makeLoss()
     const metric = l.toMetric()
     expect(metric.name).toBe('learned-l1')
