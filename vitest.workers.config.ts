@@ -7,7 +7,16 @@ export default defineConfig({
     cloudflareTest({
       main: './src/edge/index.ts',
       wrangler: { configPath: './wrangler.toml' },
-      miniflare: { bindings: { DEV_API_KEY: 'test-dev-key', API_KEYS: '' } },
+      // Two tenants for the edge isolation tests: keys 'test-key-alpha' and 'test-key-beta'.
+      miniflare: {
+        bindings: {
+          DEV_API_KEY: 'test-dev-key',
+          API_KEYS: [
+            'alpha:d1a9c70d19c81f247d9a6c57b2a6bb48212cc202e49a432e16025a9d5d3fa8d3',
+            'beta:038833737202aaf8dd73da38fc2bdef7b37ac9dffb7832e626094221bd84421d',
+          ].join('\n'),
+        },
+      },
     }),
   ],
   test: {

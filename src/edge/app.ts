@@ -1,0 +1,55 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { bearerAuth } from './auth'
+import type { AppEnv } from './env'
+import { ApiError, notFound, onError } from './errors'
+import { LIMITS } from './limits'
+import { mountOpenApi } from './openapi'
+import { classifyRoutes, embedRoutes, episodeRoutes, exampleRoutes, healthRoutes, setRoutes } from './routes'
+import { ModelRegistry, type ModelSource } from './runtime'
+
+/** What an app is built from; tests pass other models (or none). */
+export interface AppOptions {
+  model: ModelSource
+}
+
+/**
+ * Builds the Hono app. The chained `.route()` calls keep every route's types, so `AppType`
+ * (below) gives hono/client a fully typed client. Other sub-apps (e.g. a demo page) mount with
+ * `app.route('/', pageRoutes)`.
+ *
+ * @example
+ * export default createApp({ model: { manifest, model } })
+ */
+export function createApp(options: AppOptions) {
+  const models = new ModelRegistry(options.model)
+  const app = new OpenAPIHono<AppEnv>()
+  app.onError(onError)
+  app.notFound(notFound)
+  app.use('*', async function registry(c, next) {
+    c.set('models', models)
+    await next()
+  })
+  app.use('/v1/*', bearerAuth())
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: LIMITS.bodyBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `request body is larger than ${LIMITS.bodyBytes} bytes`)
+      },
+    }),
+  )
+  const routes = app
+    .route('/', healthRoutes)
+    .route('/', embedRoutes)
+    .route('/', setRoutes)
+    .route('/', exampleRoutes)
+    .route('/', classifyRoutes)
+    .route('/', episodeRoutes)
+  mountOpenApi(app)
+  return routes
+}
+
+/** The app's route types, for `hc<AppType>()` (see client.ts). */
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,2 @@
+export { bearerAuth, DEV_TENANT } from './bearer'
+export { equalHashes, parseApiKeys, sha256, sha256Hex, TENANT_PATTERN, type KeyEntry } from './keys'

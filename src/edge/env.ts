@@ -1,0 +1,29 @@
+import type { ModelRegistry } from './runtime'
+import type { SupportSetStore } from './storage/support-set.do'
+import type { TenantStore } from './storage/tenant.do'
+
+/** Bindings from wrangler.toml, secrets and `.dev.vars`. */
+export interface Bindings {
+  SUPPORT_KV: KVNamespace
+  SUPPORT_SET: DurableObjectNamespace<SupportSetStore>
+  TENANTS: DurableObjectNamespace<TenantStore>
+  /** Secret: `tenant:sha256hex` lines or JSON (see auth/keys.ts). Never the keys themselves. */
+  API_KEYS?: string
+  /** Local development only (`.dev.vars`): this key is accepted as tenant `dev`. */
+  DEV_API_KEY?: string
+  ENVIRONMENT?: string
+}
+
+/** Per-request values set by middleware. */
+export interface Variables {
+  /** The tenant that the bearer key belongs to (set by the auth middleware on /v1). */
+  tenant: string
+  /** The models this deployment serves (set by createApp). */
+  models: ModelRegistry
+}
+
+/** The one Hono environment type used by every router in src/edge. */
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: Variables
+}

@@ -1,0 +1,31 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
+/** The statuses DESIGN.md §4 lists for errors. */
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
+
+/**
+ * An error that becomes `{error:{code, message}}` with `status`. Routes throw it; one onError
+ * handler renders it. `internal` is logged, never sent.
+ *
+ * @example
+ * throw new ApiError(404, 'set_not_found', `no support set ${id}`)
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ErrorStatus & ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly internal?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** 503 for routes that need the model when the deployment has none (or a bad one). */
+export const modelUnavailable = (why = 'this deployment serves no model') =>
+  new ApiError(503, 'model_unavailable', why)
+
+/** 404 for a set that does not exist or belongs to another tenant (never 403: no leak). */
+export const setNotFound = (id: string) =>
+  new ApiError(404, 'set_not_found', `support set '${id}' does not exist`)

@@ -1,0 +1,3 @@
+export { ApiError, modelUnavailable, setNotFound, type ErrorStatus } from './api-error'
+export { describeZodError, toApiError } from './to-api-error'
+export { notFound, onError, type ErrorBody } from './on-error'

@@ -1,0 +1,23 @@
+import type { Context } from 'hono'
+import { toApiError } from './to-api-error'
+
+/** The JSON body of every error response (DESIGN.md §4). */
+export interface ErrorBody {
+  error: { code: string; message: string }
+}
+
+/** The app's single error handler: `{error:{code, message}}`, never a stack trace. */
+export function onError(err: unknown, c: Context): Response {
+  const api = toApiError(err)
+  if (api.status >= 500) console.error(`${c.req.method} ${c.req.path}: ${api.code}`, api.internal ?? api)
+  const body: ErrorBody = { error: { code: api.code, message: api.message } }
+  const headers: Record<string, string> = {}
+  if (api.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="v1"'
+  return c.json(body, api.status, headers)
+}
+
+/** 404 for unknown paths, in the same error format. */
+export function notFound(c: Context): Response {
+  const body: ErrorBody = { error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }
+  return c.json(body, 404)
+}

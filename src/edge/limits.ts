@@ -1,0 +1,43 @@
+/**
+ * API limits. Sizes answer 413, counts that are quotas (examples per set, sets per tenant) answer
+ * 429, label and parameter violations answer 422. The README's API section lists these values.
+ */
+export const LIMITS = {
+  /** Bytes of one encoded image. */
+  imageBytes: 5 * 1024 * 1024,
+  /** Pixels per side of one image (checked from the header, before decoding). */
+  imageSide: 4096,
+  /** Pixels of one image: 4 Mpx keeps one decoded RGBA image (16 MiB) well inside 128 MB. */
+  imagePixels: 4 * 1024 * 1024,
+  /** Bytes of one request body (base64 JSON of several images included). */
+  bodyBytes: 16 * 1024 * 1024,
+  /** Images in one request (examples added, classify queries, episode queries). */
+  imagesPerRequest: 32,
+  /** Support images in one stateless episode. */
+  episodeSupport: 100,
+  /** Examples stored in one support set. */
+  examplesPerSet: 1000,
+  /** Support sets per tenant. */
+  setsPerTenant: 100,
+  /** Characters of a label. */
+  labelLength: 64,
+  /** Characters of a set name. */
+  nameLength: 100,
+  /** Largest `k` (top-k labels) in classify and episodes. */
+  topK: 50,
+  /** Largest page size of list routes. */
+  pageSize: 100,
+} as const
+
+/**
+ * What a label may contain: a letter or digit first, then letters, digits, spaces and `_-.:'()`.
+ * No control characters, slashes or quotes, so labels are safe in logs, CSV and file names.
+ */
+export const LABEL_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:'()-]*$/u
+
+/** Image limits in the shape core's decoder takes. */
+export const IMAGE_LIMITS = {
+  maxBytes: LIMITS.imageBytes,
+  maxSide: LIMITS.imageSide,
+  maxPixels: LIMITS.imagePixels,
+}

@@ -1,0 +1,29 @@
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../env'
+import { LIMITS } from '../limits'
+import { renderDocs } from './docs-page'
+
+const DESCRIPTION = `One-shot image classification: support sets of labelled example images, classified by nearest
+embedding. Every /v1 route needs \`Authorization: Bearer <key>\`. Errors are \`{"error":{"code","message"}}\`.
+Limits: image ${LIMITS.imageBytes} bytes, ${LIMITS.imageSide} px per side, ${LIMITS.imagePixels} pixels (413);
+body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per request and labels of at most
+${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set and ${LIMITS.setsPerTenant} sets
+per tenant (429). A set embedded with a model this deployment no longer serves answers 409 on classify and add
+until \`POST /v1/sets/{id}/reembed\` has run (re-embedding is never implicit).`
+
+const config = (c: Context) => ({
+  openapi: '3.1.0',
+  info: { title: 'One-shot edge API', version: '1', description: DESCRIPTION },
+  servers: [{ url: new URL(c.req.url).origin }],
+})
+
+/**
+ * Serves the OpenAPI 3.1 document (generated from the zod schemas that validate requests) at
+ * /openapi.json and a self-contained HTML rendering of it at /docs.
+ */
+export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.doc31('/openapi.json', config)
+  app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(config(c)) as unknown as Record<string, unknown>)))
+}

@@ -1,0 +1,2 @@
+export { mountOpenApi } from './document'
+export { renderDocs } from './docs-page'

@@ -1,0 +1,65 @@
+import { createRoute } from '@hono/zod-openapi'
+import { distance } from '../../core'
+import { base64Image, bodyKind, formData, oneImagePart, rawImage } from '../images'
+import { EmbedJson, EmbedResult, errors, multipart, RAW_IMAGE, VerifyJson, VerifyResult } from '../schemas'
+import { embedImages, row } from '../services/embed'
+import { router, SECURED, validJson } from './router'
+
+const ERRORS = errors(400, 401, 413, 415, 422, 503)
+
+const embed = createRoute({
+  method: 'post',
+  path: '/v1/embed',
+  tags: ['inference'],
+  security: SECURED,
+  summary: 'Embed one image (raw body, multipart part `image`, or JSON base64)',
+  request: {
+    body: {
+      content: { 'application/json': { schema: EmbedJson }, ...RAW_IMAGE, ...multipart({ image: 'binary' }, ['image']) },
+    },
+  },
+  responses: { 200: { description: 'embedding', content: { 'application/json': { schema: EmbedResult } } }, ...ERRORS },
+})
+
+const verify = createRoute({
+  method: 'post',
+  path: '/v1/verify',
+  tags: ['inference'],
+  security: SECURED,
+  summary: 'Same or different: two images `a` and `b` (JSON base64 or multipart parts)',
+  request: {
+    body: {
+      content: { 'application/json': { schema: VerifyJson }, ...multipart({ a: 'binary', b: 'binary' }, ['a', 'b']) },
+    },
+  },
+  responses: { 200: { description: 'verdict', content: { 'application/json': { schema: VerifyResult } } }, ...ERRORS },
+})
+
+/** POST /v1/embed and POST /v1/verify. */
+export const embedRoutes = router()
+  .openapi(embed, async (c) => {
+    const kind = bodyKind(c, ['json', 'multipart', 'image'])
+    const bytes =
+      kind === 'json'
+        ? base64Image(validJson(c, EmbedJson).image, 'image')
+        : kind === 'multipart'
+          ? await oneImagePart(await formData(c), 'image')
+          : await rawImage(c)
+    const out = await embedImages(c.var.models, [{ field: 'image', bytes }])
+    return c.json({ model: out.ref.id, embedding: Array.from(out.matrix) }, 200)
+  })
+  .openapi(verify, async (c) => {
+    const kind = bodyKind(c, ['json', 'multipart'])
+    let a: Uint8Array, b: Uint8Array, threshold: number | undefined
+    if (kind === 'json') {
+      const body = validJson(c, VerifyJson)
+      ;[a, b, threshold] = [base64Image(body.a, 'a'), base64Image(body.b, 'b'), body.threshold]
+    } else {
+      const form = await formData(c)
+      ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
+    }
+    const out = await embedImages(c.var.models, [{ field: 'a', bytes: a }, { field: 'b', bytes: b }])
+    const d = distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1))
+    const t = threshold ?? out.manifest.threshold.distance
+    return c.json({ same: d <= t, distance: d, threshold: t, model: out.ref.id }, 200)
+  })

@@ -1,0 +1,119 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { ApiError, setNotFound } from '../errors'
+import { base64Image, bodyKind, formData, imageParts, rawImage } from '../images'
+import { LIMITS } from '../limits'
+import {
+  AddedExamples,
+  AddExamplesJson,
+  AddExamplesQuery,
+  errors,
+  ExampleList,
+  ExampleParams,
+  Label,
+  multipart,
+  PageQuery,
+  RAW_IMAGE,
+  SetParams,
+} from '../schemas'
+import { embedImages, row } from '../services/embed'
+import { getSet, modelMismatch, setStub, unwrap } from '../services/sets'
+import { ID_PATTERN, newId, storage } from '../storage'
+import { router, SECURED, validJson } from './router'
+
+const base = { tags: ['examples'], security: SECURED }
+
+const add = createRoute({
+  ...base,
+  method: 'post',
+  path: '/v1/sets/{id}/examples',
+  summary: 'Add examples: JSON `{examples:[{label,image}]}`, multipart `label`+`image` pairs, or a raw image with ?label=',
+  request: {
+    params: SetParams,
+    query: AddExamplesQuery,
+    body: {
+      content: {
+        'application/json': { schema: AddExamplesJson },
+        ...multipart({ label: 'string', image: 'binary' }, ['label', 'image']),
+        ...RAW_IMAGE,
+      },
+    },
+  },
+  responses: {
+    201: { description: 'added', content: { 'application/json': { schema: AddedExamples } } },
+    ...errors(400, 401, 404, 409, 413, 415, 422, 429, 503),
+  },
+})
+const list = createRoute({
+  ...base,
+  method: 'get',
+  path: '/v1/sets/{id}/examples',
+  summary: 'Examples (id, label, createdAt) in insertion order, paginated',
+  request: { params: SetParams, query: PageQuery },
+  responses: {
+    200: { description: 'a page', content: { 'application/json': { schema: ExampleList } } },
+    ...errors(401, 404, 422, 503),
+  },
+})
+const remove = createRoute({
+  ...base,
+  method: 'delete',
+  path: '/v1/sets/{id}/examples/{exampleId}',
+  summary: 'Remove one example (and its stored image)',
+  request: { params: ExampleParams },
+  responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
+})
+
+const MultipartExamples = z.array(z.object({ label: Label })).min(1).max(LIMITS.imagesPerRequest)
+
+/** /v1/sets/:id/examples: add, list, remove. */
+export const exampleRoutes = router()
+  .openapi(add, async (c) => {
+    const { id } = c.req.valid('param')
+    const kind = bodyKind(c, ['json', 'multipart', 'image'])
+    let items: { label: string; bytes: Uint8Array }[]
+    if (kind === 'json') {
+      items = validJson(c, AddExamplesJson).examples.map((e, i) => ({ label: e.label, bytes: base64Image(e.image, `examples.${i}.image`) }))
+    } else if (kind === 'multipart') {
+      const form = await formData(c)
+      const labels = form.getAll('label')
+      const images = await imageParts(form, 'image')
+      if (labels.length !== images.length)
+        throw new ApiError(422, 'invalid_request', `${labels.length} label part(s) but ${images.length} image part(s)`)
+      const checked = MultipartExamples.parse(labels.map((label) => ({ label })))
+      items = checked.map((e, i) => ({ label: e.label, bytes: images[i]! }))
+    } else {
+      const label = c.req.valid('query').label
+      if (label === undefined) throw new ApiError(422, 'invalid_request', 'label: required (?label=) with a raw image body')
+      items = [{ label, bytes: await rawImage(c) }]
+    }
+    const record = await getSet(c.env, c.var.tenant, id)
+    if (record.count > 0 && !c.var.models.isServing(record.model) && c.var.models.manifest)
+      throw modelMismatch(record, c.var.models)
+    const out = await embedImages(c.var.models, items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes })))
+    const examples = items.map((e, i) => ({
+      id: newId('ex'),
+      label: e.label,
+      image: e.bytes,
+      embedding: row(out.matrix, out.dim, i).slice(),
+    }))
+    const result = await storage(() => setStub(c.env, c.var.tenant, id).add(examples, out.ref, LIMITS.examplesPerSet))
+    const after = unwrap(id, result, c.var.models)
+    return c.json({ ids: examples.map((e) => e.id), count: after.count }, 201)
+  })
+  .openapi(list, async (c) => {
+    const { id } = c.req.valid('param')
+    const { limit, cursor } = c.req.valid('query')
+    const page = await storage(() => setStub(c.env, c.var.tenant, id).list(cursor ?? null, limit))
+    if (!page) throw setNotFound(id)
+    return c.json({ examples: page.items, cursor: page.next }, 200)
+  })
+  .openapi(remove, async (c) => {
+    const { id, exampleId } = c.req.valid('param')
+    const stub = setStub(c.env, c.var.tenant, id)
+    const removed = ID_PATTERN.ex.test(exampleId) && (await storage(() => stub.remove(exampleId)))
+    if (!removed) {
+      await getSet(c.env, c.var.tenant, id) // 404 for the set itself first
+      throw new ApiError(404, 'example_not_found', `example '${exampleId}' does not exist in set ${id}`)
+    }
+    return c.body(null, 204)
+  })

@@ -1,0 +1,7 @@
+export { classifyRoutes } from './classify'
+export { embedRoutes } from './embed'
+export { episodeRoutes } from './episodes'
+export { exampleRoutes } from './examples'
+export { healthRoutes } from './health'
+export { router, SECURED } from './router'
+export { setRoutes } from './sets'

@@ -1,0 +1,104 @@
+import { createRoute } from '@hono/zod-openapi'
+import { ApiError, setNotFound } from '../errors'
+import { bodyKind } from '../images'
+import { LIMITS } from '../limits'
+import { CreateSetJson, errors, PageQuery, SetList, SetParams, SupportSet } from '../schemas'
+import { reembedSet } from '../services/reembed'
+import { getSet, setStub, toApiSet, unwrap } from '../services/sets'
+import { newId, storage, supportSet, tenantIndex } from '../storage'
+import { router, SECURED } from './router'
+
+const json = (schema: typeof SupportSet | typeof SetList, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+const base = { tags: ['sets'], security: SECURED }
+
+const create = createRoute({
+  ...base,
+  method: 'post',
+  path: '/v1/sets',
+  summary: 'Create a support set',
+  request: { body: { content: { 'application/json': { schema: CreateSetJson } } } },
+  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 415, 422, 429, 503) },
+})
+const list = createRoute({
+  ...base,
+  method: 'get',
+  path: '/v1/sets',
+  summary: "The tenant's sets, oldest first, paginated",
+  request: { query: PageQuery },
+  responses: { 200: json(SetList, 'a page'), ...errors(401, 422, 503) },
+})
+const get = createRoute({
+  ...base,
+  method: 'get',
+  path: '/v1/sets/{id}',
+  summary: 'One set: labels, count, model, timestamps',
+  request: { params: SetParams },
+  responses: { 200: json(SupportSet, 'the set'), ...errors(401, 404, 503) },
+})
+const remove = createRoute({
+  ...base,
+  method: 'delete',
+  path: '/v1/sets/{id}',
+  summary: 'Delete a set with all its examples and images',
+  request: { params: SetParams },
+  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 503) },
+})
+const reembed = createRoute({
+  ...base,
+  method: 'post',
+  path: '/v1/sets/{id}/reembed',
+  summary: "Re-embed the set's stored example images with the serving model",
+  request: { params: SetParams },
+  responses: { 200: json(SupportSet, 'the set'), ...errors(401, 404, 409, 503) },
+})
+
+/** /v1/sets: create, list, get, delete, reembed. */
+export const setRoutes = router()
+  .openapi(create, async (c) => {
+    const body = c.req.header('content-type') ? (bodyKind(c, ['json']), c.req.valid('json')) : {}
+    const serving = c.var.models.manifest
+    if (body.model !== undefined && body.model !== serving?.id)
+      throw new ApiError(422, 'unknown_model', `model '${body.model}' is not served here (GET /v1/models)`)
+    const metric = body.metric ?? serving?.metric.name ?? 'euclidean'
+    if (metric === 'learned-l1' && serving?.metric.name !== 'learned-l1')
+      throw new ApiError(422, 'invalid_request', 'metric learned-l1 needs a model with learned-l1 weights')
+    const tenant = c.var.tenant
+    const id = newId('set')
+    if (!(await storage(() => tenantIndex(c.env, tenant).reserve(id, LIMITS.setsPerTenant))))
+      throw new ApiError(429, 'limit_exceeded', `at most ${LIMITS.setsPerTenant} sets per tenant`)
+    const now = new Date().toISOString()
+    const meta = { id, tenant, name: body.name ?? null, model: null, metric, threshold: body.threshold ?? null }
+    try {
+      const result = await storage(() =>
+        supportSet(c.env, tenant, id).create({ ...meta, createdAt: now, updatedAt: now, version: 0 }),
+      )
+      return c.json(toApiSet(unwrap(id, result, c.var.models), c.var.models), 201)
+    } catch (err) {
+      await tenantIndex(c.env, tenant).release(id).catch(() => undefined)
+      throw err
+    }
+  })
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    const page = await storage(() => tenantIndex(c.env, c.var.tenant).list(cursor ?? null, limit))
+    const records = await storage(() => Promise.all(page.items.map((id) => setStub(c.env, c.var.tenant, id).info())))
+    const sets = records.flatMap((r) => (r ? [toApiSet(r, c.var.models)] : []))
+    return c.json({ sets, cursor: page.next }, 200)
+  })
+  .openapi(get, async (c) => {
+    const record = await getSet(c.env, c.var.tenant, c.req.valid('param').id)
+    return c.json(toApiSet(record, c.var.models), 200)
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid('param')
+    if (!(await storage(() => setStub(c.env, c.var.tenant, id).destroy()))) throw setNotFound(id)
+    await storage(() => tenantIndex(c.env, c.var.tenant).release(id))
+    return c.body(null, 204)
+  })
+  .openapi(reembed, async (c) => {
+    const record = await reembedSet(c.env, c.var.models, c.var.tenant, c.req.valid('param').id)
+    return c.json(toApiSet(record, c.var.models), 200)
+  })

@@ -1,0 +1,55 @@
+import type { ModelManifest } from '../../core'
+import { ApiError } from '../errors'
+import { Tensor, type OrtSession } from './ort'
+
+/** Images per ORT run: larger requests are split into runs of this many. */
+export const MAX_BATCH = 32
+
+/**
+ * Batched embedding with one session and one input buffer, reused by every request of the isolate.
+ * Runs are queued: ORT's wasm runtime is single-threaded anyway, and the queue guarantees that
+ * no request refills the shared buffer while another run still reads it.
+ */
+export class Embedder {
+  readonly dim: number
+  private readonly size: number
+  private readonly buffer: Float32Array
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly session: OrtSession,
+    private readonly manifest: ModelManifest,
+  ) {
+    const { channels, height, width } = manifest.input
+    this.size = channels * height * width
+    this.dim = manifest.output.dim
+    this.buffer = new Float32Array(MAX_BATCH * this.size)
+  }
+
+  /** Embeds preprocessed inputs (each C*H*W); returns a row-major [n, dim] matrix. */
+  embed(inputs: Float32Array[]): Promise<Float32Array> {
+    const run = this.queue.then(() => this.embedNow(inputs))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async embedNow(inputs: Float32Array[]): Promise<Float32Array> {
+    const out = new Float32Array(inputs.length * this.dim)
+    const { input, output } = this.manifest
+    for (let start = 0; start < inputs.length; start += MAX_BATCH) {
+      const batch = inputs.slice(start, start + MAX_BATCH)
+      batch.forEach((x, i) => {
+        if (x.length !== this.size) throw new Error(`input ${start + i} has ${x.length} values`)
+        this.buffer.set(x, i * this.size)
+      })
+      const shape = [batch.length, input.channels, input.height, input.width]
+      const feeds = { [input.name]: new Tensor('float32', this.buffer.subarray(0, batch.length * this.size), shape) }
+      const result = (await this.session.run(feeds))[output.name]
+      const data = result?.data
+      if (!(data instanceof Float32Array) || data.length !== batch.length * this.dim)
+        throw new ApiError(503, 'model_unavailable', `model output '${output.name}' is not [n, ${this.dim}] float32`)
+      out.set(data, start * this.dim)
+    }
+    return out
+  }
+}

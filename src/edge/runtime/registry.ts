@@ -1,0 +1,87 @@
+import { ManifestError, validateManifest, type ModelManifest } from '../../core'
+import { ApiError, modelUnavailable } from '../errors'
+import { Embedder } from './embedder'
+import { createOrtSession } from './ort'
+
+/** A model as the bundle provides it (`models/default.ts`): a manifest and the .onnx bytes. */
+export interface ModelSource {
+  manifest: unknown
+  model: ArrayBuffer | null
+}
+
+/** What a support set records about the model its embeddings came from. */
+export interface ModelRef {
+  id: string
+  sha256: string
+}
+
+// Sessions live per isolate, keyed by the bytes object and the sha256 the manifest claims, so
+// apps built over the same bundled model (and tests building several apps) share one session.
+const sessions = new WeakMap<ArrayBuffer, Map<string, Promise<Embedder>>>()
+
+function hex(bytes: ArrayBuffer): string {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+async function load(model: ArrayBuffer, manifest: ModelManifest): Promise<Embedder> {
+  const actual = hex(await crypto.subtle.digest('SHA-256', model))
+  if (actual !== manifest.sha256.toLowerCase())
+    throw modelUnavailable(`model ${manifest.id}: sha256 of the .onnx does not match its manifest; refusing to serve it`)
+  return new Embedder(await createOrtSession(new Uint8Array(model)), manifest)
+}
+
+/**
+ * The model this deployment serves. The manifest is validated at construction (cheap); the
+ * sha256 check and the ORT session happen lazily, at the first request that needs them.
+ */
+export class ModelRegistry {
+  /** The serving manifest, or null (no model, or an invalid manifest: see `problem`). */
+  readonly manifest: ModelManifest | null
+  /** Why there is no serving model, for logs and 503 messages. */
+  readonly problem: string | null
+
+  constructor(private readonly source: ModelSource) {
+    let manifest: ModelManifest | null = null
+    let problem: string | null = null
+    if (!source.manifest || !source.model) problem = 'this deployment serves no model'
+    else {
+      try {
+        manifest = validateManifest(source.manifest)
+      } catch (err) {
+        if (!(err instanceof ManifestError)) throw err
+        problem = `the bundled model manifest is invalid: ${err.message}`
+        console.error(problem)
+      }
+    }
+    this.manifest = manifest
+    this.problem = problem
+  }
+
+  /** The serving model's reference, or a 503. */
+  serving(): { manifest: ModelManifest; ref: ModelRef } {
+    if (!this.manifest) throw modelUnavailable(this.problem ?? undefined)
+    return { manifest: this.manifest, ref: { id: this.manifest.id, sha256: this.manifest.sha256 } }
+  }
+
+  /** True when `ref` names the serving model (same id and same weights). */
+  isServing(ref: ModelRef | null): boolean {
+    return !!ref && !!this.manifest && ref.id === this.manifest.id && ref.sha256 === this.manifest.sha256
+  }
+
+  /** Embeds preprocessed inputs with the serving model: a row-major [n, dim] matrix. */
+  async embed(inputs: Float32Array[]): Promise<Float32Array> {
+    const { manifest } = this.serving()
+    const model = this.source.model as ArrayBuffer
+    let byModel = sessions.get(model)
+    if (!byModel) sessions.set(model, (byModel = new Map()))
+    let embedder = byModel.get(manifest.sha256)
+    if (!embedder) byModel.set(manifest.sha256, (embedder = load(model, manifest)))
+    try {
+      return await (await embedder).embed(inputs)
+    } catch (err) {
+      if (err instanceof ApiError) throw err
+      console.error(`model ${manifest.id}: inference failed`, err)
+      throw modelUnavailable(`model ${manifest.id} failed to run`)
+    }
+  }
+}

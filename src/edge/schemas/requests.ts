@@ -1,0 +1,71 @@
+import { z } from '@hono/zod-openapi'
+import { LIMITS } from '../limits'
+import { ImageString, K, Label, MetricEnum, ModeEnum, Threshold } from './common'
+
+const images = (max: number) =>
+  z.array(ImageString).min(1, 'at least one image is needed').max(max, `at most ${max} images per request`)
+
+export const EmbedJson = z.object({ image: ImageString }).openapi('EmbedRequest')
+
+export const VerifyJson = z
+  .object({ a: ImageString, b: ImageString, threshold: Threshold.optional() })
+  .openapi('VerifyRequest')
+
+export const CreateSetJson = z
+  .object({
+    name: z.string().max(LIMITS.nameLength).optional(),
+    model: z.string().max(200).optional().openapi({ description: 'default: the serving model' }),
+    metric: MetricEnum.optional().openapi({ description: "default: the model's metric" }),
+    threshold: Threshold.optional().openapi({ description: "default: the model's calibrated one" }),
+  })
+  .openapi('CreateSetRequest')
+
+const LabelledImage = z.object({ label: Label, image: ImageString })
+
+export const AddExamplesJson = z
+  .object({
+    examples: z
+      .array(LabelledImage)
+      .min(1, 'at least one example is needed')
+      .max(LIMITS.imagesPerRequest, `at most ${LIMITS.imagesPerRequest} examples per request`),
+  })
+  .openapi('AddExamplesRequest')
+
+/** `?label=` for a raw image body. */
+export const AddExamplesQuery = z.object({ label: Label.optional() })
+
+const classifyOptions = {
+  k: K.default(5),
+  mode: ModeEnum.default('nearest'),
+  threshold: Threshold.optional(),
+}
+
+export const ClassifyJson = z
+  .object({ images: images(LIMITS.imagesPerRequest), ...classifyOptions })
+  .openapi('ClassifyRequest')
+
+/** Query options; with a raw or multipart body they are the only way to pass k, mode, threshold. */
+export const ClassifyQuery = z.object({
+  consistency: z.enum(['eventual', 'strong']).default('eventual'),
+  k: z.coerce.number().pipe(K).optional(),
+  mode: ModeEnum.optional(),
+  threshold: z.coerce.number().pipe(Threshold).optional(),
+})
+
+export const EpisodeJson = z
+  .object({
+    support: z
+      .array(LabelledImage)
+      .min(1, 'support must not be empty')
+      .max(LIMITS.episodeSupport, `at most ${LIMITS.episodeSupport} support images`),
+    queries: images(LIMITS.imagesPerRequest),
+    ...classifyOptions,
+  })
+  .openapi('EpisodeRequest')
+
+/** Options as a route applies them, whatever the body type. */
+export interface ClassifyOptions {
+  k: number
+  mode: 'nearest' | 'prototype'
+  threshold?: number
+}

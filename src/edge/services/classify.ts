@@ -1,0 +1,49 @@
+import { classify, type MetricName, type ModelManifest, type Prediction } from '../../core'
+import type { Bindings } from '../env'
+import { ApiError, setNotFound } from '../errors'
+import type { ClassifyOptions } from '../schemas'
+import { decodeSnapshot, readSnapshot, storage, type Snapshot } from '../storage'
+import { row, type Embedded } from './embed'
+import { setStub } from './sets'
+
+/**
+ * The set as classify sees it. `eventual` reads the snapshot the set's object published to KV
+ * (one edge-cached read) and falls back to the object when none is published yet; `strong` always
+ * reads through the object, so it sees every acknowledged write.
+ */
+export async function loadSnapshot(
+  env: Bindings,
+  tenant: string,
+  id: string,
+  consistency: 'eventual' | 'strong',
+): Promise<Snapshot> {
+  const stub = setStub(env, tenant, id)
+  const published = consistency === 'eventual' ? await storage(() => readSnapshot(env.SUPPORT_KV, tenant, id)) : null
+  const bytes = published ?? (await storage(() => stub.snapshot()))
+  if (!bytes) throw setNotFound(id)
+  return decodeSnapshot(bytes)
+}
+
+/** The metric a set uses with the serving model (learned-l1 needs the model's weights). */
+export function metricFor(name: MetricName, manifest: ModelManifest): ModelManifest['metric'] {
+  if (name === manifest.metric.name) return manifest.metric
+  if (name === 'learned-l1')
+    throw new ApiError(409, 'metric_unavailable', `model ${manifest.id} has no learned-l1 weights`)
+  return { name }
+}
+
+/** Classifies every query row against labelled rows; one prediction per query, in order. */
+export function classifyQueries(
+  queries: Embedded,
+  support: { rows: string[]; dim: number; matrix: Float32Array },
+  opts: ClassifyOptions & { metric: MetricName; threshold: number },
+): Prediction[] {
+  if (support.rows.length === 0) throw new ApiError(422, 'empty_set', 'the support set has no examples')
+  if (support.dim !== queries.dim) throw new ApiError(409, 'model_mismatch', 'embedding sizes differ; re-embed the set')
+  const set = { labels: support.rows, matrix: support.matrix, dim: support.dim }
+  const metric = metricFor(opts.metric, queries.manifest)
+  const n = queries.matrix.length / queries.dim
+  return Array.from({ length: n }, (_, i) =>
+    classify(row(queries.matrix, queries.dim, i), set, { metric, k: opts.k, threshold: opts.threshold, mode: opts.mode }),
+  )
+}

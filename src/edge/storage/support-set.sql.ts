@@ -1,0 +1,92 @@
+import type { ExampleInfo, SetMeta, SetRecord } from './types'
+
+/** Schema of one support set's Durable Object (SQLite storage). */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS examples (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+  created_at TEXT NOT NULL, embedding BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS gc (key TEXT PRIMARY KEY);
+`
+
+/** Typed, synchronous queries over one set's tables. Synchronous on purpose: nothing interleaves. */
+export class SetTables {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA)
+  }
+
+  meta(): SetMeta | null {
+    const row = this.sql.exec<{ json: string }>('SELECT json FROM meta').toArray()[0]
+    return row ? (JSON.parse(row.json) as SetMeta) : null
+  }
+
+  saveMeta(meta: SetMeta): void {
+    this.sql.exec('INSERT OR REPLACE INTO meta (one, json) VALUES (1, ?)', JSON.stringify(meta))
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM examples').one().n
+  }
+
+  record(meta: SetMeta): SetRecord {
+    const labels = this.sql.exec<{ label: string }>('SELECT DISTINCT label FROM examples').toArray()
+    return { ...meta, count: this.count(), labels: labels.map((r) => r.label).sort() }
+  }
+
+  insert(id: string, label: string, createdAt: string, embedding: Float32Array): void {
+    const blob = embedding.slice().buffer
+    this.sql.exec('INSERT INTO examples (id, label, created_at, embedding) VALUES (?, ?, ?, ?)', id, label, createdAt, blob)
+  }
+
+  setEmbedding(id: string, embedding: Float32Array): void {
+    this.sql.exec('UPDATE examples SET embedding = ? WHERE id = ?', embedding.slice().buffer, id)
+  }
+
+  remove(id: string): boolean {
+    return this.sql.exec('DELETE FROM examples WHERE id = ?', id).rowsWritten > 0
+  }
+
+  ids(): string[] {
+    return this.sql.exec<{ id: string }>('SELECT id FROM examples ORDER BY seq').toArray().map((r) => r.id)
+  }
+
+  /** Examples after sequence number `after`, in insertion order. */
+  page(after: number, limit: number): { items: ExampleInfo[]; last: number | null } {
+    const rows = this.sql
+      .exec<{ seq: number; id: string; label: string; created_at: string }>(
+        'SELECT seq, id, label, created_at FROM examples WHERE seq > ? ORDER BY seq LIMIT ?',
+        after,
+        limit,
+      )
+      .toArray()
+    const items = rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at }))
+    return { items, last: rows.length === limit ? rows[rows.length - 1]!.seq : null }
+  }
+
+  /** Every example's label and embedding, in insertion order. */
+  embeddings(dimHint: number): { rows: string[]; dim: number; matrix: Float32Array } {
+    const all = this.sql
+      .exec<{ label: string; embedding: ArrayBuffer }>('SELECT label, embedding FROM examples ORDER BY seq')
+      .toArray()
+    const dim = all.length ? all[0]!.embedding.byteLength / 4 : dimHint
+    const matrix = new Float32Array(all.length * dim)
+    all.forEach((r, i) => matrix.set(new Float32Array(r.embedding), i * dim))
+    return { rows: all.map((r) => r.label), dim, matrix }
+  }
+
+  queueGc(keys: string[]): void {
+    for (const k of keys) this.sql.exec('INSERT OR IGNORE INTO gc (key) VALUES (?)', k)
+  }
+
+  takeGc(limit: number): string[] {
+    return this.sql.exec<{ key: string }>('SELECT key FROM gc LIMIT ?', limit).toArray().map((r) => r.key)
+  }
+
+  doneGc(keys: string[]): void {
+    for (const k of keys) this.sql.exec('DELETE FROM gc WHERE key = ?', k)
+  }
+
+  clear(): void {
+    this.sql.exec('DELETE FROM examples; DELETE FROM meta;')
+  }
+}

@@ -1,0 +1,51 @@
+import type { MetricName } from '../../core'
+import type { ModelRef } from '../runtime'
+
+/** A support set's stored description (the DO's authoritative copy, also inside snapshots). */
+export interface SetMeta {
+  id: string
+  tenant: string
+  name: string | null
+  /** The model the set's embeddings came from; null until the first example is added. */
+  model: ModelRef | null
+  metric: MetricName
+  /** The set's own threshold; null means "the model's calibrated threshold". */
+  threshold: number | null
+  createdAt: string
+  updatedAt: string
+  /** Bumped by every write; snapshots carry it so readers can tell how fresh they are. */
+  version: number
+}
+
+/** SetMeta plus what is computed from the examples. */
+export interface SetRecord extends SetMeta {
+  count: number
+  labels: string[]
+}
+
+/** One example as listed (no embedding, no image). */
+export interface ExampleInfo {
+  id: string
+  label: string
+  createdAt: string
+}
+
+/** One example to add: the image is stored in KV, the embedding in the DO. */
+export interface NewExample {
+  id: string
+  label: string
+  image: Uint8Array
+  embedding: Float32Array
+}
+
+/** Why a DO write was refused (RPC carries results better than custom error classes). */
+export type StoreFailure = 'not_found' | 'exists' | 'model_mismatch' | 'limit' | 'stale_embeddings'
+
+/** The result of a DO call that can be refused. */
+export type StoreResult<T> = { ok: true; value: T } | { ok: false; reason: StoreFailure; record?: SetRecord }
+
+/** A page of a list: `next` is the cursor of the following page, null at the end. */
+export interface Page<T> {
+  items: T[]
+  next: string | null
+}
