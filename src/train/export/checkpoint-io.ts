@@ -4,7 +4,7 @@
  * Format, one folder:
  *   checkpoint.json  { format: 'oneshot-edge/tfjs-weights', version: 1, model: { builder: 'conv4',
  *                      options: Conv4Options }, weights: [{ name, shape, offset, length }], meta }
- *   weights.bin      every weight as float32 little-endian, concatenated in `weights` order
+ *   model-weights.bin every weight as float32 little-endian, concatenated in `weights` order
  *                    (`offset`/`length` count floats)
  * `name` is the tfjs weight's scoped name without uniquifying suffixes ('conv0/kernel'), so a
  * checkpoint loads into a model built in a process where other models already exist.
@@ -20,7 +20,9 @@ import { writeFilesAtomic } from './atomic-write'
 
 export const CHECKPOINT_FORMAT = 'oneshot-edge/tfjs-weights'
 export const CHECKPOINT_JSON = 'checkpoint.json'
-export const CHECKPOINT_BIN = 'weights.bin'
+// Not 'weights.bin': the training loop's resume checkpoints (src/train/loop) use that name, and
+// both may share a folder.
+export const CHECKPOINT_BIN = 'model-weights.bin'
 
 /** What a training run knows that the manifest needs; every field is optional. */
 export interface CheckpointMeta {

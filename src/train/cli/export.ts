@@ -1,0 +1,74 @@
+/**
+ * `npm run export -- --checkpoint <dir> --id <id> [--default]`
+ * Loads a checkpoint saved by `saveWeights` (src/train/export/checkpoint-io.ts), exports it to
+ * ONNX, checks parity against tfjs (< 1e-5) and writes models/<id>.onnx + <id>.json.
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { ModelManifest } from '../../core'
+import { loadCheckpoint } from '../export/checkpoint-io'
+import { exportModel } from '../export/export-model'
+import { ArgsError, choiceFlag, parseFlags, runCli, usage } from './args'
+import type { FlagSpec } from './args'
+
+const SPEC = {
+  checkpoint: { type: 'string', help: 'folder with checkpoint.json + model-weights.bin' },
+  id: { type: 'string', help: 'model id: models/<id>.onnx and models/<id>.json' },
+  default: { type: 'boolean', help: 'make it the model the Worker bundles (models/default.ts)' },
+  'models-dir': { type: 'string', default: 'models', help: 'where to write' },
+  version: { type: 'string', default: '1.0.0', help: 'manifest version' },
+  metric: { type: 'string', help: 'euclidean | squared-euclidean | cosine (default: checkpoint meta, else euclidean)' },
+  normalize: { type: 'string', help: 'yes | no: append L2 normalisation (default: checkpoint meta, else yes)' },
+  bn: { type: 'string', default: 'fold', help: 'fold | node: batch-norm folded into the conv or kept' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} satisfies Record<string, FlagSpec>
+const USAGE = usage('npm run export -- --checkpoint <dir> --id <id> [--default]', SPEC)
+
+const UNKNOWN_TRAINING: ModelManifest['training'] = {
+  dataset: 'unknown',
+  split: 'unknown',
+  loss: 'unknown',
+  miner: null,
+  epochs: 0,
+  steps: 0,
+  backend: 'unknown',
+  wallTimeSec: 0,
+  command: 'unknown',
+}
+
+async function main(): Promise<void> {
+  const f = parseFlags(process.argv.slice(2), SPEC)
+  if (f.help) return console.log(USAGE)
+  if (!f.checkpoint) throw new ArgsError('--checkpoint is required')
+  if (!f.id) throw new ArgsError('--id is required')
+  const bn = choiceFlag('bn', f.bn, ['fold', 'node'] as const)
+  await tf.setBackend('cpu') // the reference side of the parity check; speed is irrelevant here
+  const { model, file } = loadCheckpoint(f.checkpoint)
+  const meta = file.meta
+  const normalize = f.normalize
+    ? choiceFlag('normalize', f.normalize, ['yes', 'no'] as const) === 'yes'
+    : (meta.normalize ?? true)
+  const metric: ModelManifest['metric'] = f.metric
+    ? { name: choiceFlag('metric', f.metric, ['euclidean', 'squared-euclidean', 'cosine'] as const) }
+    : (meta.metric ?? { name: 'euclidean' })
+  const missing = Object.keys(UNKNOWN_TRAINING).filter((k) => meta.training?.[k] === undefined)
+  if (missing.length) console.error(`warning: checkpoint meta lacks training.${missing.join(', training.')}`)
+  const r = await exportModel(model, {
+    id: f.id,
+    modelsDir: f['models-dir'],
+    normalize,
+    foldBatchNorm: bn === 'fold',
+    setDefault: f.default,
+    version: f.version,
+    metric,
+    preprocess: meta.preprocess,
+    training: { ...UNKNOWN_TRAINING, ...meta.training },
+  })
+  console.log(
+    `exported ${r.manifest.id}: ${r.onnxPath} (${r.bytes} bytes, dim ${r.manifest.output.dim}), ` +
+      `parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)} on ${r.parity.images} images; ` +
+      `${r.manifestPath}${r.defaultPath ? `; default -> ${r.defaultPath}` : ''}`,
+  )
+  console.log(`threshold is uncalibrated: run npm run eval -- --model ${r.onnxPath} --data <path> --write-manifest`)
+}
+
+runCli(main, USAGE)
