@@ -69,7 +69,11 @@ export function prototypes(set: EmbeddingSet): EmbeddingSet {
  * @example
  * classify(query, set, { metric: { name: 'euclidean' }, k: 3, threshold: 0.8, mode: 'nearest' })
  */
-export function classify(query: Float32Array, set: EmbeddingSet, opts: ClassifyOptions): Prediction {
+export function classify(
+  query: Float32Array,
+  set: EmbeddingSet,
+  opts: ClassifyOptions,
+): Prediction {
   const source = opts.mode === 'prototype' ? prototypes(set) : checkSet(set)
   if (source.labels.length === 0) throw new ShapeError('support set is empty')
   if (query.length !== source.dim) {

@@ -4,6 +4,18 @@ import type { ModelManifest } from './manifest'
 /** A metric as a manifest names it. */
 export type Metric = ModelManifest['metric']
 
+/** Two vectors, where each starts, and how many values to compare (default: rest of `a`). */
+export type VectorArgs = [
+  a: Float32Array,
+  b: Float32Array,
+  aOff?: number,
+  bOff?: number,
+  dim?: number,
+]
+
+/** A distance between `a[aOff, aOff + dim)` and `b[bOff, bOff + dim)`. */
+export type VectorDistance = (...args: VectorArgs) => number
+
 /**
  * Distance between `a[aOff, aOff + dim)` and `b[bOff, bOff + dim)` under a manifest metric;
  * smaller means more alike for every metric. Offsets let callers compare rows of an embedding
@@ -15,24 +27,18 @@ export type Metric = ModelManifest['metric']
  * @example
  * distance({ name: 'euclidean' }, new Float32Array([0, 3]), new Float32Array([4, 0])) // 5
  */
-export function distance(
-  metric: Metric,
-  a: Float32Array,
-  b: Float32Array,
-  aOff = 0,
-  bOff = 0,
-  dim = a.length - aOff,
-): number {
+export function distance(metric: Metric, ...[a, b, aOff = 0, bOff = 0, dim]: VectorArgs): number {
+  const n = dim ?? a.length - aOff
   switch (metric.name) {
     case 'euclidean':
-      return euclidean(a, b, aOff, bOff, dim)
+      return euclidean(a, b, aOff, bOff, n)
     case 'squared-euclidean':
-      return squaredEuclidean(a, b, aOff, bOff, dim)
+      return squaredEuclidean(a, b, aOff, bOff, n)
     case 'cosine':
-      return cosineDistance(a, b, aOff, bOff, dim)
+      return cosineDistance(a, b, aOff, bOff, n)
     case 'learned-l1': {
       if (!metric.weights) throw new ShapeError('learned-l1 metric has no weights')
-      const logit = weightedL1(a, b, metric.weights, aOff, bOff, dim) + (metric.bias ?? 0)
+      const logit = weightedL1(a, b, metric.weights, aOff, bOff, n) + (metric.bias ?? 0)
       return 1 - 1 / (1 + Math.exp(-logit))
     }
     default:
@@ -46,21 +52,14 @@ export function distance(
  * @example
  * squaredEuclidean(new Float32Array([1, 2]), new Float32Array([3, 2])) // 4
  */
-export function squaredEuclidean(
-  a: Float32Array,
-  b: Float32Array,
-  aOff = 0,
-  bOff = 0,
-  dim = a.length - aOff,
-): number {
-  checkRange(a, b, aOff, bOff, dim)
+export const squaredEuclidean = vectorDistance((a, b, aOff, bOff, dim) => {
   let sum = 0
   for (let i = 0; i < dim; i++) {
     const d = a[aOff + i] - b[bOff + i]
     sum += d * d
   }
   return sum
-}
+})
 
 /**
  * L2 distance.
@@ -68,15 +67,9 @@ export function squaredEuclidean(
  * @example
  * euclidean(new Float32Array([0, 0]), new Float32Array([3, 4])) // 5
  */
-export function euclidean(
-  a: Float32Array,
-  b: Float32Array,
-  aOff = 0,
-  bOff = 0,
-  dim = a.length - aOff,
-): number {
-  return Math.sqrt(squaredEuclidean(a, b, aOff, bOff, dim))
-}
+export const euclidean = vectorDistance((a, b, aOff, bOff, dim) =>
+  Math.sqrt(squaredEuclidean(a, b, aOff, bOff, dim)),
+)
 
 /**
  * `1 - cos(a, b)`, in [0, 2]; a zero vector is treated as orthogonal to everything (1).
@@ -84,14 +77,7 @@ export function euclidean(
  * @example
  * cosineDistance(new Float32Array([1, 0]), new Float32Array([0, 2])) // 1
  */
-export function cosineDistance(
-  a: Float32Array,
-  b: Float32Array,
-  aOff = 0,
-  bOff = 0,
-  dim = a.length - aOff,
-): number {
-  checkRange(a, b, aOff, bOff, dim)
+export const cosineDistance = vectorDistance((a, b, aOff, bOff, dim) => {
   let dot = 0
   let na = 0
   let nb = 0
@@ -104,7 +90,7 @@ export function cosineDistance(
   }
   if (na === 0 || nb === 0) return 1
   return 1 - dot / Math.sqrt(na * nb)
-}
+})
 
 /**
  * `sum_i weights[i] * |a_i - b_i|`: the raw score of a learned-L1 head (no bias, no sigmoid).
@@ -127,6 +113,16 @@ export function weightedL1(
   let sum = 0
   for (let i = 0; i < dim; i++) sum += weights[i] * Math.abs(a[aOff + i] - b[bOff + i])
   return sum
+}
+
+// Fills the optional arguments and checks the ranges once, so each kernel is just its loop.
+function vectorDistance(
+  kernel: (a: Float32Array, b: Float32Array, aOff: number, bOff: number, dim: number) => number,
+): VectorDistance {
+  return (a, b, aOff = 0, bOff = 0, dim = a.length - aOff) => {
+    checkRange(a, b, aOff, bOff, dim)
+    return kernel(a, b, aOff, bOff, dim)
+  }
 }
 
 function checkRange(a: Float32Array, b: Float32Array, aOff: number, bOff: number, dim: number) {

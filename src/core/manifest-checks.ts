@@ -68,7 +68,8 @@ export function int(o: Obj, key: string, min: 0 | 1): number {
 export function oneOf<T extends string | number>(o: Obj, key: string, options: readonly T[]): T {
   const v = o.value[key]
   if (!options.includes(v as T)) {
-    throw new ManifestError(at(o, key), `expected one of ${options.map((x) => JSON.stringify(x)).join(', ')}`)
+    const list = options.map((x) => JSON.stringify(x)).join(', ')
+    throw new ManifestError(at(o, key), `expected one of ${list}`)
   }
   return v as T
 }

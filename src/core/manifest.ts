@@ -92,7 +92,9 @@ export function validateManifest(x: unknown): ModelManifest {
   const root = object(x, '')
   const id = matches(root, 'id', /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"')
   str(root, 'version')
-  if (Number.isNaN(Date.parse(str(root, 'createdAt')))) fail(root, 'createdAt', 'expected an ISO date')
+  if (Number.isNaN(Date.parse(str(root, 'createdAt')))) {
+    fail(root, 'createdAt', 'expected an ISO date')
+  }
   matches(root, 'sha256', /^[0-9a-f]{64}$/, '64 lowercase hex digits')
   if (str(root, 'file') !== `${id}.onnx`) fail(root, 'file', `expected "${id}.onnx"`)
 

@@ -17,7 +17,9 @@ function bruteTop(query: Float32Array, set: EmbeddingSet, metric: Metric) {
     const d = distance(metric, query, set.matrix.slice(i * DIM, (i + 1) * DIM))
     if (!best.has(label) || d < (best.get(label) as number)) best.set(label, d)
   })
-  return [...best].map(([label, d]) => ({ label, distance: d })).sort((x, y) => x.distance - y.distance)
+  return [...best]
+    .map(([label, d]) => ({ label, distance: d }))
+    .sort((x, y) => x.distance - y.distance)
 }
 
 /** Brute force class means. */
@@ -27,7 +29,8 @@ function bruteMeans(set: EmbeddingSet): EmbeddingSet {
   labels.forEach((label, row) => {
     const members = set.labels.flatMap((l, i) => (l === label ? [i] : []))
     for (let d = 0; d < DIM; d++) {
-      matrix[row * DIM + d] = members.reduce((s, i) => s + set.matrix[i * DIM + d], 0) / members.length
+      const sum = members.reduce((s, i) => s + set.matrix[i * DIM + d], 0)
+      matrix[row * DIM + d] = sum / members.length
     }
   })
   return { labels, matrix, dim: DIM }
@@ -77,16 +80,19 @@ describe('classify', () => {
     const p = classify(query, set, { metric, k: 100, threshold: Infinity, mode: 'nearest' })
     expect(p.top).toHaveLength(9)
     expect(new Set(p.top.map((t) => t.label)).size).toBe(9)
-    expect(classify(query, set, { metric, k: 0, threshold: Infinity, mode: 'nearest' }).top).toEqual([])
+    const none = classify(query, set, { metric, k: 0, threshold: Infinity, mode: 'nearest' })
+    expect(none.top).toEqual([])
   })
 
   it('says unknown (label null) when the best distance is above the threshold', () => {
     const query = queries.slice(0, DIM)
     const metric: Metric = { name: 'euclidean' }
-    const known = classify(query, set, { metric, k: 3, threshold: Infinity, mode: 'nearest' })
-    const atThreshold = classify(query, set, { metric, k: 3, threshold: known.distance, mode: 'nearest' })
+    const run = (threshold: number) =>
+      classify(query, set, { metric, k: 3, threshold, mode: 'nearest' })
+    const known = run(Infinity)
+    const atThreshold = run(known.distance)
     expect(atThreshold.unknown).toBe(false)
-    const below = classify(query, set, { metric, k: 3, threshold: known.distance * 0.99, mode: 'nearest' })
+    const below = run(known.distance * 0.99)
     expect(below).toMatchObject({ label: null, unknown: true, distance: known.distance })
     expect(below.top).toEqual(known.top)
   })
@@ -99,8 +105,7 @@ describe('classify', () => {
     const opts = { metric, k: 1, threshold: 1, mode: 'nearest' } as const
     expect(() => classify(new Float32Array(3), tie, opts)).toThrow(ShapeError)
     expect(() => classify(new Float32Array(2), { ...tie, labels: ['a'] }, opts)).toThrow(ShapeError)
-    expect(() => classify(new Float32Array(2), { labels: [], matrix: new Float32Array(0), dim: 2 }, opts)).toThrow(
-      ShapeError,
-    )
+    const empty = { labels: [], matrix: new Float32Array(0), dim: 2 }
+    expect(() => classify(new Float32Array(2), empty, opts)).toThrow(ShapeError)
   })
 })

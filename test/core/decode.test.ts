@@ -30,7 +30,8 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('sniffImageFormat', () => {
   it('knows PNG and JPEG by their bytes only', () => {
-    expect(sniffImageFormat(encodePng({ width: 1, height: 1, data: new Uint8Array(4) }))).toBe('png')
+    const png = encodePng({ width: 1, height: 1, data: new Uint8Array(4) })
+    expect(sniffImageFormat(png)).toBe('png')
     expect(sniffImageFormat(Uint8Array.of(0xff, 0xd8, 0xff, 0xdb))).toBe('jpeg')
     expect(sniffImageFormat(Uint8Array.of(0x47, 0x49, 0x46, 0x38))).toBeNull()
     expect(sniffImageFormat(new Uint8Array(0))).toBeNull()
@@ -131,7 +132,9 @@ describe('decodeImage: JPEG', () => {
     expect(img).toMatchObject({ width, height, channels: 3 })
     for (let i = 0; i < width * height; i++) {
       const expected = i % width < 8 ? [200, 40, 40] : [30, 60, 220]
-      for (let c = 0; c < 3; c++) expect(Math.abs(img.data[i * 3 + c] - expected[c])).toBeLessThan(12)
+      for (let c = 0; c < 3; c++) {
+        expect(Math.abs(img.data[i * 3 + c] - expected[c])).toBeLessThan(12)
+      }
     }
   })
 

@@ -228,10 +228,22 @@ function jpegCases(): MalformedImage[] {
       bytes: concat(jpeg.slice(0, sof), jpeg.slice(sof + 2 + sofLength)),
       code: 'corrupt',
     },
-    { name: 'jpeg: lossless SOF3', bytes: patched(jpeg, sof + 1, [0xc3]), code: 'unsupported_format' },
-    { name: 'jpeg: 12-bit samples', bytes: patched(jpeg, sof + 4, [12]), code: 'unsupported_format' },
+    {
+      name: 'jpeg: lossless SOF3',
+      bytes: patched(jpeg, sof + 1, [0xc3]),
+      code: 'unsupported_format',
+    },
+    {
+      name: 'jpeg: 12-bit samples',
+      bytes: patched(jpeg, sof + 4, [12]),
+      code: 'unsupported_format',
+    },
     { name: 'jpeg: segment length 0', bytes: patched(jpeg, 4, [0, 0]), code: 'corrupt' },
-    { name: 'jpeg: EOI right after SOI', bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xd9), code: 'corrupt' },
+    {
+      name: 'jpeg: EOI right after SOI',
+      bytes: Uint8Array.of(0xff, 0xd8, 0xff, 0xd9),
+      code: 'corrupt',
+    },
     {
       name: 'jpeg: garbage after SOI',
       bytes: concat([0xff, 0xd8, 0xff, 0xe0, 0, 4, 1, 2], ascii('garbage, not a marker')),
@@ -246,7 +258,11 @@ function otherCases(): MalformedImage[] {
   return [
     { name: '0 bytes', bytes: new Uint8Array(0), code: 'empty' },
     { name: '1 byte', bytes: Uint8Array.of(0x89), code: 'unsupported_format' },
-    { name: 'GIF', bytes: ascii('GIF89a\x01\x00\x01\x00\x80\x00\x00;'), code: 'unsupported_format' },
+    {
+      name: 'GIF',
+      bytes: ascii('GIF89a\x01\x00\x01\x00\x80\x00\x00;'),
+      code: 'unsupported_format',
+    },
     { name: 'BMP', bytes: concat(ascii('BM'), new Uint8Array(60)), code: 'unsupported_format' },
     {
       name: 'WebP',
@@ -254,7 +270,11 @@ function otherCases(): MalformedImage[] {
       code: 'unsupported_format',
     },
     { name: 'text', bytes: ascii('hello, world'), code: 'unsupported_format' },
-    { name: 'PNG magic, one byte short', bytes: Uint8Array.from(PNG_SIGNATURE.slice(0, 7)), code: 'unsupported_format' },
+    {
+      name: 'PNG magic, one byte short',
+      bytes: Uint8Array.from(PNG_SIGNATURE.slice(0, 7)),
+      code: 'unsupported_format',
+    },
     { name: 'over 5 MiB', bytes: oversized, code: 'too_large' },
   ]
 }

@@ -50,7 +50,10 @@ describe('validateManifest', () => {
     ['metric.weights', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2] })],
     ['metric.weights[2]', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2, NaN, 4] })],
     ['threshold.distance', (m) => (m.threshold.distance = -1)],
-    ['threshold.calibration.targetFalseAcceptRate', (m) => (m.threshold.calibration.targetFalseAcceptRate = 2)],
+    [
+      'threshold.calibration.targetFalseAcceptRate',
+      (m) => (m.threshold.calibration.targetFalseAcceptRate = 2),
+    ],
     ['training.miner', (m) => (m.training.miner = 3)],
     ['training.epochs', (m) => (m.training.epochs = -1)],
     ['eval.results', (m) => (m.eval.results = {})],

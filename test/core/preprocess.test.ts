@@ -13,7 +13,10 @@ function spec(
 ): Spec {
   return {
     input: { name: 'x', height, width, channels, layout: 'NCHW' },
-    preprocess: { grayscale: true, invert: false, resize: 'area', scale: 1, mean: 0, std: 1, ...pre },
+    preprocess: {
+      ...{ grayscale: true, invert: false, resize: 'area', scale: 1, mean: 0, std: 1 },
+      ...pre,
+    },
   }
 }
 
@@ -81,7 +84,8 @@ describe('preprocessImage: area resize', () => {
 
 describe('preprocessImage: pixel pipeline', () => {
   it('inverts, scales and standardises in that order', () => {
-    const out = preprocessImage(grey(3, 3, () => 200), spec(1, 1, { invert: true, scale: 1 / 255, mean: 0.1, std: 0.3 }))
+    const m = spec(1, 1, { invert: true, scale: 1 / 255, mean: 0.1, std: 0.3 })
+    const out = preprocessImage(grey(3, 3, () => 200), m)
     expect(out[0]).toBeCloseTo((55 / 255 - 0.1) / 0.3, 6)
     expect(out).toBeInstanceOf(Float32Array)
   })
@@ -103,17 +107,20 @@ describe('preprocessImage: pixel pipeline', () => {
   })
 
   it('lays colour out as C*H*W and replicates luma when grayscale is asked with 3 channels', () => {
-    const rgb: RawImage = { width: 2, height: 1, channels: 3, data: Uint8Array.of(1, 2, 3, 4, 5, 6) }
-    expect([...preprocessImage(rgb, spec(1, 2, { grayscale: false }, 3))]).toEqual([1, 4, 2, 5, 3, 6])
+    const data = Uint8Array.of(1, 2, 3, 4, 5, 6)
+    const rgb: RawImage = { width: 2, height: 1, channels: 3, data }
+    const colour = spec(1, 2, { grayscale: false }, 3)
+    expect([...preprocessImage(rgb, colour)]).toEqual([1, 4, 2, 5, 3, 6])
     const lumaRgb = preprocessImage(rgb, spec(1, 2, { grayscale: true }, 3))
     expect([...lumaRgb.subarray(0, 2)]).toEqual([...lumaRgb.subarray(2, 4)])
     expect(lumaRgb[0]).toBeCloseTo(0.299 + 2 * 0.587 + 3 * 0.114, 5)
     const greyIn = grey(2, 1, (x) => 9 * x)
-    expect([...preprocessImage(greyIn, spec(1, 2, { grayscale: false }, 3))]).toEqual([0, 9, 0, 9, 0, 9])
+    expect([...preprocessImage(greyIn, colour)]).toEqual([0, 9, 0, 9, 0, 9])
   })
 
   it('imageBytesToInput is decode then preprocess', () => {
-    const png = encodePng({ width: 3, height: 2, channels: 1, data: Uint8Array.of(0, 50, 100, 150, 200, 250) })
+    const data = Uint8Array.of(0, 50, 100, 150, 200, 250)
+    const png = encodePng({ width: 3, height: 2, channels: 1, data })
     const m = spec(1, 1, { invert: true, scale: 1 / 255 })
     expect(imageBytesToInput(png, m)[0]).toBeCloseTo(1 - 125 / 255, 6)
   })

@@ -38,7 +38,11 @@ export function sampleManifest(): ModelManifest {
     eval: {
       split: 'vinyals/test',
       results: [
-        { protocol: 'all-alphabets', ways: 20, shots: 1, queries: 5, episodes: 1000, accuracy: 0.9, ci95: 0.004 },
+        {
+          protocol: 'all-alphabets',
+          ...{ ways: 20, shots: 1, queries: 5, episodes: 1000 },
+          ...{ accuracy: 0.9, ci95: 0.004 },
+        },
       ],
       verification: { auc: 0.97, eer: 0.08, pairs: 10000 },
     },

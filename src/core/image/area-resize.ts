@@ -24,7 +24,8 @@ export function resizeArea(
   const horizontal = new Float64Array(srcHeight * dstWidth)
   for (let y = 0; y < srcHeight; y++) {
     for (let x = 0; x < dstWidth; x++) {
-      horizontal[y * dstWidth + x] = weightedSum(src, y * srcWidth, 1, cols.index[x], cols.weight[x])
+      const row = y * srcWidth
+      horizontal[y * dstWidth + x] = weightedSum(src, row, 1, cols.index[x], cols.weight[x])
     }
   }
   const out = new Float64Array(dstHeight * dstWidth)
