@@ -12,10 +12,13 @@ import {
   validateDataset,
 } from '../../../src/train/data'
 import type { ImageDataset } from '../../../src/train/data'
-import { ALPHABETS, CHARS, DRAWINGS, omniglotTree, omniglotZip } from './fixtures'
+import { ALPHABETS, CHARS, DRAWINGS, blockPng, omniglotTree, omniglotZip } from './fixtures'
 import { removeTempDirs, tempDir, writeTree } from './fixtures'
 
 afterAll(removeTempDirs)
+
+// Tests stay hermetic: nothing is written to the default cache folder in the OS temp dir.
+const noCache = { cacheDir: false } as const
 
 const image = (ds: ImageDataset, i: number) => {
   const px = ds.height * ds.width
@@ -29,7 +32,7 @@ describe('Omniglot loader (official layout)', () => {
   writeFileSync(join(zipDir, 'images_evaluation.zip'), omniglotZip('images_evaluation'))
 
   it('loads a split straight from the zip, group = alphabet, ink = 1', async () => {
-    const ds = await loadOmniglot({ source: zipDir, split: 'background', size: 21 })
+    const ds = await loadOmniglot({ ...noCache, source: zipDir, split: 'background', size: 21 })
     validateDataset(ds)
     expect(ds.classes.length).toBe(ALPHABETS.length * CHARS.length)
     expect(ds.labels.length).toBe(ALPHABETS.length * CHARS.length * DRAWINGS)
@@ -46,12 +49,13 @@ describe('Omniglot loader (official layout)', () => {
   it('loads the same pixels from a folder as from the zip, and from a zip path', async () => {
     const dir = tempDir()
     writeTree(dir, omniglotTree('images_background'))
-    const a = await loadOmniglot({ source: dir, split: 'background', size: 14 })
-    const b = await loadOmniglot({ source: zipDir, split: 'background', size: 14 })
+    const a = await loadOmniglot({ ...noCache, source: dir, split: 'background', size: 14 })
+    const b = await loadOmniglot({ ...noCache, source: zipDir, split: 'background', size: 14 })
     const c = await loadOmniglot({
       source: join(zipDir, 'images_background.zip'),
       split: 'background',
       size: 14,
+      cacheDir: false,
     })
     expect(a.classes).toEqual(b.classes)
     expect(a.pixels).toEqual(b.pixels)
@@ -62,12 +66,12 @@ describe('Omniglot loader (official layout)', () => {
     const dir = tempDir()
     writeTree(dir, omniglotTree('images_background'))
     expect(() => omniglotPartClasses(dir, 'evaluation')).toThrow(/images_evaluation\.zip/)
-    await expect(
-      loadOmniglot({ source: join(zipDir, 'images_background.zip'), split: 'evaluation' }),
-    ).rejects.toThrow(/not images_evaluation\.zip/)
-    await expect(loadOmniglot({ source: join(dir, 'nope'), split: 'background' })).rejects.toThrow(
-      /not found/,
+    const zip = join(zipDir, 'images_background.zip')
+    await expect(loadOmniglot({ ...noCache, source: zip, split: 'evaluation' })).rejects.toThrow(
+      /not images_evaluation\.zip/,
     )
+    const nope = loadOmniglot({ ...noCache, source: join(dir, 'nope'), split: 'background' })
+    await expect(nope).rejects.toThrow(/not found/)
   })
 
   it('caches the decoded dataset and reads it back bit-exactly', async () => {
@@ -81,7 +85,20 @@ describe('Omniglot loader (official layout)', () => {
     for (const f of readdirSync(cacheDir)) writeFileSync(join(cacheDir, f), 'garbage')
     const c = await loadOmniglot({ source: zipDir, split: 'background', size: 9, cacheDir })
     expect(c.pixels).toEqual(a.pixels)
-    expect(typeof datasetCachePath(cacheDir, { x: 1 })).toBe('string')
+    expect(datasetCachePath(cacheDir, { x: 1 })).not.toBe(datasetCachePath(cacheDir, { x: 2 }))
+  })
+
+  it('misses the cache when the source changes', async () => {
+    const dir = tempDir()
+    const cacheDir = tempDir()
+    writeTree(dir, omniglotTree('images_background'))
+    const a = await loadOmniglot({ source: dir, split: 'background', size: 7, cacheDir })
+    // Same key, new content: one drawing rewritten in place (its folders' mtimes may not move).
+    const png = join(dir, 'images_background', 'Alpha', 'character01', '0000_01.png')
+    writeFileSync(png, blockPng(2, 2))
+    const b = await loadOmniglot({ source: dir, split: 'background', size: 7, cacheDir })
+    expect(b.classes).toEqual(a.classes)
+    expect(b.pixels).not.toEqual(a.pixels)
   })
 })
 
@@ -133,7 +150,7 @@ describe('Vinyals split', () => {
       'splits/vinyals/val.txt':
         'Gamma/character02/rot000\nGamma/character02/rot090\nAlpha/character01/rot270\n',
     })
-    const ds = await loadOmniglot({ source: dir, split: 'vinyals:val', size: 21 })
+    const ds = await loadOmniglot({ ...noCache, source: dir, split: 'vinyals:val', size: 21 })
     expect(ds.classes).toEqual([
       { name: 'Gamma/character02/rot000', group: 'Gamma' },
       { name: 'Gamma/character02/rot090', group: 'Gamma' },
@@ -142,8 +159,7 @@ describe('Vinyals split', () => {
     const by = indicesByClass(ds)
     expect(by.map((x) => x.length)).toEqual([2, 2, 2])
     expect(image(ds, by[1][0])).toEqual(rotate90(image(ds, by[0][0]), 21, 21, 90))
-    await expect(loadOmniglot({ source: dir, split: 'vinyals:test' })).rejects.toThrow(
-      /test\.txt/,
-    )
+    const missing = loadOmniglot({ ...noCache, source: dir, split: 'vinyals:test' })
+    await expect(missing).rejects.toThrow(/test\.txt/)
   })
 })
