@@ -22,11 +22,12 @@ export interface SiameseL1LossOptions extends BaseLossOptions {
  * every ordered pair of the batch. Koch et al. sampled pairs balanced; a P x K batch has far
  * more negative pairs, so pass a miner (or weight the reducer) when that matters.
  *
- * Sign convention for the edge, where SMALLER distance = MORE similar: the distance is the negated
- * logit, distance = -z = Σ_j (-α_j) |a_j - b_j| + (-b). `toMetric()` therefore exports
- * weights = -α and bias = -b, so core's weightedL1(a, b, w) = Σ_j w_j |a_j - b_j|, plus the bias,
- * is -z, p(same) = sigmoid(-distance), and distance 0 is p = 0.5. The bias shifts every distance
- * equally: it does not change a ranking, only where a threshold lands.
+ * Sign convention (the edge wants SMALLER distance = MORE similar): `toMetric()` exports the
+ * logit's own parameters, weights = α and bias = b, because core's `distance()` reads
+ * learned-l1 as 1 - sigmoid(weightedL1(a, b, weights) + bias) = 1 - p(same) = sigmoid(-z), which
+ * is in [0, 1], falls as pairs grow more alike, and is 0.5 where z = 0. Raw weightedL1 is NOT
+ * that distance: with the usual α < 0 it is larger for similar pairs. Negating weights and bias
+ * here would flip every ranking on the edge.
  *
  * `optimizer.minimize(f)` without a var list updates every trainable variable, α and b included;
  * with an explicit list, append `loss.trainableWeights()` to it.
@@ -58,15 +59,14 @@ export class SiameseL1Loss extends BaseLoss {
     return [this.alpha, this.bias]
   }
 
-  /** α and b as learned (the logit's own signs). */
+  /** α and b as learned: the logit's own signs. */
   headWeights(): { weights: number[]; bias: number } {
     return { weights: Array.from(this.alpha.dataSync()), bias: this.bias.dataSync()[0] ?? 0 }
   }
 
-  /** The manifest metric: distance = -z (see the class comment for the signs). */
+  /** The manifest metric; core turns it into the distance 1 - p(same) (see the class comment). */
   toMetric(): { name: 'learned-l1'; weights: number[]; bias: number } {
-    const { weights, bias } = this.headWeights()
-    return { name: 'learned-l1', weights: weights.map((w) => -w), bias: -bias }
+    return { name: 'learned-l1', ...this.headWeights() }
   }
 
   protected computeLoss(

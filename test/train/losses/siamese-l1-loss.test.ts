@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { distance } from '../../../src/core'
 import { SiameseL1Loss } from '../../../src/train/losses'
 import { dot, expectClose, sub } from './helpers'
 
@@ -61,17 +62,21 @@ describe('SiameseL1Loss', () => {
     expect(loss.headWeights()).toEqual({ weights: [-0.25, -0.25, -0.25, -0.25], bias: 0 })
   })
 
-  it('toMetric: weighted L1 with the exported signs is -logit (smaller = closer)', () => {
+  it("toMetric: core's learned-l1 distance is 1 - p(same), smaller = closer", () => {
     const l = makeLoss()
     const metric = l.toMetric()
     expect(metric.name).toBe('learned-l1')
-    expectClose(metric.weights, alpha.map((a) => -a))
-    const weightedL1 = (i: number, j: number) => dot(metric.weights, absDiff(i, j)) + metric.bias
-    expectClose(weightedL1(0, 2), -logit(0, 2))
-    const z = l.pairLogits(tf.tensor2d([x[0]!]), tf.tensor2d([x[1]!]))
-    expectClose(z.dataSync()[0], -weightedL1(0, 1))
-    // the positive pair (0,1) is both closer and more probable than the negative (0,2)
-    expect(weightedL1(0, 1)).toBeLessThan(weightedL1(0, 2))
+    expectClose([...metric.weights, metric.bias], [...alpha, b])
+    const z = tf.tidy(() => l.pairLogits(tf.tensor2d([x[0]!, x[0]!]), tf.tensor2d([x[1]!, x[2]!])))
+    expectClose(z.arraySync(), [logit(0, 1), logit(0, 2)])
     z.dispose()
+    // core's distance(): 1 - sigmoid(sum w|a - b| + bias)
+    const dist = (i: number, j: number) =>
+      distance(metric, Float32Array.from(x[i]!), Float32Array.from(x[j]!))
+    expectClose(dist(0, 1), 1 - sigmoid(logit(0, 1)))
+    expectClose(dist(0, 2), 1 - sigmoid(logit(0, 2)))
+    // the positive pair (0,1) is more probable, hence closer, than the negative pair (0,2)
+    expect(logit(0, 1)).toBeGreaterThan(logit(0, 2))
+    expect(dist(0, 1)).toBeLessThan(dist(0, 2))
   })
 })
