@@ -70,7 +70,7 @@ function explainParseError(e: unknown): string {
 export function intFlag(flag: string, value: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value)
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
-    throw new ArgsError(`--${flag}: expected an integer in [${min}, ${max}], got "${value}"`)
+    throw new ArgsError(`--${flag}: expected an integer ${range(min, max)}, got "${value}"`)
   return n
 }
 
@@ -78,9 +78,12 @@ export function intFlag(flag: string, value: string, min = 1, max = Number.MAX_S
 export function numberFlag(flag: string, value: string, min = -Infinity, max = Infinity): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new ArgsError(`--${flag}: expected a number in [${min}, ${max}], got "${value}"`)
+    throw new ArgsError(`--${flag}: expected a number ${range(min, max)}, got "${value}"`)
   return n
 }
+
+const range = (min: number, max: number) =>
+  max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : min <= -Infinity ? `≤ ${max}` : `in [${min}, ${max}]`
 
 /** A comma-separated list of integers, e.g. `--ways 5,20`. */
 export function intListFlag(flag: string, value: string, min = 1): number[] {

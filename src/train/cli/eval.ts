@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   if (sha256Hex(bytes) !== manifest.sha256)
     throw new Error(`${f.model} does not match the sha256 in ${manifestPath}`)
 
-  console.error(`loading ${f.data} (${f.split}) ...`)
+  console.error(`loading ${f.data} ...`)
   const { dataset, splitName } = await loadEvalData(f.data, f.split, manifest, {
     twoLevel: f['two-level'],
   })

@@ -71,11 +71,11 @@ export function episodeAccuracies(
     }
     for (const list of byGroup.values()) if (list.length >= ways) pools.push(list)
   }
-  if (pools.length === 0)
-    return {
-      setting,
-      reason: `no ${protocol === 'within-alphabet' ? 'group has' : 'split has'} ${ways} classes with ≥ ${need} images`,
-    }
+  if (pools.length === 0) {
+    const what = `${ways} classes with ≥ ${need} images`
+    const reason = protocol === 'within-alphabet' ? `no group has ${what}` : `the split lacks ${what}`
+    return { setting, reason }
+  }
 
   const rng = new Rng(hashSeed(seed, PROTOCOL_ID[protocol], ways, shots, queries))
   const { dim, embeddings } = data

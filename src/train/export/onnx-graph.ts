@@ -17,6 +17,7 @@ import {
   intsAttr,
   onnx,
 } from './onnx-proto'
+import type { OnnxTypes } from './onnx-proto'
 import { convKernelToOihw, denseRowsHwcToChw, foldBatchNorm, samePads } from './weight-layout'
 
 /** Options of {@link exportOnnx}. */
@@ -40,8 +41,8 @@ const IR_VERSION = 7 // the IR that opset 13 shipped with (ONNX 1.8)
 
 /** Builds a graph node by node while tracking the NHWC shape tfjs sees at the current tensor. */
 class GraphBuilder {
-  readonly nodes: onnx.INodeProto[] = []
-  readonly inits: onnx.ITensorProto[] = []
+  readonly nodes: OnnxTypes.INodeProto[] = []
+  readonly inits: OnnxTypes.ITensorProto[] = []
   private n = 0
   constructor(
     public cur: string,
@@ -58,7 +59,7 @@ class GraphBuilder {
     return name
   }
 
-  node(opType: string, name: string, inputs: string[] = [], attribute: onnx.IAttributeProto[] = []) {
+  node(opType: string, name: string, inputs: string[] = [], attribute: OnnxTypes.IAttributeProto[] = []) {
     const out = this.fresh(name)
     this.nodes.push({ opType, name: out, input: [this.cur, ...inputs], output: [out], attribute })
     this.cur = out
@@ -129,7 +130,7 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
     throw new Error(`exportOnnx: output must be [N, dim], got [${outShape}]`)
   g.nodes[g.nodes.length - 1].output = [outputName]
 
-  const proto: onnx.IModelProto = {
+  const proto: OnnxTypes.IModelProto = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'oneshot-edge',

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exportOnnx } from '../../../src/train/export/onnx-graph'
 import { onnx, readFloatTensor, floatTensor } from '../../../src/train/export/onnx-proto'
+import type { OnnxTypes } from '../../../src/train/export/onnx-proto'
 import { measureParity, assertParity, ParityError } from '../../../src/train/export/parity'
 import { randomConv4, randomImages } from './helpers'
 
@@ -13,7 +14,7 @@ const SIZE = 28
 /** Decoded model plus its graph, typed as present (exportOnnx always writes one). */
 function decode(bytes: Uint8Array) {
   const m = onnx.ModelProto.decode(bytes)
-  return { m, g: m.graph as onnx.GraphProto }
+  return { m, g: m.graph as OnnxTypes.GraphProto }
 }
 
 describe('exportOnnx + parity (Conv-4, 28x28, random BN statistics)', () => {
