@@ -1,0 +1,61 @@
+import type { ImageDataset } from '../data/types.js'
+import { ClassBalancedSampler, EpisodeSampler, jitterBatch, Rng, type RngState } from '../data/index.js'
+import type { Batch, BatchSource } from '../loop/trainer.js'
+import type { Recipe } from './recipe.js'
+
+function gather(ds: ImageDataset, indices: Int32Array): Float32Array {
+  const px = ds.height * ds.width
+  const out = new Float32Array(indices.length * px)
+  indices.forEach((i, k) => out.set(ds.pixels.subarray(i * px, (i + 1) * px), k * px))
+  return out
+}
+
+interface Sampler {
+  next(): { indices: Int32Array; labels: Int32Array; classes: Int32Array }
+  readonly rng: Rng
+}
+
+/**
+ * Batches for training: N-way K-shot episodes (prototypical) or P x K class-balanced batches (the
+ * rest), optionally with per-image affine jitter. Labels are dataset class indices for losses
+ * that keep per-class state (center loss) and episode-local otherwise.
+ */
+export class TrainingBatches implements BatchSource {
+  private sampler: Sampler
+  private jitterRng: Rng
+
+  constructor(
+    private readonly ds: ImageDataset,
+    private readonly recipe: Recipe,
+    private readonly classes?: ArrayLike<number>,
+  ) {
+    this.jitterRng = new Rng(recipe.seed * 7919 + 1)
+    this.sampler = this.makeSampler(recipe.seed)
+  }
+
+  private makeSampler(rng: number | RngState): Sampler {
+    const r = this.recipe
+    return r.loss === 'prototypical'
+      ? new EpisodeSampler(this.ds, { ways: r.ways, shots: r.shots, queries: r.queries, rng, classes: this.classes })
+      : new ClassBalancedSampler(this.ds, { P: r.classesPerBatch, K: r.imagesPerClass, rng, classes: this.classes })
+  }
+
+  next(): Batch {
+    const b = this.sampler.next()
+    let x = gather(this.ds, b.indices)
+    if (this.recipe.jitter) x = jitterBatch(x, this.ds.height, this.ds.width, this.jitterRng)
+    const labels =
+      this.recipe.loss === 'center' ? Int32Array.from(b.labels, (l) => b.classes[l]) : b.labels
+    return { x, n: b.indices.length, labels }
+  }
+
+  state(): unknown {
+    return { sampler: this.sampler.rng.state(), jitter: this.jitterRng.state() }
+  }
+
+  restore(state: unknown) {
+    const s = state as { sampler: RngState; jitter: RngState }
+    this.sampler = this.makeSampler(s.sampler)
+    this.jitterRng = Rng.fromState(s.jitter)
+  }
+}
