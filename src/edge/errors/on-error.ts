@@ -9,7 +9,8 @@ export interface ErrorBody {
 /** The app's single error handler: `{error:{code, message}}`, never a stack trace. */
 export function onError(err: unknown, c: Context): Response {
   const api = toApiError(err)
-  if (api.status >= 500) console.error(`${c.req.method} ${c.req.path}: ${api.code}`, api.internal ?? api)
+  // Logged with the internal cause (never sent); expected 503s (no model) log one line.
+  if (api.status >= 500) console.error(`${c.req.method} ${c.req.path}: ${api.code}: ${api.message}`, api.internal ?? '')
   const body: ErrorBody = { error: { code: api.code, message: api.message } }
   const headers: Record<string, string> = {}
   if (api.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="v1"'

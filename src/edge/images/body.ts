@@ -6,7 +6,7 @@ import { LIMITS } from '../limits'
 export type BodyKind = 'json' | 'multipart' | 'image'
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/
-const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'application/octet-stream'])
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg'])
 const NAMES: Record<BodyKind, string> = {
   json: 'application/json',
   multipart: 'multipart/form-data',
