@@ -27,7 +27,9 @@ type Values<S extends Record<string, FlagSpec>> = {
 
 /**
  * Parses `argv` (without node and script) against `spec`; `required` flags must be present.
- * @example const f = parseFlags(process.argv.slice(2), { model: { type: 'string', help: '...' } }, ['model'])
+ * @example
+ * const spec = { model: { type: 'string', help: 'a .onnx file' } } as const
+ * const f = parseFlags(process.argv.slice(2), spec, ['model'])
  */
 export function parseFlags<S extends Record<string, FlagSpec>>(
   argv: string[],
@@ -35,14 +37,15 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   required: (keyof S & string)[] = [],
 ): Values<S> {
   const options = Object.fromEntries(
-    Object.entries(spec).map(([k, s]) => [k, { type: s.type, ...(s.short ? { short: s.short } : {}) }]),
+    Object.entries(spec).map(([k, s]) => [
+      k,
+      { type: s.type, ...(s.short ? { short: s.short } : {}) },
+    ]),
   )
   let values: Record<string, string | boolean | undefined>
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+    values = parsed.values as Record<string, string | boolean | undefined>
   } catch (e) {
     throw new ArgsError(explainParseError(e))
   }
@@ -61,13 +64,18 @@ function explainParseError(e: unknown): string {
   const flag = /'(-{1,2}[^' ]+)/.exec(msg)?.[1]
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown flag ${flag ?? msg}`
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-    return flag ? `${flag}: ${/argument missing/.test(msg) ? 'needs a value' : 'takes no value'}` : msg
+    return flag ? `${flag}: ${/argument missing/.test(msg) ? 'needs a value' : 'bad value'}` : msg
   if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument: ${msg}`
   return msg
 }
 
 /** An integer flag value in [min, max]. */
-export function intFlag(flag: string, value: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+export function intFlag(
+  flag: string,
+  value: string,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = Number(value)
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
     throw new ArgsError(`--${flag}: expected an integer ${range(min, max)}, got "${value}"`)
@@ -83,7 +91,11 @@ export function numberFlag(flag: string, value: string, min = -Infinity, max = I
 }
 
 const range = (min: number, max: number) =>
-  max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : min <= -Infinity ? `≤ ${max}` : `in [${min}, ${max}]`
+  max >= Number.MAX_SAFE_INTEGER
+    ? `≥ ${min}`
+    : min <= -Infinity
+      ? `≤ ${max}`
+      : `in [${min}, ${max}]`
 
 /** A comma-separated list of integers, e.g. `--ways 5,20`. */
 export function intListFlag(flag: string, value: string, min = 1): number[] {
@@ -111,7 +123,11 @@ export function choiceListFlag<T extends string>(
 }
 
 /** One choice, e.g. `--normalize yes`. */
-export function choiceFlag<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+export function choiceFlag<T extends string>(
+  flag: string,
+  value: string,
+  choices: readonly T[],
+): T {
   if (!(choices as readonly string[]).includes(value))
     throw new ArgsError(`--${flag}: expected one of ${choices.join(', ')}, got "${value}"`)
   return value as T

@@ -25,15 +25,35 @@ import type { FlagSpec } from './args'
 const SPEC = {
   model: { type: 'string', help: 'models/<id>.onnx (its manifest <id>.json sits next to it)' },
   data: { type: 'string', help: 'Omniglot root/zip, or a class-per-folder image tree' },
-  split: { type: 'string', default: 'evaluation', help: 'Omniglot split (background, evaluation, vinyals:test, ...)' },
+  split: {
+    type: 'string',
+    default: 'evaluation',
+    help: 'Omniglot split: background, evaluation, vinyals:test, ...',
+  },
   'two-level': { type: 'boolean', help: 'folder data is <group>/<class>/<image>' },
-  episodes: { type: 'string', default: String(EVAL_DEFAULTS.episodes), help: 'episodes per setting' },
+  episodes: {
+    type: 'string',
+    default: String(EVAL_DEFAULTS.episodes),
+    help: 'episodes per setting',
+  },
   ways: { type: 'string', default: EVAL_DEFAULTS.ways.join(','), help: 'N, comma-separated' },
   shots: { type: 'string', default: EVAL_DEFAULTS.shots.join(','), help: 'K, comma-separated' },
   queries: { type: 'string', default: String(EVAL_DEFAULTS.queries), help: 'queries per class' },
-  protocol: { type: 'string', default: 'all,within', help: 'all (all-alphabets), within (within-alphabet)' },
-  pairs: { type: 'string', default: String(EVAL_DEFAULTS.pairs), help: 'verification pairs per half (0: none)' },
-  far: { type: 'string', default: String(EVAL_DEFAULTS.targetFar), help: 'target false-accept rate' },
+  protocol: {
+    type: 'string',
+    default: 'all,within',
+    help: 'all (all-alphabets), within (within-alphabet)',
+  },
+  pairs: {
+    type: 'string',
+    default: String(EVAL_DEFAULTS.pairs),
+    help: 'verification pairs per half (0: none)',
+  },
+  far: {
+    type: 'string',
+    default: String(EVAL_DEFAULTS.targetFar),
+    help: 'target false-accept rate',
+  },
   seed: { type: 'string', default: String(EVAL_DEFAULTS.seed), help: 'sampling seed' },
   report: { type: 'string', help: 'also write the markdown table to this file' },
   'write-manifest': { type: 'boolean', help: 'store eval + threshold in the model manifest' },
@@ -46,11 +66,14 @@ async function main(): Promise<void> {
   if (f.help) return console.log(USAGE)
   if (!f.model) throw new ArgsError('--model is required')
   if (!f.data) throw new ArgsError('--data is required')
-  if (!f.model.endsWith('.onnx')) throw new ArgsError(`--model: expected a .onnx file, got ${f.model}`)
-  const protocols = choiceListFlag<Protocol>('protocol', f.protocol, ['all-alphabets', 'within-alphabet'], {
-    all: 'all-alphabets',
-    within: 'within-alphabet',
-  })
+  if (!f.model.endsWith('.onnx'))
+    throw new ArgsError(`--model: expected a .onnx file, got ${f.model}`)
+  const protocols = choiceListFlag<Protocol>(
+    'protocol',
+    f.protocol,
+    ['all-alphabets', 'within-alphabet'],
+    { all: 'all-alphabets', within: 'within-alphabet' },
+  )
   const opts = {
     ways: intListFlag('ways', f.ways, 2),
     shots: intListFlag('shots', f.shots),
@@ -71,7 +94,8 @@ async function main(): Promise<void> {
   const { dataset, splitName } = await loadEvalData(f.data, f.split, manifest, {
     twoLevel: f['two-level'],
   })
-  console.error(`${dataset.labels.length} images, ${dataset.classes.length} classes; evaluating ...`)
+  const { labels, classes } = dataset
+  console.error(`${labels.length} images, ${classes.length} classes; evaluating ...`)
   const report = await evaluateOnnx(bytes, manifest, dataset, { split: splitName, ...opts })
   const table = formatReport(report)
   console.log(table)

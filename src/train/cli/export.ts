@@ -16,9 +16,19 @@ const SPEC = {
   default: { type: 'boolean', help: 'make it the model the Worker bundles (models/default.ts)' },
   'models-dir': { type: 'string', default: 'models', help: 'where to write' },
   version: { type: 'string', default: '1.0.0', help: 'manifest version' },
-  metric: { type: 'string', help: 'euclidean | squared-euclidean | cosine (default: checkpoint meta, else euclidean)' },
-  normalize: { type: 'string', help: 'yes | no: append L2 normalisation (default: checkpoint meta, else yes)' },
-  bn: { type: 'string', default: 'fold', help: 'fold | node: batch-norm folded into the conv or kept' },
+  metric: {
+    type: 'string',
+    help: 'euclidean | squared-euclidean | cosine (default: checkpoint meta, else euclidean)',
+  },
+  normalize: {
+    type: 'string',
+    help: 'yes | no: append L2 normalisation (default: checkpoint meta, else yes)',
+  },
+  bn: {
+    type: 'string',
+    default: 'fold',
+    help: 'fold | node: batch-norm folded into the conv, or kept as a node',
+  },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, FlagSpec>
 const USAGE = usage('npm run export -- --checkpoint <dir> --id <id> [--default]', SPEC)
@@ -48,10 +58,11 @@ async function main(): Promise<void> {
     ? choiceFlag('normalize', f.normalize, ['yes', 'no'] as const) === 'yes'
     : (meta.normalize ?? true)
   const metric: ModelManifest['metric'] = f.metric
-    ? { name: choiceFlag('metric', f.metric, ['euclidean', 'squared-euclidean', 'cosine'] as const) }
+    ? { name: choiceFlag('metric', f.metric, ['euclidean', 'squared-euclidean', 'cosine']) }
     : (meta.metric ?? { name: 'euclidean' })
   const missing = Object.keys(UNKNOWN_TRAINING).filter((k) => meta.training?.[k] === undefined)
-  if (missing.length) console.error(`warning: checkpoint meta lacks training.${missing.join(', training.')}`)
+  if (missing.length)
+    console.error(`warning: checkpoint meta lacks training.${missing.join(', training.')}`)
   const r = await exportModel(model, {
     id: f.id,
     modelsDir: f['models-dir'],
@@ -68,7 +79,10 @@ async function main(): Promise<void> {
       `parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)} on ${r.parity.images} images; ` +
       `${r.manifestPath}${r.defaultPath ? `; default -> ${r.defaultPath}` : ''}`,
   )
-  console.log(`threshold is uncalibrated: run npm run eval -- --model ${r.onnxPath} --data <path> --write-manifest`)
+  console.log(
+    'threshold is uncalibrated: npm run eval -- ' +
+      `--model ${r.onnxPath} --data <path> --write-manifest`,
+  )
 }
 
 runCli(main, USAGE)

@@ -46,7 +46,9 @@ export function fromEmbeddings(
   ds: Pick<ImageDataset, 'labels' | 'classes'>,
 ): EmbeddedDataset {
   if (embeddings.length !== ds.labels.length * dim)
-    throw new RangeError(`fromEmbeddings: ${embeddings.length} values for ${ds.labels.length} x ${dim}`)
+    throw new RangeError(
+      `fromEmbeddings: ${embeddings.length} values for ${ds.labels.length} x ${dim}`,
+    )
   const byClass = indicesByClass({ height: 1, width: 1, pixels: new Float32Array(0), ...ds })
   return { embeddings, dim, labels: ds.labels, classes: ds.classes, byClass }
 }

@@ -31,7 +31,9 @@ const PROTOCOL_ID: Record<Protocol, number> = { 'all-alphabets': 1, 'within-alph
 
 /**
  * Accuracy and 95% CI over `setting.episodes` seeded episodes (see {@link episodeAccuracies}).
- * @example runEpisodes(emb, { protocol: 'all-alphabets', ways: 20, shots: 1, queries: 15, episodes: 1000 }, metric, 1)
+ * @example
+ * const setting = { protocol: 'all-alphabets', ways: 20, shots: 1, queries: 15, episodes: 1000 }
+ * runEpisodes(emb, setting, { name: 'euclidean' }, 1) // { ...setting, accuracy, ci95 }
  */
 export function runEpisodes(
   data: EmbeddedDataset,
@@ -46,10 +48,10 @@ export function runEpisodes(
 }
 
 /**
- * Per-episode accuracies of `setting.episodes` seeded episodes. Each setting derives its own stream from `seed`, so a
- * figure does not change when other settings are added or reordered. Classes with fewer than
- * shots + queries images are not eligible; within-alphabet draws a group uniformly among groups
- * with at least `ways` eligible classes.
+ * Per-episode accuracies of `setting.episodes` seeded episodes. Each setting derives its own
+ * stream from `seed`, so a figure does not change when other settings are added or reordered.
+ * Classes with fewer than shots + queries images are not eligible; within-alphabet draws a group
+ * uniformly among groups with at least `ways` eligible classes.
  */
 export function episodeAccuracies(
   data: EmbeddedDataset,
@@ -73,7 +75,8 @@ export function episodeAccuracies(
   }
   if (pools.length === 0) {
     const what = `${ways} classes with ≥ ${need} images`
-    const reason = protocol === 'within-alphabet' ? `no group has ${what}` : `the split lacks ${what}`
+    const reason =
+      protocol === 'within-alphabet' ? `no group has ${what}` : `the split lacks ${what}`
     return { setting, reason }
   }
 

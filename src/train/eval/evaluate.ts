@@ -86,14 +86,20 @@ export function evaluateEmbeddings(
   for (const protocol of o.protocols)
     for (const ways of o.ways)
       for (const shots of o.shots) {
-        const setting: EpisodeSetting = { protocol, ways, shots, queries: o.queries, episodes: o.episodes }
+        const { queries, episodes } = o
+        const setting: EpisodeSetting = { protocol, ways, shots, queries, episodes }
         const r = runEpisodes(data, setting, manifest.metric, o.seed)
         if (isSkipped(r)) skipped.push(r)
         else results.push(r)
       }
   const verification =
     o.pairs > 0
-      ? verify(data, { metric: manifest.metric, pairs: o.pairs, targetFar: o.targetFar, seed: o.seed })
+      ? verify(data, {
+          metric: manifest.metric,
+          pairs: o.pairs,
+          targetFar: o.targetFar,
+          seed: o.seed,
+        })
       : null
   return {
     model: manifest.id,

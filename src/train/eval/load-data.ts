@@ -45,7 +45,8 @@ export async function loadEvalData(
   const { height, width } = manifest.input
   if (manifest.input.channels !== 1) throw new Error('evaluation supports one-channel models only')
   if (isOmniglotSource(path)) {
-    if (height !== width) throw new Error(`Omniglot loads square images; the model wants ${height}x${width}`)
+    if (height !== width)
+      throw new Error(`Omniglot loads square images; the model wants ${height}x${width}`)
     // loadOmniglot always applies the project's ink preprocessing: refuse a model that differs.
     if (!samePreprocess(manifest.preprocess, inkPreprocessSpec(height).preprocess))
       throw new Error('the model was not trained with the ink preprocessing loadOmniglot applies')

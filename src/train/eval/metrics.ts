@@ -109,7 +109,8 @@ export function thresholdAtFar(
   targetFar: number,
 ): RocPoint {
   checkPairs(same, different, 'thresholdAtFar')
-  if (!(targetFar >= 0 && targetFar <= 1)) throw new RangeError(`thresholdAtFar: target ${targetFar}`)
+  if (!(targetFar >= 0 && targetFar <= 1))
+    throw new RangeError(`thresholdAtFar: target ${targetFar}`)
   const neg = Float64Array.from(different).sort()
   const pos = Float64Array.from(same).sort()
   const allowed = Math.floor(targetFar * neg.length + 1e-9) // negatives that may be accepted
@@ -133,7 +134,10 @@ export function thresholdAtFar(
     const ni = lowerBound(neg)
     if (pi > 0) below = Math.max(below, pos[pi - 1])
     if (ni > 0) below = Math.max(below, neg[ni - 1])
-    threshold = below === -Infinity ? reject - Math.max(1e-6, Math.abs(reject) * 1e-6) : (below + reject) / 2
+    threshold =
+      below === -Infinity
+        ? reject - Math.max(1e-6, Math.abs(reject) * 1e-6)
+        : (below + reject) / 2
   }
   return { threshold, ...rates(same, different, threshold) }
 }

@@ -38,11 +38,13 @@ export function formatReport(r: EvalReport): string {
       '',
       '| split | classes | pairs | ROC AUC | EER |',
       '|---|---:|---:|---:|---:|',
-      `| ${r.split}, test half | ${c.testClasses} | ${v.pairs} | ${v.auc.toFixed(4)} | ${pct(v.eer)} |`,
+      `| ${r.split}, test half | ${c.testClasses} | ${v.pairs} | ${v.auc.toFixed(4)} | ` +
+        `${pct(v.eer)} |`,
       '',
-      `Threshold at target FAR ${pct(c.targetFalseAcceptRate)}, chosen on ${c.calibrationClasses} ` +
-        `calibration classes (FAR ${pct(c.calibrationFar)}, TAR ${pct(c.calibrationTar)} there); ` +
-        `on the ${c.testClasses} held-out classes: distance ≤ ${c.threshold.toPrecision(4)} gives ` +
+      `Threshold at target FAR ${pct(c.targetFalseAcceptRate)}, chosen on ` +
+        `${c.calibrationClasses} calibration classes (FAR ${pct(c.calibrationFar)}, ` +
+        `TAR ${pct(c.calibrationTar)} there); on the ${c.testClasses} held-out classes: ` +
+        `distance ≤ ${c.threshold.toPrecision(4)} gives ` +
         `FAR ${pct(c.falseAcceptRate)}, TAR ${pct(c.trueAcceptRate)} (${v.pairs} pairs).`,
     )
   }

@@ -111,13 +111,17 @@ export function loadWeights(model: tf.LayersModel, dir: string): CheckpointFile 
   const byName = new Map(file.weights.map((w) => [w.name, w]))
   const vars = model.weights
   if (vars.length !== file.weights.length)
-    throw new Error(`loadWeights: model has ${vars.length} weights, checkpoint ${file.weights.length}`)
+    throw new Error(
+      `loadWeights: model has ${vars.length} weights, checkpoint ${file.weights.length}`,
+    )
   const values = vars.map((v) => {
     const w = byName.get(baseName(v))
     if (!w) throw new Error(`loadWeights: checkpoint has no weight ${baseName(v)}`)
-    if (w.shape.join() !== v.read().shape.join())
-      throw new Error(`loadWeights: ${w.name} is [${w.shape}] in the checkpoint, [${v.read().shape}] in the model`)
-    if (w.offset + w.length > data.length) throw new Error(`loadWeights: ${CHECKPOINT_BIN} is truncated`)
+    const want = v.read().shape
+    if (w.shape.join() !== want.join())
+      throw new Error(`loadWeights: ${w.name} is [${w.shape}] in the checkpoint, [${want}] here`)
+    if (w.offset + w.length > data.length)
+      throw new Error(`loadWeights: ${CHECKPOINT_BIN} is truncated`)
     return tf.tensor(data.subarray(w.offset, w.offset + w.length), w.shape)
   })
   vars.forEach((v, i) => v.write(values[i]))

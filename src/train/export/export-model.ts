@@ -66,7 +66,8 @@ export function uncalibratedThreshold(): ModelManifest['threshold'] {
 /**
  * Exports, checks parity (< 1e-5, throws ParityError otherwise) and writes
  * `<modelsDir>/<id>.onnx` + `<id>.json` (+ default.ts with `setDefault`).
- * @example await exportModel(model, { id: 'conv4-proto-v1', modelsDir: 'models', normalize: true, training })
+ * @example
+ * await exportModel(model, { id: 'conv4-v1', modelsDir: 'models', normalize: true, training })
  */
 export async function exportModel(
   model: tf.LayersModel,
@@ -94,7 +95,10 @@ export async function exportModel(
     eval: { split: 'none', results: [] },
   }
   const manifest = buildManifest(draft, bytes)
-  const written = writeModel(manifest, bytes, { modelsDir: opts.modelsDir, setDefault: opts.setDefault })
+  const written = writeModel(manifest, bytes, {
+    modelsDir: opts.modelsDir,
+    setDefault: opts.setDefault,
+  })
   return { ...written, manifest, parity, bytes: bytes.length }
 }
 

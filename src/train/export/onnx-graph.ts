@@ -59,7 +59,12 @@ class GraphBuilder {
     return name
   }
 
-  node(opType: string, name: string, inputs: string[] = [], attribute: OnnxTypes.IAttributeProto[] = []) {
+  node(
+    opType: string,
+    name: string,
+    inputs: string[] = [],
+    attribute: OnnxTypes.IAttributeProto[] = [],
+  ) {
     const out = this.fresh(name)
     this.nodes.push({ opType, name: out, input: [this.cur, ...inputs], output: [out], attribute })
     this.cur = out
@@ -86,7 +91,8 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
   const inShape = model.inputs[0].shape
   if (inShape.length !== 4) throw new Error(`exportOnnx: input must be [N,H,W,C], got ${inShape}`)
   const [h, w, c] = [inShape[1], inShape[2], inShape[3]]
-  if (h == null || w == null || c == null) throw new Error('exportOnnx: input H, W, C must be fixed')
+  if (h == null || w == null || c == null)
+    throw new Error('exportOnnx: input H, W, C must be fixed')
   const g = new GraphBuilder(inputName, { h, w, c })
   let flattenedFrom: { h: number; w: number; c: number } | null = null
 
@@ -108,7 +114,8 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
       // epsilon is never left to ONNX's default (1e-5 vs Keras 1e-3)
       g.node('BatchNormalization', layer.name, names, [floatAttr('epsilon', bn.epsilon)])
     } else if (cls === 'ReLU') {
-      if (cfg.maxValue != null) throw new Error(`exportOnnx: ${layer.name}: ReLU maxValue unsupported`)
+      if (cfg.maxValue != null)
+        throw new Error(`exportOnnx: ${layer.name}: ReLU maxValue unsupported`)
       g.node('Relu', layer.name)
     } else if (cls === 'Activation') {
       g.activation(cfg.activation, layer.name)
@@ -124,7 +131,8 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
       throw new Error(`exportOnnx: unsupported layer ${cls} (${layer.name})`)
     }
   }
-  if (opts.normalize) g.node('LpNormalization', 'l2norm', [], [intAttr('axis', -1), intAttr('p', 2)])
+  if (opts.normalize)
+    g.node('LpNormalization', 'l2norm', [], [intAttr('axis', -1), intAttr('p', 2)])
   const outShape = model.outputs[0].shape
   if (outShape.length !== 2 || outShape[1] == null)
     throw new Error(`exportOnnx: output must be [N, dim], got [${outShape}]`)
@@ -148,11 +156,17 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
   return onnx.ModelProto.encode(onnx.ModelProto.create(proto)).finish()
 }
 
-function addConv(g: GraphBuilder, layer: tf.layers.Layer, cfg: LayerConfig, bn: tf.layers.Layer | null) {
+function addConv(
+  g: GraphBuilder,
+  layer: tf.layers.Layer,
+  cfg: LayerConfig,
+  bn: tf.layers.Layer | null,
+) {
   if (cfg.dataFormat && cfg.dataFormat !== 'channelsLast')
     throw new Error(`exportOnnx: ${layer.name}: only channelsLast is supported`)
   const dil = pair(cfg.dilationRate, 1)
-  if (dil[0] !== 1 || dil[1] !== 1) throw new Error(`exportOnnx: ${layer.name}: dilation unsupported`)
+  if (dil[0] !== 1 || dil[1] !== 1)
+    throw new Error(`exportOnnx: ${layer.name}: dilation unsupported`)
   const [kh, kw] = pair(cfg.kernelSize, 1)
   const [sh, sw] = pair(cfg.strides, 1)
   const cout = cfg.filters ?? 0
@@ -162,7 +176,8 @@ function addConv(g: GraphBuilder, layer: tf.layers.Layer, cfg: LayerConfig, bn: 
   let kernel = convKernelToOihw(tfKernel, kh, kw, g.shape.c, cout)
   let bias = w.get('bias') ?? new Float32Array(cout)
   if (bn) ({ kernel, bias } = foldBatchNorm(kernel, bias, batchNormParams(bn)))
-  const pads = cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [kh, kw], [sh, sw]) : [0, 0, 0, 0]
+  const pads =
+    cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [kh, kw], [sh, sw]) : [0, 0, 0, 0]
   const wName = g.init(`${layer.name}_W`, [cout, g.shape.c, kh, kw], kernel)
   const bName = g.init(`${layer.name}_B`, [cout], bias)
   g.node('Conv', layer.name, [wName, bName], [
@@ -184,7 +199,8 @@ function addMaxPool(g: GraphBuilder, layer: tf.layers.Layer, cfg: LayerConfig) {
     throw new Error(`exportOnnx: ${layer.name}: only channelsLast is supported`)
   const [ph, pw] = pair(cfg.poolSize, 2)
   const [sh, sw] = pair(cfg.strides ?? cfg.poolSize, 2)
-  const pads = cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [ph, pw], [sh, sw]) : [0, 0, 0, 0]
+  const pads =
+    cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [ph, pw], [sh, sw]) : [0, 0, 0, 0]
   g.node('MaxPool', layer.name, [], [
     intsAttr('kernel_shape', [ph, pw]),
     intsAttr('strides', [sh, sw]),
@@ -208,7 +224,10 @@ function addDense(
   let kernel = w.get('kernel')
   if (!kernel) throw new Error(`exportOnnx: ${layer.name}: no kernel`)
   const rows = kernel.length / units
-  if (flattenedFrom) kernel = denseRowsHwcToChw(kernel, flattenedFrom.h, flattenedFrom.w, flattenedFrom.c, units)
+  if (flattenedFrom) {
+    const { h, w: fw, c } = flattenedFrom
+    kernel = denseRowsHwcToChw(kernel, h, fw, c, units)
+  }
   const bias = w.get('bias') ?? new Float32Array(units)
   const wName = g.init(`${layer.name}_W`, [rows, units], kernel)
   const bName = g.init(`${layer.name}_B`, [units], bias)

@@ -17,9 +17,15 @@ const F32 = onnx.TensorProto.DataType.FLOAT
 const AT = onnx.AttributeProto.AttributeType
 
 /** A float32 initializer. raw_data is little-endian, which is every platform Node runs on. */
-export function floatTensor(name: string, dims: number[], data: Float32Array): OnnxTypes.ITensorProto {
+export function floatTensor(
+  name: string,
+  dims: number[],
+  data: Float32Array,
+): OnnxTypes.ITensorProto {
   // Copy so the bytes are exactly this tensor even when `data` is a view into a larger buffer.
-  const rawData = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+  const rawData = new Uint8Array(
+    data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+  )
   return { name, dims, dataType: F32, rawData }
 }
 
@@ -40,7 +46,11 @@ export const intsAttr = (name: string, ints: number[]): OnnxTypes.IAttributeProt
 })
 
 /** An INT attribute. */
-export const intAttr = (name: string, i: number): OnnxTypes.IAttributeProto => ({ name, type: AT.INT, i })
+export const intAttr = (name: string, i: number): OnnxTypes.IAttributeProto => ({
+  name,
+  type: AT.INT,
+  i,
+})
 
 /** A FLOAT attribute. */
 export const floatAttr = (name: string, f: number): OnnxTypes.IAttributeProto => ({

@@ -25,12 +25,17 @@ export async function openEmbedder(bytes: Uint8Array): Promise<OrtEmbedder> {
   const outputName = session.outputNames[0]
   const inMeta = session.inputMetadata[0]
   const outMeta = session.outputMetadata[0]
-  if (!inMeta?.isTensor || !outMeta?.isTensor) throw new Error('openEmbedder: tensor input/output expected')
+  if (!inMeta?.isTensor || !outMeta?.isTensor)
+    throw new Error('openEmbedder: tensor input/output expected')
   const [, c, h, w] = inMeta.shape
   const dim = outMeta.shape[1]
-  if (typeof c !== 'number' || typeof h !== 'number' || typeof w !== 'number' || typeof dim !== 'number')
-    throw new Error(`openEmbedder: fixed C,H,W and dim expected, got [${inMeta.shape}] -> [${outMeta.shape}]`)
-  return { session, inputName, outputName, chw: [c, h, w], dim }
+  if ([c, h, w, dim].some((d) => typeof d !== 'number'))
+    throw new Error(
+      `openEmbedder: fixed C,H,W and dim expected, got [${inMeta.shape}] -> [${outMeta.shape}]`,
+    )
+  // checked just above: every one is a number
+  const [cn, hn, wn, dn] = [c, h, w, dim] as number[]
+  return { session, inputName, outputName, chw: [cn, hn, wn], dim: dn }
 }
 
 /**
@@ -45,7 +50,8 @@ export async function embedBatched(
 ): Promise<Float32Array> {
   const [c, h, w] = e.chw
   const px = c * h * w
-  if (pixels.length < n * px) throw new RangeError(`embedBatched: ${pixels.length} values for ${n} images of ${px}`)
+  if (pixels.length < n * px)
+    throw new RangeError(`embedBatched: ${pixels.length} values for ${n} images of ${px}`)
   const out = new Float32Array(n * e.dim)
   for (let start = 0; start < n; start += batchSize) {
     const b = Math.min(batchSize, n - start)

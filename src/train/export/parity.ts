@@ -34,7 +34,7 @@ export interface ParityResult {
 }
 
 /**
- * Runs both runtimes on `images` (n * H * W floats, one channel) and returns the max abs difference.
+ * Runs both runtimes on `images` (n * H * W floats, one channel); returns the max abs difference.
  * @example const { maxAbsDiff } = await measureParity(model, bytes, pixels, { normalize: true })
  */
 export async function measureParity(
@@ -48,10 +48,13 @@ export async function measureParity(
     const [c, h, w] = e.chw
     if (c !== 1) throw new Error('measureParity: one-channel models only')
     const n = images.length / (h * w)
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`measureParity: ${images.length} values is not n*${h}*${w}`)
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`measureParity: ${images.length} values is not n*${h}*${w}`)
     const onnxOut = await embedBatched(e, images, n)
     // NCHW with C=1 is the same memory as NHWC [n,h,w,1]: the same floats go to both runtimes.
-    const y = tf.tidy(() => embed(model, tf.tensor4d(images, [n, h, w, 1]), { normalize: opts.normalize }))
+    const x = tf.tensor4d(images, [n, h, w, 1])
+    const y = embed(model, x, { normalize: opts.normalize })
+    x.dispose()
     const tfOut = (await y.data()) as Float32Array
     y.dispose()
     if (tfOut.length !== onnxOut.length)
@@ -71,7 +74,7 @@ export async function measureParity(
 }
 
 /**
- * {@link measureParity}, throwing a {@link ParityError} with the figure when it exceeds `tolerance`.
+ * {@link measureParity}; throws a {@link ParityError} with the figure when it exceeds `tolerance`.
  */
 export async function assertParity(
   model: tf.LayersModel,

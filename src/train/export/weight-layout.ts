@@ -12,7 +12,9 @@ export function convKernelToOihw(
   cout: number,
 ): Float32Array {
   if (kernel.length !== kh * kw * cin * cout)
-    throw new RangeError(`convKernelToOihw: ${kernel.length} values for [${kh},${kw},${cin},${cout}]`)
+    throw new RangeError(
+      `convKernelToOihw: ${kernel.length} values for [${kh},${kw},${cin},${cout}]`,
+    )
   const out = new Float32Array(kernel.length)
   for (let y = 0; y < kh; y++)
     for (let x = 0; x < kw; x++)
@@ -23,8 +25,9 @@ export function convKernelToOihw(
 }
 
 /**
- * Dense kernel [h*w*c, units] whose rows follow a tfjs Flatten of NHWC (row (y*w+x)*c+ch), reordered
- * for an ONNX Flatten of NCHW (row (ch*h+y)*w+x). Without it the graph still runs, silently wrong.
+ * Dense kernel [h*w*c, units] whose rows follow a tfjs Flatten of NHWC (row (y*w+x)*c+ch),
+ * reordered for an ONNX Flatten of NCHW (row (ch*h+y)*w+x). Without it the graph still runs,
+ * silently wrong.
  */
 export function denseRowsHwcToChw(
   kernel: Float32Array,

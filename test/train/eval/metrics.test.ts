@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/train/data/rng'
-import { auc, eer, meanCi95, rates, rocCurve, thresholdAtFar } from '../../../src/train/eval/metrics'
+import {
+  auc,
+  eer,
+  meanCi95,
+  rates,
+  rocCurve,
+  thresholdAtFar,
+} from '../../../src/train/eval/metrics'
 
 /** O(n*m) definition: P(d_same < d_diff) + 0.5 P(tie). */
 function bruteAuc(same: number[], diff: number[]): number {

@@ -23,9 +23,15 @@ describe('saveWeights / loadWeights', () => {
     const opts = { size: 28, width: 8, blocks: 3, embDim: 12 }
     const model = randomConv4(opts)
     expect(conv4OptionsOf(model)).toEqual(opts)
-    const file = saveWeights(model, dir, { meta: { normalize: true, training: { loss: 'triplet' } } })
+    const meta = { normalize: true, training: { loss: 'triplet' } }
+    const file = saveWeights(model, dir, { meta })
     expect(file.model.options).toEqual(opts)
-    expect(file.weights[0]).toEqual({ name: 'conv0/kernel', shape: [3, 3, 1, 8], offset: 0, length: 72 })
+    expect(file.weights[0]).toEqual({
+      name: 'conv0/kernel',
+      shape: [3, 3, 1, 8],
+      offset: 0,
+      length: 72,
+    })
     const json = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))
     expect(json.meta.training.loss).toBe('triplet')
 

@@ -42,7 +42,7 @@ afterEach(() => {
 describe('exportModel + manifest writer', () => {
   const model = randomConv4({ size: 28, width: 8, embDim: 16 })
 
-  it('writes a valid manifest whose sha256 matches the .onnx, and default.ts on request', async () => {
+  it('writes a valid manifest whose sha256 matches the .onnx; default.ts on request', async () => {
     const dir = tempModels()
     const r = await exportModel(model, {
       id: 'm1',
@@ -56,7 +56,13 @@ describe('exportModel + manifest writer', () => {
     const json = validateManifest(JSON.parse(readFileSync(join(dir, 'm1.json'), 'utf8')))
     expect(json.sha256).toBe(createHash('sha256').update(onnx).digest('hex'))
     expect(json.file).toBe('m1.onnx')
-    expect(json.input).toEqual({ name: 'input', height: 28, width: 28, channels: 1, layout: 'NCHW' })
+    expect(json.input).toEqual({
+      name: 'input',
+      height: 28,
+      width: 28,
+      channels: 1,
+      layout: 'NCHW',
+    })
     expect(json.output).toEqual({ name: 'embedding', dim: 16, normalized: true })
     expect(json.threshold.calibration.method).toBe('uncalibrated')
     const def = readFileSync(join(dir, 'default.ts'), 'utf8')
@@ -91,7 +97,8 @@ describe('exportModel + manifest writer', () => {
 
   it('rewriteManifest refuses a manifest whose sha256 no longer matches the .onnx', async () => {
     const dir = tempModels()
-    const r = await exportModel(model, { id: 'b', modelsDir: dir, normalize: true, training: TRAINING })
+    const opts = { id: 'b', modelsDir: dir, normalize: true, training: TRAINING }
+    const r = await exportModel(model, opts)
     const updated = { ...r.manifest, version: '1.0.1' }
     rewriteManifest(updated, dir)
     expect(JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')).version).toBe('1.0.1')

@@ -58,14 +58,16 @@ describe('exportOnnx + parity (Conv-4, 28x28, random BN statistics)', () => {
     const bad = onnx.ModelProto.encode(m).finish()
     const r = await measureParity(model, bad, images, { normalize: false })
     expect(r.maxAbsDiff).toBeGreaterThan(1e-3)
-    await expect(assertParity(model, bad, images, { normalize: false })).rejects.toThrow(ParityError)
+    const check = assertParity(model, bad, images, { normalize: false })
+    await expect(check).rejects.toThrow(ParityError)
   })
 
   it('negative control: Dense rows not permuted for the NCHW Flatten fails the check', async () => {
     // 2 blocks at 28x28 flatten a 7x7x16 map: the row order matters (at 4 blocks it is 1x1)
     const m2 = randomConv4({ size: SIZE, width: 16, blocks: 2, embDim: 8 })
     const good = exportOnnx(m2)
-    expect((await measureParity(m2, good, images, { normalize: false })).maxAbsDiff).toBeLessThan(1e-5)
+    const ok = await measureParity(m2, good, images, { normalize: false })
+    expect(ok.maxAbsDiff).toBeLessThan(1e-5)
     const { m: proto, g } = decode(good)
     const wName = g.node.find((n) => n.opType === 'Gemm')!.input![1]
     const idx = g.initializer.findIndex((t) => t.name === wName)
