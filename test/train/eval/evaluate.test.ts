@@ -10,7 +10,7 @@ import { episodeAccuracies, isSkipped, runEpisodes } from '../../../src/train/ev
 import { evaluateOnnx, manifestWithEval } from '../../../src/train/eval/evaluate'
 import { formatReport } from '../../../src/train/eval/report'
 import { exportModel } from '../../../src/train/export/export-model'
-import { randomConv4 } from '../export/helpers'
+import { TEST_TRAINING, randomConv4 } from '../export/helpers'
 
 const SIZE = 28
 const dir = mkdtempSync(join(tmpdir(), 'eval-'))
@@ -48,17 +48,7 @@ describe('evaluateOnnx on an exported model', () => {
       id: 'tiny',
       modelsDir: dir,
       normalize: true,
-      training: {
-        dataset: 'synthetic',
-        split: 'train',
-        loss: 'none',
-        miner: null,
-        epochs: 0,
-        steps: 0,
-        backend: 'cpu',
-        wallTimeSec: 0,
-        command: 'vitest',
-      },
+      training: TEST_TRAINING,
     })
     const bytes = readFileSync(exported.onnxPath)
     const report = await evaluateOnnx(bytes, exported.manifest, patternDataset(), {

@@ -34,3 +34,16 @@ export function randomImages(n: number, size: number, seed = 3): Float32Array {
   const rng = new Rng(seed)
   return Float32Array.from({ length: n * size * size }, () => rng.next())
 }
+
+/** Training facts for manifests written by tests. */
+export const TEST_TRAINING = {
+  dataset: 'synthetic',
+  split: 'train',
+  loss: 'none',
+  miner: null,
+  epochs: 0,
+  steps: 0,
+  backend: 'cpu',
+  wallTimeSec: 0,
+  command: 'vitest',
+}

@@ -12,19 +12,9 @@ import {
   setDefaultModel,
   writeModel,
 } from '../../../src/train/export/manifest-writer'
-import { randomConv4 } from './helpers'
+import { TEST_TRAINING, randomConv4 } from './helpers'
 
-const TRAINING = {
-  dataset: 'synthetic',
-  split: 'train',
-  loss: 'prototypical',
-  miner: null,
-  epochs: 0,
-  steps: 0,
-  backend: 'cpu',
-  wallTimeSec: 0,
-  command: 'vitest',
-}
+const TRAINING = TEST_TRAINING
 
 const dirs: string[] = []
 const tempModels = () => {
