@@ -148,7 +148,12 @@ async function main(): Promise<void> {
   saveWeights(model, join(out, 'model'), { meta: { normalize: recipe.normalize, metric: objective.metric(), training } })
   console.error(`trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`)
   if (f.export) {
-    const r = await exportModel(model, { id, modelsDir: f['models-dir'], normalize: recipe.normalize, metric: objective.metric(), setDefault: f.default, training })
+    // The served graph ends in L2 normalisation, so that distances and thresholds live on the unit
+    // sphere for every loss (and the 1e-5 parity bound is meaningful); only Koch's learned-L1 head,
+    // trained on raw features, keeps them.
+    const metric = objective.metric()
+    const normalize = recipe.normalize || metric.name !== 'learned-l1'
+    const r = await exportModel(model, { id, modelsDir: f['models-dir'], normalize, metric, setDefault: f.default, training })
     console.error(`exported ${r.onnxPath} (parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)})`)
   }
 }

@@ -80,7 +80,8 @@ function allTensors(o: TrainOptions, optimizer: tf.Optimizer, optWeights: NamedT
   const extra = [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]
   return [
     ...modelTensors(o.model),
-    ...extra.map((v) => ({ name: `loss/${v.name}`, tensor: v as tf.Tensor })),
+    // tfjs variable names are unique per process, so loss variables are keyed by position
+    ...extra.map((v, i) => ({ name: `loss/${i}`, tensor: v as tf.Tensor })),
     ...optWeights.map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
   ]
 }
@@ -89,9 +90,11 @@ async function resume(o: TrainOptions, optimizer: tf.Optimizer): Promise<TrainSt
   if (!o.checkpointDir || !hasCheckpoint(o.checkpointDir)) return null
   const ckpt = loadCheckpoint<TrainState>(o.checkpointDir)
   restoreModel(o.model, ckpt)
-  for (const v of [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]) {
-    const t = ckpt.tensors.get(`loss/${v.name}`)
-    if (!t) throw new Error(`checkpoint has no loss variable ${v.name}`)
+  const extra = [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]
+  for (const [i, v] of extra.entries()) {
+    const t = ckpt.tensors.get(`loss/${i}`)
+    if (!t || t.shape.join() !== v.shape.join())
+      throw new Error(`checkpoint does not match the loss's variable ${i} [${v.shape}]: another --loss?`)
     v.assign(tf.tensor(t.data, t.shape))
   }
   const optWeights: Awaited<ReturnType<tf.Optimizer['getWeights']>> = []
