@@ -5,6 +5,7 @@ import type { AppEnv } from './env'
 import { ApiError, notFound, onError } from './errors'
 import { LIMITS } from './limits'
 import { mountOpenApi } from './openapi'
+import { pageRoutes } from './page'
 import { classifyRoutes, embedRoutes, episodeRoutes, exampleRoutes, healthRoutes, setRoutes } from './routes'
 import { ModelRegistry, type ModelSource } from './runtime'
 
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions) {
     .route('/', classifyRoutes)
     .route('/', episodeRoutes)
   mountOpenApi(app)
+  app.route('/', pageRoutes)
   return routes
 }
 

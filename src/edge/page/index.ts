@@ -1,0 +1,2 @@
+export { pageRoutes } from './routes'
+export { devKeyFor } from './dev-key'

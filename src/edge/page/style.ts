@@ -1,0 +1,56 @@
+// One column on a phone, three on a wide screen; 44 px touch targets; visible focus rings.
+export const PAGE_CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d232a;
+  background:#f4f5f7}
+header,main{max-width:1100px;margin:0 auto;padding:0 16px}
+header h1{margin:16px 0 4px;font-size:1.5rem}
+header p{margin:0 0 12px}
+h2{font-size:1.1rem;margin:0 0 8px}
+main{display:grid;gap:16px;grid-template-columns:1fr;padding-bottom:32px}
+section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:12px;min-width:0}
+@media (min-width:900px){
+  main{grid-template-columns:300px 1fr 1fr}
+  .alert,.key{grid-column:1/-1}
+}
+label{display:block;font-weight:600;margin:4px 0}
+input{font:inherit;min-height:44px;padding:6px 8px;border:1px solid #8a939e;border-radius:6px;
+  width:100%;background:#fff}
+input[type=file]{min-height:0;border:0;padding:4px 0}
+button{font:inherit;min-height:44px;padding:6px 14px;border:1px solid #5b6570;border-radius:6px;
+  background:#fff;color:#1d232a;cursor:pointer}
+button.primary{background:#1f5fbf;border-color:#1f5fbf;color:#fff}
+button:disabled{opacity:.5;cursor:progress}
+button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f0a500;
+  outline-offset:2px}
+.row{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin-top:10px}
+.row label{flex-basis:100%}
+.row input:not([type=file]){flex:1 1 140px;width:auto}
+canvas{display:block;width:100%;max-width:280px;aspect-ratio:1;background:#fff;
+  border:2px solid #1d232a;border-radius:6px;touch-action:none;cursor:crosshair}
+.note{color:#4b5560;font-size:.9rem;margin:6px 0;font-weight:400}
+.alert{background:#fdecea;border:2px solid #b3261e;color:#7a1711;border-radius:8px;
+  padding:10px 12px;font-weight:600}
+.alert:empty{display:none}
+.class-list{list-style:none;margin:0;padding:0;display:grid;gap:8px;
+  grid-template-columns:repeat(auto-fill,minmax(120px,1fr))}
+.class-list li{border:1px solid #d9dde3;border-radius:8px;padding:6px}
+.class-list img{display:block;width:100%;aspect-ratio:1;object-fit:contain;background:#fff;
+  border:1px solid #e4e7eb}
+.class-list input{min-height:36px;margin:4px 0;padding:4px 6px}
+.class-list button{min-height:36px;width:100%;padding:2px 6px}
+.class-list label{font-size:.8rem;font-weight:400;margin:4px 0 0}
+.result .answer{font-size:1.6rem;font-weight:700;margin:10px 0 4px}
+.result .answer.unknown{color:#8a5300}
+.top{list-style:none;margin:8px 0 0;padding:0;position:relative}
+.top li{display:grid;grid-template-columns:minmax(60px,35%) 1fr 4.5em;gap:8px;
+  align-items:center;margin:4px 0}
+.top .name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.top .track{position:relative;height:14px;background:#eef0f3;border-radius:7px}
+.top .bar{position:absolute;left:0;top:0;bottom:0;background:#1f5fbf;border-radius:7px}
+.top li.over .bar{background:#9aa3ad}
+.top .limit{position:absolute;top:-3px;bottom:-3px;width:2px;background:#b3261e}
+.top .dist{font-variant-numeric:tabular-nums;text-align:right}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+  white-space:nowrap}
+`
