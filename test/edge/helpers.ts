@@ -1,32 +1,15 @@
 // Shared helpers for the edge tests (run inside workerd): synthetic glyph images, an app over a
 // test model, and a small request helper that sends the bearer key.
 import { env } from 'cloudflare:workers'
-import { encode } from 'fast-png'
 import { createApp } from '../../src/edge/app'
 import type { ModelSource } from '../../src/edge/runtime'
+import { b64, glyph } from './fixtures/glyphs'
 import { modelA } from './fixtures/models'
+
+export { b64, glyph }
 
 /** Keys configured in vitest.workers.config.ts. */
 export const KEYS = { dev: 'test-dev-key', alpha: 'test-key-alpha', beta: 'test-key-beta' } as const
-
-/**
- * A 28x28 white PNG with a black 4x4 block in cell `cell` (0-48) of a 7x7 grid: the fixture
- * models embed it as the one-hot vector e_cell. `speck` adds one grey pixel (a near duplicate).
- */
-export function glyph(cell: number, speck = false): Uint8Array {
-  const data = new Uint8Array(28 * 28).fill(255)
-  const [r, c] = [Math.floor(cell / 7) * 4, (cell % 7) * 4]
-  for (let y = r; y < r + 4; y++) for (let x = c; x < c + 4; x++) data[y * 28 + x] = 0
-  if (speck) data[((r + 14) % 28) * 28 + ((c + 14) % 28)] = 200
-  return encode({ width: 28, height: 28, data, channels: 1, depth: 8 })
-}
-
-/** Base64 of bytes. */
-export function b64(bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += String.fromCharCode(b)
-  return btoa(s)
-}
 
 /** An API bound to one model and one key: `api.post('/v1/sets', {json})`. */
 export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.dev) {

@@ -3,7 +3,7 @@ import type { Bindings } from '../env'
 import type { ModelRef } from '../runtime'
 import { deleteKeys, kvKeys, writeImage, writeSnapshot } from './kv'
 import { encodeSnapshot } from './snapshot'
-import { SetTables } from './support-set.sql'
+import { SetTables } from './support-set.tables'
 import type { ExampleInfo, NewExample, Page, SetMeta, SetRecord, StoreResult } from './types'
 
 /** KV allows about one write per second to one key: snapshots are published no more often. */

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `npm start`: wrangler dev on http://127.0.0.1:8787 with local KV and Durable Objects persisted
+// under .wrangler/state, serving the default model from models/. The dev key is in .dev.vars.
+import { tsImport } from 'tsx/esm/api'
+
+const { startWranglerDev } = await tsImport('./wrangler-dev.ts', import.meta.url)
+try {
+  const server = await startWranglerDev({ port: 8787, persistTo: '.wrangler/state', echo: true })
+  console.log(`\nReady: ${server.url}/healthz, ${server.url}/docs`)
+  console.log("Dev key (from .dev.vars): curl -H 'Authorization: Bearer dev-local-key' " + `${server.url}/v1/sets`)
+  const shutdown = () => server.stop().then(() => process.exit(0))
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+  process.on('SIGHUP', shutdown)
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+}

@@ -1,0 +1,99 @@
+// Starts `wrangler dev` (local mode) on a free port and waits for "Ready on". wrangler keeps running
+// in watch mode after a build error without ever printing "Ready", so "Build failed" is detected
+// too, and the process group is always stopped by its pid (never by name).
+// Used by `npm start` (scripts/start.mjs), the e2e tests and bench/edge.
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+
+/** A running `wrangler dev`. */
+export interface DevServer {
+  url: string
+  port: number
+  pid: number
+  /** Everything wrangler printed so far. */
+  log(): string
+  /** Stops the whole process group (TERM, then KILL after 3 s). */
+  stop(): Promise<void>
+}
+
+export interface DevOptions {
+  /** Default: a free port. */
+  port?: number
+  /** Where local KV and Durable Objects persist; default wrangler's own (.wrangler/state). */
+  persistTo?: string
+  /** Give up after this long without "Ready on" (default 60 s). */
+  timeoutMs?: number
+  /** Copy wrangler's output to this process's stdout. */
+  echo?: boolean
+  /** Extra `--var NAME:VALUE` bindings. */
+  vars?: Record<string, string>
+  /** Another wrangler config (default: ./wrangler.toml). */
+  config?: string
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number }
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+/** Starts wrangler dev and resolves once it serves; rejects (after stopping it) on failure. */
+export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer> {
+  const port = opts.port ?? (await freePort())
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port)]
+  args.push('--inspector-port', String(await freePort()), '--show-interactive-dev-session=false')
+  if (opts.persistTo) args.push('--persist-to', opts.persistTo)
+  if (opts.config) args.push('--config', opts.config)
+  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`)
+  const child = spawn('node_modules/.bin/wrangler', args, {
+    detached: true, // its own process group, so stop() reaches workerd too
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+  })
+  const pid = child.pid!
+  let out = ''
+  const onData = (d: Buffer) => {
+    out += d.toString().replace(ANSI, '')
+    if (opts.echo) process.stdout.write(d)
+  }
+  child.stdout!.on('data', onData)
+  child.stderr!.on('data', onData)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal)
+    } catch {
+      /* already gone */
+    }
+  }
+  const killOnExit = () => kill('SIGKILL')
+  process.once('exit', killOnExit)
+  const stop = async () => {
+    process.off('exit', killOnExit)
+    if (child.exitCode !== null) return
+    kill('SIGTERM')
+    const timer = setTimeout(() => kill('SIGKILL'), 3000)
+    await exited
+    clearTimeout(timer)
+    kill('SIGKILL') // stray children of the group
+  }
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
+  while (!/Ready on http/.test(out)) {
+    const failed = /Build failed|\[ERROR\]/.test(out)
+    if (failed || child.exitCode !== null || Date.now() > deadline) {
+      await stop()
+      const why = failed ? 'build failed' : child.exitCode !== null ? `exited (${child.exitCode})` : 'timed out'
+      throw new Error(`wrangler dev ${why}:\n${out.slice(-4000)}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { url: `http://127.0.0.1:${port}`, port, pid, log: () => out, stop }
+}
