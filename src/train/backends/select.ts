@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { installTrainingKernels } from './wasm-kernels.js'
+import { tensorflowHelp } from './tensorflow-help.js'
 import { tryWebgpu } from './webgpu.js'
 
 export type BackendName = 'wasm' | 'tensorflow' | 'webgpu' | 'cpu'
@@ -20,12 +21,8 @@ async function tryTensorflow(): Promise<BackendProbe> {
       await import(pkg)
       return { name: 'tensorflow', ok: true, detail: pkg }
     } catch (e) {
-      const msg = String((e as Error).message ?? e).split('\n')[0]
-      reasons.push(
-        /Cannot find (package|module)/.test(msg) && msg.includes(pkg)
-          ? `${pkg} not installed`
-          : `${pkg} is installed but its native libtensorflow did not load (${msg}); see README "GPU training"`,
-      )
+      // the full text: the binding's path or the missing .so is on a later line
+      reasons.push(tensorflowHelp(pkg, String((e as Error).message ?? e)))
     }
   }
   return { name: 'tensorflow', ok: false, detail: reasons.join('; ') }
