@@ -10,6 +10,7 @@ import { selectBackend, BACKEND_NAMES, type BackendName } from '../backends/inde
 import { exportModel } from '../export/export-model.js'
 import { saveWeights } from '../export/checkpoint-io.js'
 import { train } from '../loop/trainer.js'
+import { localStepper } from '../loop/stepper.js'
 import { Progress } from '../loop/progress.js'
 import { buildConv4 } from '../model/conv4.js'
 import { buildObjective } from '../recipe/objective.js'
@@ -17,6 +18,7 @@ import { TrainingBatches } from '../recipe/batch-source.js'
 import { loadDataset, splitForTraining } from '../recipe/load-data.js'
 import { DEFAULT_RECIPE as D, LOSS_NAMES, MINER_NAMES, type Recipe } from '../recipe/recipe.js'
 import { makeValidator } from '../recipe/validator.js'
+import { writeRunReport } from '../report/index.js'
 import { ArgsError, choiceFlag, intFlag, numberFlag, parseFlags, runCli, usage, type FlagSpec } from './args.js'
 
 const s = (v: number | string) => String(v)
@@ -119,9 +121,7 @@ async function main(): Promise<void> {
   const command = `npm run train -- ${process.argv.slice(2).join(' ')}`
   const state = await train({
     model,
-    objective,
-    batches: new TrainingBatches(trainDs, recipe),
-    size: recipe.size,
+    stepper: localStepper(model, objective, new TrainingBatches(trainDs, recipe), recipe.size),
     steps: recipe.steps,
     stepsPerEpoch: recipe.stepsPerEpoch,
     schedule: { name: recipe.schedule, lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: Math.min(100, Math.floor(recipe.steps / 20)) },
@@ -147,6 +147,15 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'history.json'), JSON.stringify({ recipe, history: state.history, losses: state.losses, training }, null, 1))
   saveWeights(model, join(out, 'model'), { meta: { normalize: recipe.normalize, metric: objective.metric(), training } })
   console.error(`trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`)
+  try {
+    // the projection shows held-out validation classes: never trained on, so it reads as a test
+    const data = val ? { dataset: val, split: `${f.split}: validation classes (held out)` } : undefined
+    const rep = { outDir: out, title: `Training run ${id}`, history: state.history, losses: state.losses }
+    const r = writeRunReport({ ...rep, training, model, normalize: recipe.normalize, data })
+    console.error(`report: ${r.html}`)
+  } catch (e) {
+    console.error(`report not written: ${e instanceof Error ? e.message : String(e)}`)
+  }
   if (f.export) {
     // The served graph ends in L2 normalisation, so that distances and thresholds live on the unit
     // sphere for every loss (and the 1e-5 parity bound is meaningful); only Koch's learned-L1 head,

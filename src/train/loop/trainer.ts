@@ -1,14 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { join } from 'node:path'
-import { embed } from '../model/conv4.js'
-import {
-  hasCheckpoint,
-  loadCheckpoint,
-  modelTensors,
-  restoreModel,
-  saveCheckpoint,
-  type NamedTensor,
-} from './checkpoint.js'
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js'
+import type { Stepper } from './stepper.js'
 import { learningRate, type ScheduleOptions } from './schedule.js'
 import { Progress } from './progress.js'
 
@@ -47,10 +40,9 @@ export interface EpochReport {
 }
 
 export interface TrainOptions {
+  /** the model validation and export see (kept current by `stepper.sync()`) */
   model: tf.LayersModel
-  objective: Objective
-  batches: BatchSource
-  size: number
+  stepper: Stepper
   steps: number
   stepsPerEpoch: number
   schedule: ScheduleOptions
@@ -76,48 +68,18 @@ export interface TrainState {
   wallSec: number
 }
 
-function allTensors(o: TrainOptions, optimizer: tf.Optimizer, optWeights: NamedTensor[]): NamedTensor[] {
-  const extra = [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]
-  return [
-    ...modelTensors(o.model),
-    // tfjs variable names are unique per process, so loss variables are keyed by position
-    ...extra.map((v, i) => ({ name: `loss/${i}`, tensor: v as tf.Tensor })),
-    ...optWeights.map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
-  ]
-}
-
-async function resume(o: TrainOptions, optimizer: tf.Optimizer): Promise<TrainState | null> {
-  if (!o.checkpointDir || !hasCheckpoint(o.checkpointDir)) return null
-  const ckpt = loadCheckpoint<TrainState>(o.checkpointDir)
-  restoreModel(o.model, ckpt)
-  const extra = [...o.objective.trainableVariables(), ...(o.objective.stateTensors?.() ?? [])]
-  for (const [i, v] of extra.entries()) {
-    const t = ckpt.tensors.get(`loss/${i}`)
-    if (!t || t.shape.join() !== v.shape.join())
-      throw new Error(`checkpoint does not match the loss's variable ${i} [${v.shape}]: another --loss?`)
-    v.assign(tf.tensor(t.data, t.shape))
-  }
-  const optWeights: Awaited<ReturnType<tf.Optimizer['getWeights']>> = []
-  for (const [name, t] of ckpt.tensors)
-    if (name.startsWith('optimizer/'))
-      optWeights.push({ name: name.slice('optimizer/'.length), tensor: tf.tensor(t.data, t.shape) })
-  if (optWeights.length) await optimizer.setWeights(optWeights)
-  o.batches.restore(ckpt.state.batches)
-  return ckpt.state
-}
-
 /**
  * The training loop: Adam on a step-indexed learning-rate schedule, validation every epoch with
  * early stopping, checkpoints every N steps and at each epoch end, and exact resume (weights,
  * batch-norm statistics, optimizer slots, loss variables and the batch sampler's RNG).
  */
 export async function train(o: TrainOptions): Promise<TrainState> {
-  const optimizer = tf.train.adam(o.schedule.lr)
-  const vars = [
-    ...o.model.trainableWeights.map((w) => w.read() as tf.Variable),
-    ...o.objective.trainableVariables(),
-  ]
-  const restored = await resume(o, optimizer)
+  let restored: TrainState | null = null
+  if (o.checkpointDir && hasCheckpoint(o.checkpointDir)) {
+    const ckpt = loadCheckpoint<TrainState>(o.checkpointDir)
+    await o.stepper.restore(ckpt)
+    restored = ckpt.state
+  }
   const s: TrainState = restored ?? {
     step: 0,
     epoch: 0,
@@ -132,8 +94,9 @@ export async function train(o: TrainOptions): Promise<TrainState> {
   progress.start(s.step)
   const save = async (dir = o.checkpointDir) => {
     if (!dir) return
-    s.batches = o.batches.state()
-    saveCheckpoint(dir, s, allTensors(o, optimizer, await optimizer.getWeights()))
+    const snap = await o.stepper.snapshot()
+    s.batches = snap.batches
+    saveCheckpoint(dir, s, snap.tensors)
   }
   const t0 = performance.now()
   const wall0 = s.wallSec
@@ -141,23 +104,11 @@ export async function train(o: TrainOptions): Promise<TrainState> {
   let epochLoss = 0
   let epochSteps = 0
   while (s.step < o.steps) {
-    const b = o.batches.next()
-    ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate(o.schedule, s.step)
-    const x = tf.tensor4d(b.x, [b.n, o.size, o.size, 1])
-    const lossT = optimizer.minimize(
-      () => o.objective.loss(embed(o.model, x, { training: true, normalize: o.objective.normalize }), b.labels),
-      true,
-      vars,
-    )!
-    if (o.objective.afterStep)
-      tf.tidy(() => o.objective.afterStep!(embed(o.model, x, { normalize: o.objective.normalize }), b.labels))
-    const loss = lossT.dataSync()[0]
-    lossT.dispose()
-    x.dispose()
+    const { loss, images } = await o.stepper.step(learningRate(o.schedule, s.step))
     if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${s.step}: lower --lr`)
     s.step++
     s.losses.push(loss)
-    imgs += b.n
+    imgs += images
     epochLoss += loss
     epochSteps++
     const elapsed = (performance.now() - t0) / 1000
@@ -174,7 +125,10 @@ export async function train(o: TrainOptions): Promise<TrainState> {
       const r: EpochReport = { epoch: s.epoch, step: s.step, loss: epochLoss / epochSteps }
       epochLoss = 0
       epochSteps = 0
-      if (o.validate) r.validation = o.validate()
+      if (o.validate) {
+        await o.stepper.sync()
+        r.validation = o.validate()
+      }
       s.history.push(r)
       o.onEpoch?.(r)
       progress.log(
@@ -195,5 +149,6 @@ export async function train(o: TrainOptions): Promise<TrainState> {
     if (o.stopAfter !== undefined && s.step >= o.stopAfter) break
   }
   progress.stop()
+  await o.stepper.sync()
   return s
 }

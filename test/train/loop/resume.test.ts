@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
 import { train } from '../../../src/train/loop/trainer'
+import { localStepper } from '../../../src/train/loop/stepper'
 import { Progress } from '../../../src/train/loop/progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
@@ -21,9 +22,7 @@ async function run(recipe: Recipe, opts: { dir?: string; stopAfter?: number }) {
   const objective = buildObjective(recipe, model.outputs[0].shape[1] as number, ds.classes.length)
   const state = await train({
     model,
-    objective,
-    batches: new TrainingBatches(ds, recipe),
-    size: 28,
+    stepper: localStepper(model, objective, new TrainingBatches(ds, recipe), 28),
     steps: recipe.steps,
     stepsPerEpoch: 4,
     schedule: { name: 'cosine', lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: 2 },

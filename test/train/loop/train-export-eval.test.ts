@@ -8,6 +8,7 @@ import { selectBackend } from '../../../src/train/backends/index'
 import { evaluateOnnx } from '../../../src/train/eval/index'
 import { exportModel } from '../../../src/train/export/export-model'
 import { train } from '../../../src/train/loop/trainer'
+import { localStepper } from '../../../src/train/loop/stepper'
 import { Progress } from '../../../src/train/loop/progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
@@ -61,9 +62,7 @@ describe('train -> export -> parity -> eval on generated data', () => {
     const objective = buildObjective(recipe, model.outputs[0].shape[1] as number, trainDs.classes.length)
     const state = await train({
       model,
-      objective,
-      batches: new TrainingBatches(trainDs, recipe),
-      size,
+      stepper: localStepper(model, objective, new TrainingBatches(trainDs, recipe), size),
       steps: recipe.steps,
       stepsPerEpoch: 30,
       schedule: { name: 'cosine', lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: 5 },
