@@ -37,6 +37,27 @@ async function findAdapter(
   return adapter ? { gpu, adapter } : null
 }
 
+/**
+ * tfjs-backend-webgpu reads synchronously (dataSync, arraySync) by drawing into an OffscreenCanvas,
+ * which Node lacks: the raw error is a ReferenceError deep in tfjs. Say what to do instead.
+ */
+function explainReadSync(mod: { WebGPUBackend?: { prototype: { readSync: (id: object) => unknown } } }) {
+  const proto = mod.WebGPUBackend?.prototype
+  if (!proto || typeof globalThis.OffscreenCanvas !== 'undefined') return
+  const readSync = proto.readSync
+  proto.readSync = function (this: unknown, dataId: object) {
+    try {
+      return readSync.call(this, dataId)
+    } catch (e) {
+      if (!/OffscreenCanvas/.test(String(e))) throw e
+      throw new Error(
+        'the webgpu backend cannot read a tensor synchronously in Node (dataSync/arraySync need ' +
+          "a browser's OffscreenCanvas): read it with `await tensor.data()` instead",
+      )
+    }
+  }
+}
+
 /** Installs navigator.gpu (Dawn) and imports tfjs-backend-webgpu if an adapter exists. */
 export async function tryWebgpu(opts: { allowSoftware: boolean }): Promise<BackendProbe> {
   let webgpu: { create: (o: string[]) => GPU; globals: object }
@@ -76,7 +97,7 @@ export async function tryWebgpu(opts: { allowSoftware: boolean }): Promise<Backe
     (globalThis as unknown as { navigator: object }).navigator = { gpu: gpuShim }
   else Object.defineProperty(globalThis.navigator, 'gpu', { value: gpuShim, configurable: true })
   try {
-    await import('@tensorflow/tfjs-backend-webgpu')
+    explainReadSync(await import('@tensorflow/tfjs-backend-webgpu'))
   } catch (e) {
     return { name: 'webgpu', ok: false, detail: `@tensorflow/tfjs-backend-webgpu not loadable (${(e as Error).message})` }
   }

@@ -16,7 +16,15 @@ import { maxAbsDiff, runFixture } from './run-fixture.js'
 //   +-lr step of arbitrary sign (measured differences 3e-2 with every pair of backends, cpu too);
 //   the moving mean carries that bias. They are only checked against Adam's bound, steps x lr.
 
-type Run = { ok: boolean; backend: string; detail?: string; reason?: string; losses: number[]; weights: Record<string, number[]> }
+type Run = {
+  ok: boolean
+  backend: string
+  detail?: string
+  reason?: string
+  losses: number[]
+  weights: Record<string, number[]>
+  readSync: string
+}
 
 const STEPS = 3
 const LR = 1e-2
@@ -53,5 +61,11 @@ describe('webgpu backend (Dawn)', () => {
       }
       expect(d, k).toBeLessThanOrEqual(1e-4)
     }
+  })
+
+  it.skipIf(skip)(`${name}: dataSync says to use await data()`, () => {
+    expect(ref.readSync).toBe('ok')
+    // a browser-only path in tfjs-backend-webgpu; the raw error is 'OffscreenCanvas is not defined'
+    if (gpu.readSync !== 'ok') expect(gpu.readSync).toContain('await tensor.data()')
   })
 })
