@@ -9,7 +9,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
  * deployed Worker is still never handed out: Cloudflare routes requests by their public host name.
  *
  * @example
- * devKeyFor(env, new URL('http://127.0.0.1:8787/demo/config')) // 'dev-local-key' under wrangler dev
+ * // 'dev-local-key' under wrangler dev, null when deployed
+ * devKeyFor(env, new URL('http://127.0.0.1:8787/demo/config'))
  */
 export function devKeyFor(env: Bindings | undefined, url: URL): string | null {
   const key = env?.DEV_API_KEY

@@ -22,6 +22,9 @@ const CSP = [
 const COMMON = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
 // Assets change with every deploy and are tiny: revalidate rather than cache stale code.
 const ASSET = { ...COMMON, 'Cache-Control': 'no-cache' }
+const JS = { ...ASSET, 'Content-Type': 'text/javascript; charset=utf-8' }
+const CSS = { ...ASSET, 'Content-Type': 'text/css; charset=utf-8' }
+const NO_STORE = { ...COMMON, 'Cache-Control': 'no-store' }
 
 /**
  * The demo page at `/` and its assets under `/demo/`. No auth here: the page itself calls the
@@ -32,9 +35,9 @@ const ASSET = { ...COMMON, 'Cache-Control': 'no-cache' }
  */
 export const pageRoutes = new Hono<AppEnv>()
   .get('/', (c) => c.html(PAGE_HTML, 200, { ...ASSET, 'Content-Security-Policy': CSP }))
-  .get('/demo/app.js', (c) => c.body(PAGE_SCRIPT, 200, { ...ASSET, 'Content-Type': 'text/javascript; charset=utf-8' }))
-  .get('/demo/app.css', (c) => c.body(PAGE_CSS, 200, { ...ASSET, 'Content-Type': 'text/css; charset=utf-8' }))
+  .get('/demo/app.js', (c) => c.body(PAGE_SCRIPT, 200, JS))
+  .get('/demo/app.css', (c) => c.body(PAGE_CSS, 200, CSS))
   .get('/demo/samples.json', (c) => c.json(SAMPLES, 200, ASSET))
-  .get('/demo/config', (c) =>
-    c.json({ devKey: devKeyFor(c.env, new URL(c.req.url)) }, 200, { ...COMMON, 'Cache-Control': 'no-store' }),
-  )
+  .get('/demo/config', (c) => {
+    return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url)) }, 200, NO_STORE)
+  })

@@ -16,6 +16,7 @@ section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:12px
 label{display:block;font-weight:600;margin:4px 0}
 input{font:inherit;min-height:44px;padding:6px 8px;border:1px solid #8a939e;border-radius:6px;
   width:100%;background:#fff}
+.key input{max-width:28rem}
 input[type=file]{min-height:0;border:0;padding:4px 0}
 button{font:inherit;min-height:44px;padding:6px 14px;border:1px solid #5b6570;border-radius:6px;
   background:#fff;color:#1d232a;cursor:pointer}
@@ -29,11 +30,12 @@ button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f0a5
 canvas{display:block;width:100%;max-width:280px;aspect-ratio:1;background:#fff;
   border:2px solid #1d232a;border-radius:6px;touch-action:none;cursor:crosshair}
 .note{color:#4b5560;font-size:.9rem;margin:6px 0;font-weight:400}
-.alert{background:#fdecea;border:2px solid #b3261e;color:#7a1711;border-radius:8px;
-  padding:10px 12px;font-weight:600}
+/* Sticky: an error stays in view wherever the person scrolled to on a phone. */
+.alert{position:sticky;top:8px;z-index:1;background:#fdecea;border:2px solid #b3261e;
+  color:#7a1711;border-radius:8px;padding:10px 12px;font-weight:600}
 .alert:empty{display:none}
 .class-list{list-style:none;margin:0;padding:0;display:grid;gap:8px;
-  grid-template-columns:repeat(auto-fill,minmax(120px,1fr))}
+  grid-template-columns:repeat(auto-fill,minmax(100px,1fr))}
 .class-list li{border:1px solid #d9dde3;border-radius:8px;padding:6px}
 .class-list img{display:block;width:100%;aspect-ratio:1;object-fit:contain;background:#fff;
   border:1px solid #e4e7eb}

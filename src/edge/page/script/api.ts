@@ -17,8 +17,8 @@ function createApi(keyInput) {
         if (res.ok) return data
         var err = data && data.error
         var text = err && err.message ? err.message : res.statusText || 'request failed'
-        throw new UiError('The API answered ' + res.status + (err && err.code ? ' ' + err.code : '') +
-          ': ' + text)
+        var code = err && err.code ? ' ' + err.code : ''
+        throw new UiError('The API answered ' + res.status + code + ': ' + text)
       })
     }, function () {
       throw new UiError('Could not reach the API (network error).')

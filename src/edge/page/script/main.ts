@@ -15,6 +15,7 @@ var staleSet = null
 var classes = createClasses($('classes'), $('count'), MAX, function () {
   if (taught) staleSet = taught.id
   taught = null
+  $('result').textContent = '' // an answer about other classes
 })
 var samples = null
 var sampleQuery = 0
@@ -101,6 +102,7 @@ $('teach').addEventListener('click', action(function () {
 }))
 
 $('classify').addEventListener('click', action(function () {
+  $('result').textContent = ''
   if (pad.isEmpty()) throw new UiError('Draw a query on the pad first.')
   return (taught ? Promise.resolve() : teach()).then(function () {
     return pad.png()

@@ -19,7 +19,9 @@ function createPad(canvas) {
   }
   function at(e) {
     var r = canvas.getBoundingClientRect()
-    return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]
+    var sx = canvas.width / r.width
+    var sy = canvas.height / r.height
+    return [(e.clientX - r.left) * sx, (e.clientY - r.top) * sy]
   }
   function dot(p) {
     ctx.beginPath()
