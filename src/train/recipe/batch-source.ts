@@ -54,6 +54,8 @@ export class TrainingBatches implements BatchSource {
   }
 
   restore(state: unknown) {
+    if (Array.isArray(state))
+      throw new Error(`checkpoint was written by ${state.length} training workers; resume with --workers ${state.length}`)
     const s = state as { sampler: RngState; jitter: RngState }
     this.sampler = this.makeSampler(s.sampler)
     this.jitterRng = Rng.fromState(s.jitter)
