@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { devConfig } from '../../scripts/dev-config'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
+import { SAMPLES } from '../../src/edge/page/samples'
 import { circle, draw, launchChromium, SHAPES } from './chromium'
 
 const KEY = 'dev-local-key'
@@ -127,5 +128,22 @@ describe('demo page', () => {
     expect(await alertText()).toBe('')
     console.log(`sample query predicted as: ${await page.locator('#prediction').innerText()}`)
     expect(pageErrors).toEqual([])
+  })
+
+  it('is keyboard reachable and takes uploaded images as classes', async () => {
+    // Tab from the key field: the canvas is skipped (it needs a pointer), Clear is next.
+    await page.focus('#key')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('clear')
+    await page.click('#remove-all')
+    const png = (label: string) => ({
+      name: `${label}.png`,
+      mimeType: 'image/png',
+      buffer: Buffer.from(SAMPLES.classes.find((c) => c.label === label)!.png, 'base64'),
+    })
+    await page.setInputFiles('#upload', [png('glyph 1'), png('glyph 2')])
+    await expect.poll(() => page.locator('#classes li').count()).toBe(2)
+    expect(await page.locator('#classes li input').nth(1).inputValue()).toBe('glyph 2')
+    expect(await alertText()).toBe('')
   })
 })

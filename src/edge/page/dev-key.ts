@@ -1,4 +1,8 @@
-import type { Bindings } from '../env'
+/** The bindings this reads (a structural slice of Bindings, so Node tests can import it). */
+export interface DevVars {
+  DEV_API_KEY?: string
+  ENVIRONMENT?: string
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -12,7 +16,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
  * // 'dev-local-key' under wrangler dev, null when deployed
  * devKeyFor(env, new URL('http://127.0.0.1:8787/demo/config'))
  */
-export function devKeyFor(env: Bindings | undefined, url: URL): string | null {
+export function devKeyFor(env: DevVars | undefined, url: URL): string | null {
   const key = env?.DEV_API_KEY
   if (!key || env?.ENVIRONMENT === 'production') return null
   return LOOPBACK.has(url.hostname) ? key : null
