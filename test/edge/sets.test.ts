@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { LIMITS } from '../../src/edge/limits'
-import { kvKeys } from '../../src/edge/storage'
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import { kvKeys, supportSet } from '../../src/edge/storage'
 import { apiFor, b64, glyph, KEYS, setWith } from './helpers'
 
 const api = apiFor()
@@ -95,5 +96,21 @@ describe('examples', () => {
     expect((await api.del(`/v1/sets/${id}/examples/${exId}`)).json.error.code).toBe('example_not_found')
     expect(await env.SUPPORT_KV.get(kvKeys.image('dev', id, exId))).toBeNull()
     expect((await api.get(`/v1/sets/${id}`)).json).toMatchObject({ count: 4, labels: ['b', 'c', 'd', 'e'] })
+  })
+})
+
+describe('storage', () => {
+  it('publishes a snapshot to KV and deletes images and snapshot with the set', async () => {
+    const id = await setWith(api, [1, 2])
+    const stub = supportSet(env, 'dev', id)
+    await runDurableObjectAlarm(stub) // publish now (unless the alarm is already running)
+    const published = async () => env.SUPPORT_KV.get(kvKeys.snapshot('dev', id), 'arrayBuffer')
+    for (let i = 0; i < 30 && !(await published()); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await published()).not.toBeNull()
+    const ids = (await api.get(`/v1/sets/${id}/examples`)).json.examples.map((e: { id: string }) => e.id)
+    expect((await api.del(`/v1/sets/${id}`)).status).toBe(204)
+    expect(await env.SUPPORT_KV.get(kvKeys.snapshot('dev', id))).toBeNull()
+    await runDurableObjectAlarm(stub) // the background clean-up of example images
+    for (const ex of ids) expect(await env.SUPPORT_KV.get(kvKeys.image('dev', id, ex))).toBeNull()
   })
 })

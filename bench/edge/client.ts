@@ -1,0 +1,22 @@
+// A minimal HTTP client for the benchmarks (Node fetch, keep-alive).
+
+/** Sends one request with the dev key; returns status, JSON and the wall time in ms. */
+export async function request(base: string, key: string, method: string, path: string, body?: unknown) {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const t0 = performance.now()
+  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const json = (await res.json()) as any
+  const ms = performance.now() - t0
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
+  return { status: res.status, json, ms }
+}
+
+/** The q-quantile (0..1) of numbers. */
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!
+}
+
+/** The median. */
+export const median = (xs: number[]) => quantile(xs, 0.5)

@@ -1,0 +1,79 @@
+// Edge benchmark (not a test): `tsx bench/edge/run.ts [--runs 3] [--warm 300] [--seconds 5]`.
+// For `wrangler dev` on this machine: cold first-classify latency (fresh isolate: ORT session
+// creation + first run), warm p50/p99 of classify with 1 query against a 20-way 1-shot set,
+// requests/s at 8 concurrent connections, and the bundle size raw/gzip. Each figure is the
+// median over --runs fresh server starts. Uses models/default when it has a model, else the tiny
+// test fixture model (the table says which).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildBundle, planVerdict } from '../../scripts/bundle-size'
+import { devConfig } from '../../scripts/dev-config'
+import { startWranglerDev } from '../../scripts/wrangler-dev'
+import { b64, glyph } from '../../test/edge/fixtures/glyphs'
+import { median, quantile, request } from './client'
+
+const KEY = 'bench-key'
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : dflt
+}
+const RUNS = arg('runs', 3)
+const WARM = arg('warm', 300)
+const SECONDS = arg('seconds', 5)
+const CONCURRENCY = 8
+
+const dir = mkdtempSync(join(tmpdir(), 'oneshot-bench-'))
+const { config, model } = devConfig(dir)
+const persistTo = join(dir, 'state')
+const start = () => startWranglerDev({ persistTo, config, vars: { DEV_API_KEY: KEY } })
+
+// A 20-way 1-shot set, built once (its state persists across the restarts below).
+const setup = await start()
+const set = await request(setup.url, KEY, 'POST', '/v1/sets', { name: 'bench-20-way' })
+const id: string = set.json.id
+const examples = Array.from({ length: 20 }, (_, c) => ({ label: `class-${c}`, image: b64(glyph(c * 2)) }))
+await request(setup.url, KEY, 'POST', `/v1/sets/${id}/examples`, { examples })
+await new Promise((r) => setTimeout(r, 1500)) // let the KV snapshot publish
+await setup.stop()
+
+const query = { images: [b64(glyph(14, true))], k: 5 }
+const path = `/v1/sets/${id}/classify`
+const rows: { cold: number; p50: number; p99: number; rps: number }[] = []
+for (let run = 1; run <= RUNS; run++) {
+  const server = await start()
+  try {
+    const cold = (await request(server.url, KEY, 'POST', path, query)).ms
+    const warm: number[] = []
+    for (let i = 0; i < WARM; i++) warm.push((await request(server.url, KEY, 'POST', path, query)).ms)
+    let done = 0
+    const until = performance.now() + SECONDS * 1000
+    const t0 = performance.now()
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < until) {
+          await request(server.url, KEY, 'POST', path, query)
+          done++
+        }
+      }),
+    )
+    const rps = done / ((performance.now() - t0) / 1000)
+    rows.push({ cold, p50: quantile(warm, 0.5), p99: quantile(warm, 0.99), rps })
+    console.log(`run ${run}: cold ${cold.toFixed(0)} ms, p50 ${rows.at(-1)!.p50.toFixed(2)} ms, ` +
+      `p99 ${rows.at(-1)!.p99.toFixed(2)} ms, ${rps.toFixed(0)} req/s`)
+  } finally {
+    await server.stop()
+  }
+}
+const bundle = buildBundle(join(dir, 'dist'), config)
+rmSync(dir, { recursive: true, force: true })
+
+const m = (k: keyof (typeof rows)[0]) => median(rows.map((r) => r[k]))
+const KiB = (n: number) => `${(n / 1024).toFixed(0)} KiB`
+console.log(`\nEdge benchmark: wrangler dev (local workerd), model: ${model}, median of ${RUNS} runs`)
+console.log('| figure | value |\n|---|---|')
+console.log(`| cold first classify (fresh isolate, 1 query, 20-way set) | ${m('cold').toFixed(0)} ms |`)
+console.log(`| warm classify p50 (1 query, 20-way 1-shot, ${WARM} sequential) | ${m('p50').toFixed(2)} ms |`)
+console.log(`| warm classify p99 | ${m('p99').toFixed(2)} ms |`)
+console.log(`| throughput, ${CONCURRENCY} concurrent connections, ${SECONDS} s | ${m('rps').toFixed(0)} req/s |`)
+console.log(`| bundle raw / gzip | ${KiB(bundle.raw)} / ${KiB(bundle.gzip)} (${planVerdict(bundle.gzip)}) |`)
