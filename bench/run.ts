@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- <name> [flags]`: runs one benchmark under bench/ (each prints its own table).
+ *   train     training throughput per backend (bench/train/throughput.ts)
+ *   edge      Worker latency, throughput and bundle size under wrangler dev (bench/edge/run.ts)
+ *   accuracy  the served model on Omniglot, Lake and Vinyals protocols (bench/accuracy/run.ts)
+ *   gpu       the prepared GPU check (bench/gpu/check.ts)
+ */
+import { spawnSync } from 'node:child_process'
+
+const BENCHES: Record<string, string> = {
+  train: 'bench/train/throughput.ts',
+  edge: 'bench/edge/run.ts',
+  accuracy: 'bench/accuracy/run.ts',
+  gpu: 'bench/gpu/check.ts',
+}
+
+const [name, ...rest] = process.argv.slice(2)
+if (!name || !(name in BENCHES)) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [flags]`)
+  process.exit(2)
+}
+const r = spawnSync('npx', ['tsx', BENCHES[name], ...rest], { stdio: 'inherit' })
+process.exit(r.status ?? 1)
