@@ -10,8 +10,6 @@ import { selectBackend, BACKEND_NAMES, type BackendName } from '../backends/inde
 import { exportModel } from '../export/export-model.js'
 import { saveWeights } from '../export/checkpoint-io.js'
 import { train } from '../loop/trainer.js'
-import { localStepper } from '../loop/stepper.js'
-import { ParallelStepper } from '../parallel/parallel-stepper.js'
 import { Progress } from '../loop/progress.js'
 import { buildConv4 } from '../model/conv4.js'
 import { buildObjective } from '../recipe/objective.js'
@@ -54,7 +52,6 @@ const SPEC = {
   'val-episodes': { type: 'string', default: '200', help: 'validation episodes per epoch' },
   patience: { type: 'string', default: '0', help: 'early stop after N epochs without gain (0: off)' },
   backend: { type: 'string', default: 'auto', help: BACKEND_NAMES.join(' | ') },
-  workers: { type: 'string', default: '1', help: 'data-parallel worker threads (wasm: one per core)' },
   out: { type: 'string', help: 'run folder (default runs/<id>); an existing checkpoint there is resumed' },
   'checkpoint-every': { type: 'string', default: '50', help: 'steps between checkpoints' },
   id: { type: 'string', help: 'model id (default <dataset>-<loss>-<date>)' },
@@ -120,15 +117,12 @@ async function main(): Promise<void> {
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
   const validator = val ? makeValidator(model, val, { normalize: recipe.normalize, metric: objective.metric(), episodes: intFlag('val-episodes', f['val-episodes']) }) : null
   mkdirSync(out, { recursive: true })
-  const workers = intFlag('workers', f.workers, 1, 64)
-  const stepper =
-    workers === 1
-      ? localStepper(model, objective, new TrainingBatches(trainDs, recipe), recipe.size)
-      : await ParallelStepper.start({ workers, backend, recipe, dataset: trainDs, numClasses: trainDs.classes.length, model })
   const command = `npm run train -- ${process.argv.slice(2).join(' ')}`
   const state = await train({
     model,
-    stepper,
+    objective,
+    batches: new TrainingBatches(trainDs, recipe),
+    size: recipe.size,
     steps: recipe.steps,
     stepsPerEpoch: recipe.stepsPerEpoch,
     schedule: { name: recipe.schedule, lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: Math.min(100, Math.floor(recipe.steps / 20)) },
@@ -138,7 +132,6 @@ async function main(): Promise<void> {
     patience: intFlag('patience', f.patience, 0),
     progress: new Progress(recipe.steps),
   })
-  await stepper.dispose()
   const training = {
     dataset: f.data === 'generated' ? 'generated-glyphs' : `${dataset === 'auto' ? 'auto' : dataset}:${f.data}`,
     split: f.split,
@@ -147,7 +140,6 @@ async function main(): Promise<void> {
     epochs: state.epoch,
     steps: state.step,
     backend,
-    workers,
     wallTimeSec: Math.round(state.wallSec),
     command,
     recipe,
@@ -158,7 +150,7 @@ async function main(): Promise<void> {
   console.error(`trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`)
   try {
     // the projection shows held-out validation classes: never trained on, so it reads as a test
-    const data = val ? { dataset: val, split: `${f.split}: validation classes (held out)` } : undefined
+    const data = val ? { dataset: val, split: `${f.split}: held-out classes` } : undefined
     const rep = { outDir: out, title: `Training run ${id}`, history: state.history, losses: state.losses }
     const r = writeRunReport({ ...rep, training, model, normalize: recipe.normalize, data })
     console.error(`report: ${r.html}`)

@@ -64,12 +64,14 @@ export const PALETTE = [
  * About `count` round tick values (1, 2 or 5 times a power of ten) covering [min, max].
  * @example niceTicks(0, 0.93, 5) // [0, 0.2, 0.4, 0.6, 0.8, 1]
  */
-export function niceTicks(min: number, max: number, count = 5): number[] {
+export function niceTicks(min: number, max: number, count = 5, integer = false): number[] {
   if (!(Number.isFinite(min) && Number.isFinite(max))) return [0, 1]
   if (max - min < 1e-12) [min, max] = [min - 0.5, max + 0.5]
   const raw = (max - min) / count
   const p = 10 ** Math.floor(Math.log10(raw))
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p
+  const nice = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p
+  // steps and epochs are counts: no tick at epoch 1.5
+  const step = integer ? Math.max(1, nice) : nice
   const first = Math.floor(min / step + 1e-9) * step
   const ticks: number[] = []
   for (let t = first; t < max + step - 1e-9 * step; t += step) ticks.push(+t.toPrecision(12))
@@ -93,7 +95,8 @@ export function layout(
   extent: { x: [number, number]; y: [number, number] },
   margin = { left: 56, top: 16, right: 16, bottom: 36 },
 ): Layout {
-  const xTicks = niceTicks(extent.x[0], extent.x[1], 6)
+  const integer = Number.isInteger(extent.x[0]) && Number.isInteger(extent.x[1])
+  const xTicks = niceTicks(extent.x[0], extent.x[1], 6, integer && extent.x[1] - extent.x[0] < 6)
   const yTicks = niceTicks(extent.y[0], extent.y[1], 5)
   const [xa, xb] = [xTicks[0], xTicks[xTicks.length - 1]]
   const [ya, yb] = [yTicks[0], yTicks[yTicks.length - 1]]

@@ -56,7 +56,7 @@ export function validationFigure(
   const what = `${v.ways}-way ${v.shots}-shot, ${v.protocol} protocol, ${v.episodes} episodes`
   return {
     chart: {
-      title: `Validation accuracy per epoch (${v.split}; ${what})`,
+      title: `Validation accuracy per epoch (${v.ways}-way ${v.shots}-shot, ${v.episodes} episodes)`,
       xLabel: 'epoch',
       yLabel: 'accuracy',
       yPercent: true,
@@ -73,7 +73,7 @@ export function validationFigure(
       ],
     },
     caption:
-      `Validation accuracy on ${v.split} (classes held out of training): ${what} per epoch ` +
+      `Validation accuracy on ${v.split}: ${what} per epoch ` +
       `(${v.queries} query per class, the same episodes every epoch). Bars: 95% CI by the ` +
       `binomial approximation over the ${queries} queries.`,
   }

@@ -33,7 +33,10 @@ export function configRows(training: Record<string, unknown>): [string, string][
   return rows
 }
 
-const show = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))
+// 0.45999999999999996 is float noise, not information
+const round = (_: string, v: unknown) => (typeof v === 'number' ? +v.toPrecision(6) : v)
+const show = (v: unknown) =>
+  typeof v === 'object' && v !== null ? JSON.stringify(v, round) : String(v)
 const wallTime = (s: number) =>
   `${s} s (${s >= 3600 ? `${(s / 3600).toFixed(2)} h` : `${(s / 60).toFixed(1)} min`})`
 

@@ -38,7 +38,7 @@ export function defaultValidation(training: Record<string, unknown> = {}): Valid
   const command = typeof training.command === 'string' ? training.command : ''
   const episodes = /--val-episodes[= ](\d+)/.exec(command)?.[1]
   return {
-    split: 'validation (classes held out of the training split)',
+    split: `${typeof training.split === 'string' ? `${training.split}: ` : ''}held-out classes`,
     protocol: 'all-alphabets',
     ways: v?.ways ?? 20,
     shots: 1,
