@@ -10,6 +10,8 @@ import { selectBackend, BACKEND_NAMES, type BackendName } from '../backends/inde
 import { exportModel } from '../export/export-model.js'
 import { saveWeights } from '../export/checkpoint-io.js'
 import { train } from '../loop/trainer.js'
+import { localStepper } from '../loop/stepper.js'
+import { ParallelStepper } from '../parallel/parallel-stepper.js'
 import { Progress } from '../loop/progress.js'
 import { buildConv4 } from '../model/conv4.js'
 import { buildObjective } from '../recipe/objective.js'
@@ -52,6 +54,7 @@ const SPEC = {
   'val-episodes': { type: 'string', default: '200', help: 'validation episodes per epoch' },
   patience: { type: 'string', default: '0', help: 'early stop after N epochs without gain (0: off)' },
   backend: { type: 'string', default: 'auto', help: BACKEND_NAMES.join(' | ') },
+  workers: { type: 'string', default: '1', help: 'data-parallel worker threads (wasm: one per core)' },
   out: { type: 'string', help: 'run folder (default runs/<id>); an existing checkpoint there is resumed' },
   'checkpoint-every': { type: 'string', default: '50', help: 'steps between checkpoints' },
   id: { type: 'string', help: 'model id (default <dataset>-<loss>-<date>)' },
@@ -117,12 +120,15 @@ async function main(): Promise<void> {
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
   const validator = val ? makeValidator(model, val, { normalize: recipe.normalize, metric: objective.metric(), episodes: intFlag('val-episodes', f['val-episodes']) }) : null
   mkdirSync(out, { recursive: true })
+  const workers = intFlag('workers', f.workers, 1, 64)
+  const stepper =
+    workers === 1
+      ? localStepper(model, objective, new TrainingBatches(trainDs, recipe), recipe.size)
+      : await ParallelStepper.start({ workers, backend, recipe, dataset: trainDs, numClasses: trainDs.classes.length, model })
   const command = `npm run train -- ${process.argv.slice(2).join(' ')}`
   const state = await train({
     model,
-    objective,
-    batches: new TrainingBatches(trainDs, recipe),
-    size: recipe.size,
+    stepper,
     steps: recipe.steps,
     stepsPerEpoch: recipe.stepsPerEpoch,
     schedule: { name: recipe.schedule, lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: Math.min(100, Math.floor(recipe.steps / 20)) },
@@ -132,6 +138,7 @@ async function main(): Promise<void> {
     patience: intFlag('patience', f.patience, 0),
     progress: new Progress(recipe.steps),
   })
+  await stepper.dispose()
   const training = {
     dataset: f.data === 'generated' ? 'generated-glyphs' : `${dataset === 'auto' ? 'auto' : dataset}:${f.data}`,
     split: f.split,
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
     epochs: state.epoch,
     steps: state.step,
     backend,
+    workers,
     wallTimeSec: Math.round(state.wallSec),
     command,
     recipe,
