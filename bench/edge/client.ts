@@ -6,7 +6,8 @@ export async function request(base: string, key: string, method: string, path: s
   if (body !== undefined) headers['content-type'] = 'application/json'
   const t0 = performance.now()
   const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  const json = (await res.json()) as any
+  const text = await res.text()
+  const json = text ? JSON.parse(text) : null
   const ms = performance.now() - t0
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
   return { status: res.status, json, ms }

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
 import { describe, expect, it } from 'vitest'
+import { manifest } from '../../models/default'
 import type { AppType } from '../../src/edge/app'
 import { decodeSnapshot, encodeSnapshot } from '../../src/edge/storage'
 import { apiFor, b64, glyph, KEYS } from './helpers'
@@ -60,6 +61,19 @@ describe('the deployed entry (models/default.ts)', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as { ok: boolean; model: string | null }
     expect(body.ok).toBe(true)
+    expect(body.model).toBe((manifest as { id?: string } | null)?.id ?? null)
+  })
+
+  it.skipIf(!manifest)('embeds with the bundled model (its sha256 verified at first use)', async () => {
+    const worker = (exports as unknown as { default: Fetcher }).default
+    const res = await worker.fetch('http://edge.test/v1/embed', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.dev}`, 'content-type': 'image/png' },
+      body: glyph(3),
+    })
+    expect(res.status).toBe(200)
+    const out = (await res.json()) as { embedding: number[] }
+    expect(out.embedding).toHaveLength((manifest as { output: { dim: number } }).output.dim)
   })
 })
 
