@@ -6,6 +6,7 @@ import { shortRun } from './short-run.js'
 export type WorkerTask =
   | { task: 'throughput'; backend: BackendName; opts: ThroughputOptions }
   | { task: 'train'; backend: BackendName; steps: number }
+  | { task: 'probe'; backend: BackendName }
 
 /** The line a worker prints last; the parent finds it by this prefix among tfjs's own output. */
 export const RESULT_PREFIX = '@@result '
@@ -21,8 +22,9 @@ export async function workerMain(arg: string): Promise<never> {
   try {
     const { backend, probes } = await selectBackend(t.backend)
     const detail = probes.find((p) => p.name === backend)?.detail ?? ''
-    const result = t.task === 'throughput' ? await measureThroughput(t.opts) : await shortRun(t.steps)
-    out = { ok: true, backend, detail, ...result }
+    const result =
+      t.task === 'throughput' ? await measureThroughput(t.opts) : t.task === 'train' ? await shortRun(t.steps) : {}
+    out = { ok: true, backend, detail, probes, ...result }
   } catch (e) {
     out = { ok: false, backend: t.backend, reason: String((e as Error).message ?? e) }
   }
