@@ -56,7 +56,9 @@ export function validationFigure(
   const what = `${v.ways}-way ${v.shots}-shot, ${v.protocol} protocol, ${v.episodes} episodes`
   return {
     chart: {
-      title: `Validation accuracy per epoch (${v.ways}-way ${v.shots}-shot, ${v.episodes} episodes)`,
+      title:
+        `Validation accuracy per epoch (${v.ways}-way ${v.shots}-shot, ` +
+        `${v.episodes} episodes)`,
       xLabel: 'epoch',
       yLabel: 'accuracy',
       yPercent: true,

@@ -15,7 +15,8 @@ export interface HtmlFigure {
 }
 
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`
-const td = (s: string | number, num = false) => `<td${num ? ' class="n"' : ''}>${esc(String(s))}</td>`
+const td = (s: string | number, num = false) =>
+  `<td${num ? ' class="n"' : ''}>${esc(String(s))}</td>`
 
 /**
  * Rows for the configuration table: the training facts first, then every recipe field.
@@ -75,7 +76,7 @@ export function evalTables(r: ReportEval): string {
         `${c ? '<th>threshold</th><th>FAR</th><th>TAR</th>' : ''}</tr><tr>${td(r.split)}` +
         `${td(v.pairs, true)}${td(v.auc.toFixed(4), true)}${td(pct(v.eer), true)}` +
         (c
-          ? `${td(`≤ ${c.threshold.toPrecision(4)} (target FAR ${pct(c.targetFalseAcceptRate)})`)}` +
+          ? td(`≤ ${c.threshold.toPrecision(4)} (target FAR ${pct(c.targetFalseAcceptRate)})`) +
             `${td(pct(c.falseAcceptRate), true)}${td(pct(c.trueAcceptRate), true)}`
           : '') +
         '</tr></table>',
@@ -84,8 +85,9 @@ export function evalTables(r: ReportEval): string {
   return out.join('\n')
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;
+padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
+td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}
 figure{margin:1em 0 2em}figcaption{color:#555;font-size:.9em;max-width:820px}code{font-size:.95em}`
 
@@ -105,7 +107,9 @@ export function reportHtml(o: {
       `<section><h2>${esc(fig.heading)}</h2><figure>${fig.svg}<figcaption>${esc(fig.caption)} ` +
       `<a href="${esc(fig.png)}">PNG</a></figcaption></figure></section>`,
   )
-  const config = o.config.map(([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`)
+  const config = o.config.map(
+    ([k, v]) => `<tr><th>${esc(k)}</th><td><code>${esc(v)}</code></td></tr>`,
+  )
   return [
     '<!doctype html>',
     `<html lang="en"><head><meta charset="utf-8"><title>${esc(o.title)}</title>`,

@@ -20,7 +20,10 @@ export interface PngSize {
  * Renders a line chart (series, optional error bars and markers) to PNG bytes.
  * @example writeFileSync('loss.png', lineChartPng(chart, { width: 800, height: 400 }))
  */
-export function lineChartPng(c: LineChart, size: PngSize = { width: 800, height: 400 }): Uint8Array {
+export function lineChartPng(
+  c: LineChart,
+  size: PngSize = { width: 800, height: 400 },
+): Uint8Array {
   const L = layout(size.width, size.height, lineExtent(c))
   const r = new Raster(size.width, size.height)
   drawAxes(r, L, c.yPercent)
@@ -47,7 +50,10 @@ export function lineChartPng(c: LineChart, size: PngSize = { width: 800, height:
  * Renders a scatter chart, one palette colour per label, to PNG bytes.
  * @example writeFileSync('projection.png', scatterPng(chart, { width: 600, height: 600 }))
  */
-export function scatterPng(c: ScatterChart, size: PngSize = { width: 600, height: 600 }): Uint8Array {
+export function scatterPng(
+  c: ScatterChart,
+  size: PngSize = { width: 600, height: 600 },
+): Uint8Array {
   const L = layout(size.width, size.height, scatterExtent(c))
   const r = new Raster(size.width, size.height)
   drawAxes(r, L, false)

@@ -25,7 +25,8 @@ export function lineChartSvg(c: LineChart, width = 820, height = 380): string {
       if (Number.isFinite(s.ys[i])) pts.push(`${f(L.x(s.xs[i]))},${f(L.y(s.ys[i]))}`)
     body.push(
       `<polyline fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}" ` +
-        `stroke-linejoin="round" points="${pts.join(' ')}"><title>${esc(s.name)}</title></polyline>`,
+        `stroke-linejoin="round" points="${pts.join(' ')}">` +
+        `<title>${esc(s.name)}</title></polyline>`,
     )
     for (let i = 0; i < s.xs.length; i++) {
       const [x, y, e] = [L.x(s.xs[i]), s.ys[i], s.errors?.[i] ?? 0]
@@ -79,7 +80,8 @@ function frame(
   for (const t of L.yTicks)
     out.push(
       `<line x1="${L.left}" x2="${L.right}" y1="${f(L.y(t))}" y2="${f(L.y(t))}" stroke="#e6e6e6"/>`,
-      `<text x="${L.left - 6}" y="${f(L.y(t) + 4)}" text-anchor="end">${tickLabel(t, yPercent)}</text>`,
+      `<text x="${L.left - 6}" y="${f(L.y(t) + 4)}" text-anchor="end">` +
+        `${tickLabel(t, yPercent)}</text>`,
     )
   for (const t of L.xTicks)
     out.push(
@@ -95,7 +97,8 @@ function frame(
     ...body,
     ...legend.map(
       (e, i) =>
-        `<rect x="${L.right + 12}" y="${L.top + i * 18}" width="12" height="12" fill="${e.color}"/>` +
+        `<rect x="${L.right + 12}" y="${L.top + i * 18}" width="12" height="12" ` +
+        `fill="${e.color}"/>` +
         `<text x="${L.right + 30}" y="${L.top + i * 18 + 10}">${esc(e.name)}</text>`,
     ),
     '</svg>',

@@ -20,7 +20,9 @@ export function projectEmbeddings(
   maxClasses = 10,
 ): Projection & { classes: number[] } {
   if (embeddings.length !== labels.length * dim)
-    throw new RangeError(`projectEmbeddings: ${embeddings.length} values for ${labels.length}x${dim}`)
+    throw new RangeError(
+      `projectEmbeddings: ${embeddings.length} values for ${labels.length}x${dim}`,
+    )
   const classes = pickClasses([...new Set(labels)].sort((a, b) => a - b), maxClasses)
   const keep = new Set(classes)
   const rows: number[] = []

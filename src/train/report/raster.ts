@@ -40,7 +40,8 @@ export class Raster {
     if (x < 0 || y < 0 || x >= this.width || y >= this.height || a <= 0) return
     const i = (y * this.width + x) * 4
     const t = Math.min(1, a)
-    for (let c = 0; c < 3; c++) this.data[i + c] = Math.round(this.data[i + c] * (1 - t) + color[c] * t)
+    for (let c = 0; c < 3; c++)
+      this.data[i + c] = Math.round(this.data[i + c] * (1 - t) + color[c] * t)
   }
 
   /** A segment of the given thickness with round caps, anti-aliased by distance. */
@@ -89,7 +90,13 @@ export class Raster {
    * Text in the 5x7 font (digits, '.', '-', '+', '%', 'e'), anchored at (x, y) by `align`
    * horizontally and centred vertically.
    */
-  text(x: number, y: number, s: string, color: string, align: 'left' | 'center' | 'right' = 'left'): void {
+  text(
+    x: number,
+    y: number,
+    s: string,
+    color: string,
+    align: 'left' | 'center' | 'right' = 'left',
+  ): void {
     const rgb = parseColor(color)
     const w = s.length * GLYPH_WIDTH - 1
     const ox = Math.round(align === 'left' ? x : align === 'center' ? x - w / 2 : x - w)

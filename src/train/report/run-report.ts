@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { subsetByClasses } from '../data/types'
 import type { ImageDataset } from '../data/types'
+import { isOmniglotSource } from '../eval/load-data'
 import { loadCheckpoint } from '../export/checkpoint-io'
 import { embedWithTfjs } from '../recipe/validator'
 import { loadDataset } from '../recipe/load-data'
@@ -33,7 +34,8 @@ export interface RunReportOptions {
 /**
  * Embeds up to `maxClasses` classes of `data` (only those: cheap even on a large split),
  * projects them, and writes the report.
- * @example writeRunReport({ outDir: out, title: id, history, losses, model, data: { dataset: val, split } })
+ * @example
+ * writeRunReport({ outDir, title, history, losses, model, data: { dataset: val, split } })
  */
 export function writeRunReport(o: RunReportOptions): { html: string; pngs: string[] } {
   let projection
@@ -44,7 +46,8 @@ export function writeRunReport(o: RunReportOptions): { html: string; pngs: strin
     const emb = embedWithTfjs(o.model, sub, o.normalize ?? false)
     const dim = emb.length / sub.labels.length
     const names = sub.classes.map((c) => c.name)
-    projection = { ...projectEmbeddings(emb, dim, sub.labels, names, picked.length), split: o.data.split }
+    const p = projectEmbeddings(emb, dim, sub.labels, names, picked.length)
+    projection = { ...p, split: o.data.split }
   }
   return writeTrainingReport({ ...o, projection })
 }
@@ -67,16 +70,15 @@ export function readEvalJson(path: string): ReportEval {
 /** The split name figures carry for `--data`/`--split`. */
 function splitName(data: string, split: string): string {
   if (data === 'generated') return `generated:${split}`
-  const omniglot = /images_(background|evaluation)/.test(data) || existsSync(join(data, 'images_background')) ||
-    existsSync(join(data, 'images_background.zip')) || existsSync(join(data, 'images_evaluation.zip'))
-  return omniglot ? `omniglot:${split}` : `folder:${basename(data)}`
+  return isOmniglotSource(data) ? `omniglot:${split}` : `folder:${basename(data)}`
 }
 
 /**
  * Writes `<runDir>/report.html` and PNGs from the run's history.json and model checkpoint.
  * Projection data: `data` (a path, or 'generated'); without it, a run trained on generated
  * glyphs uses the generated evaluation alphabets, and any other run gets no projection.
- * @example await reportRunFolder({ runDir: 'runs/r1', data: '../shared/data/omniglot', split: 'evaluation' })
+ * @example
+ * await reportRunFolder({ runDir: 'runs/r1', data: 'omniglot/', split: 'evaluation' })
  */
 export async function reportRunFolder(o: {
   runDir: string

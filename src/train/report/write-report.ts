@@ -63,7 +63,9 @@ export function writeTrainingReport(o: TrainingReportOptions): { html: string; p
     const bytes = isScatter
       ? scatterPng(fig.chart as ScatterChart)
       : lineChartPng(fig.chart as LineChart)
-    const svg = isScatter ? scatterSvg(fig.chart as ScatterChart) : lineChartSvg(fig.chart as LineChart)
+    const svg = isScatter
+      ? scatterSvg(fig.chart as ScatterChart)
+      : lineChartSvg(fig.chart as LineChart)
     writeFileSync(join(o.outDir, png), bytes)
     pngs.push(join(o.outDir, png))
     figures.push({ heading, svg, caption: fig.caption, png })

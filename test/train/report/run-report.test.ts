@@ -27,7 +27,8 @@ beforeAll(async () => {
     { epoch: 2, step: 4, loss: 1.2, validation: 0.7 },
   ]
   const losses = [1.9, 1.6, 1.4, 1.2]
-  writeFileSync(join(run, 'history.json'), JSON.stringify({ recipe, history, losses, training: { ...training, recipe } }))
+  const file = { recipe, history, losses, training: { ...training, recipe } }
+  writeFileSync(join(run, 'history.json'), JSON.stringify(file))
   const model = buildConv4({ size: 28, width: 8, seed: 1 })
   saveWeights(model, join(run, 'model'), { meta: { normalize: false, training } })
   model.dispose()
@@ -37,7 +38,12 @@ beforeAll(async () => {
       id: 'tiny',
       eval: {
         split: 'generated:evaluation',
-        results: [{ protocol: 'all-alphabets', ways: 5, shots: 1, queries: 5, episodes: 1000, accuracy: 0.9, ci95: 0.01 }],
+        results: [
+          {
+            protocol: 'all-alphabets', ways: 5, shots: 1, queries: 5, episodes: 1000,
+            accuracy: 0.9, ci95: 0.01,
+          },
+        ],
         verification: { auc: 0.95, eer: 0.1, pairs: 2000 },
       },
     }),
@@ -46,8 +52,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(run, { recursive: true, force: true }))
 
 describe('reportRunFolder', () => {
-  it('writes report.html and PNGs from history.json, the checkpoint and generated data', async () => {
-    const r = await reportRunFolder({ runDir: run, evalPath: join(run, 'manifest.json'), maxClasses: 6 })
+  it('writes report.html and PNGs from history.json, model/ and generated data', async () => {
+    const evalPath = join(run, 'manifest.json')
+    const r = await reportRunFolder({ runDir: run, evalPath, maxClasses: 6 })
     expect(r.projected).toBe(true)
     expect(r.html).toBe(join(run, 'report.html'))
     const html = readFileSync(r.html, 'utf8')
@@ -59,14 +66,20 @@ describe('reportRunFolder', () => {
     // the eval table from the manifest's eval block
     expect(html).toContain('<td>generated:evaluation</td><td>all-alphabets</td>')
     expect(html).toContain('±1.00%')
-    for (const [name, w, h] of [['loss.png', 800, 400], ['validation.png', 800, 400], ['projection.png', 600, 600]] as const) {
+    const sizes = [
+      ['loss.png', 800, 400],
+      ['validation.png', 800, 400],
+      ['projection.png', 600, 600],
+    ]
+    for (const [name, w, h] of sizes as [string, number, number][]) {
       const png = decode(readFileSync(join(run, name)))
       expect([png.width, png.height]).toEqual([w, h])
     }
   })
 
-  it('names the path when history.json is missing, and rejects JSON with no evaluation', async () => {
-    await expect(reportRunFolder({ runDir: join(run, 'model') })).rejects.toThrow(/no history\.json in .*model/)
+  it('names a missing history.json, and rejects JSON with no evaluation', async () => {
+    const missing = reportRunFolder({ runDir: join(run, 'model') })
+    await expect(missing).rejects.toThrow(/no history\.json in .*model/)
     expect(() => readEvalJson(join(run, 'history.json'))).toThrow(/--eval: .* holds no evaluation/)
   })
 })
