@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Reproduces the shipped default model with one command, on the 2-core CPU (wasm backend):
+#   bash scripts/train-shipped-model.sh [path to Omniglot, default ../shared/data/omniglot]
+# Trains on images_background only (the 20 evaluation alphabets stay unseen), exports the ONNX
+# (parity-checked), evaluates it on images_evaluation (1,000 episodes per setting, both protocols),
+# writes the figures and the calibrated threshold into the manifest, and makes it the default.
+# An interrupted run resumes from runs/<id>/state when started again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-../shared/data/omniglot}
+ID=omniglot-conv4-proto-v1
+WORKERS=${WORKERS:-1}
+
+npm run train -- --data "$DATA" --split background --loss prototypical --ways 60 --shots 5 --queries 5 \
+  --steps 650 --steps-per-epoch 50 --lr 1e-3 --schedule cosine --checkpoint-every 25 --backend wasm \
+  --workers "$WORKERS" --id "$ID" --out "runs/$ID" --export --default
+npm run eval -- --model "models/$ID.onnx" --data "$DATA" --split evaluation --episodes 1000 \
+  --write-manifest --report "models/$ID.eval.md"
