@@ -220,3 +220,18 @@ export function writeGlyphFolder(dir: string, opts: GlyphOptions): number {
     }
   return n
 }
+
+/**
+ * The demo dataset the CLIs accept as `--data generated`: 8 alphabets x 12 characters x 10
+ * drawings. `background` and `evaluation` use different seeds, so they share no glyph (like
+ * Omniglot's two halves).
+ */
+export function generatedSplit(split: string, size: number): ImageDataset {
+  return generateGlyphDataset({
+    alphabets: 8,
+    charactersPerAlphabet: 12,
+    drawingsPerCharacter: 10,
+    size,
+    seed: split === 'evaluation' ? 2002 : 1001,
+  })
+}

@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { ModelManifest } from '../../core'
 import { inkPreprocessSpec } from '../data/decode'
+import { generatedSplit } from '../data/generated'
 import { loadImageFolder } from '../data/image-folder'
 import { loadOmniglot } from '../data/omniglot'
 import type { OmniglotSplit } from '../data/omniglot'
@@ -41,8 +42,9 @@ export async function loadEvalData(
   manifest: Pick<ModelManifest, 'input' | 'preprocess'>,
   opts: { twoLevel?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<EvalData> {
-  if (!existsSync(path)) throw new Error(`--data: ${path} does not exist`)
   const { height, width } = manifest.input
+  if (path === 'generated') return { dataset: generatedSplit(split, height), splitName: `generated:${split}` }
+  if (!existsSync(path)) throw new Error(`--data: ${path} does not exist`)
   if (manifest.input.channels !== 1) throw new Error('evaluation supports one-channel models only')
   if (isOmniglotSource(path)) {
     if (height !== width)

@@ -1,7 +1,7 @@
 import { existsSync, statSync, readdirSync } from 'node:fs'
 import {
   augmentRotations,
-  generateGlyphDataset,
+  generatedSplit,
   loadImageFolder,
   loadOmniglot,
   Rng,
@@ -31,15 +31,7 @@ function looksLikeOmniglot(path: string): boolean {
 export async function loadDataset(o: DataOptions, onProgress?: (done: number, total: number) => void): Promise<ImageDataset> {
   const kind =
     o.dataset !== 'auto' ? o.dataset : o.data === 'generated' ? 'generated' : looksLikeOmniglot(o.data) ? 'omniglot' : 'folder'
-  if (kind === 'generated')
-    // the split picks disjoint alphabets: 'background' and 'evaluation' never share a glyph
-    return generateGlyphDataset({
-      alphabets: 8,
-      charactersPerAlphabet: 12,
-      drawingsPerCharacter: 10,
-      size: o.size,
-      seed: o.split === 'evaluation' ? 2002 : 1001,
-    })
+  if (kind === 'generated') return generatedSplit(o.split, o.size)
   if (!o.download && !existsSync(o.data)) throw new Error(`--data: path not found: ${o.data}`)
   if (kind === 'omniglot')
     return loadOmniglot({
