@@ -15,7 +15,13 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { BackendName } from '../../src/train/backends/index.js'
 import { DEFAULT_THROUGHPUT as D } from '../train/measure.js'
-import { formatTable, runThroughput, runWorker, tsxWorker, type WorkerCommand } from '../train/throughput-lib.js'
+import {
+  formatTable,
+  runThroughput,
+  runWorker,
+  tsxWorker,
+  type WorkerCommand,
+} from '../train/throughput-lib.js'
 import { workerMain } from '../train/worker-main.js'
 
 const self = fileURLToPath(import.meta.url)
@@ -40,23 +46,40 @@ async function check() {
   const probe = await runWorker({ task: 'probe', backend: 'webgpu' }, bundled)
   const adapter = probe.ok ? String(probe.detail) : `none: ${probe.reason}`
   const software = /software/.test(adapter)
-  say(`adapter: ${adapter}${software ? '  <-- a SOFTWARE adapter, not a GPU: figures are not GPU figures' : ''}`)
+  const warn = software ? '  <-- a SOFTWARE adapter, not a GPU: figures are not GPU figures' : ''
+  say(`adapter: ${adapter}${warn}`)
 
   const opts = { ...D, steps: +f.steps, warmup: +f.warmup, runs: +f.runs }
-  say(`throughput: Conv-4 28x28 batch ${opts.batch}, fwd+bwd+Adam, prototypical 16-way 2+2, median of ${opts.runs} x ${opts.steps} steps`)
-  const throughput = await runThroughput(f.backends.split(',') as BackendName[], opts, bundled, (r) =>
-    say(`  ${r.backend}: ${r.ok ? `${(r.imagesPerSec as number).toFixed(1)} img/s` : `skipped (${r.reason})`}`),
+  say(
+    `throughput: Conv-4 28x28 batch ${opts.batch}, fwd+bwd+Adam, prototypical 16-way 2+2, ` +
+      `median of ${opts.runs} x ${opts.steps} steps`,
   )
+  const backends = f.backends.split(',') as BackendName[]
+  const throughput = await runThroughput(backends, opts, bundled, (r) => {
+    const fig = r.ok ? `${(r.imagesPerSec as number).toFixed(1)} img/s` : `skipped (${r.reason})`
+    say(`  ${r.backend}: ${fig}`)
+  })
   say(formatTable(throughput))
 
   const steps = +f['train-steps']
   say(`short training run on webgpu: ${steps} steps`)
-  const train = steps > 0 && probe.ok ? await runWorker({ task: 'train', backend: 'webgpu', steps }, bundled, { echo: true }) : null
+  const train =
+    steps > 0 && probe.ok
+      ? await runWorker({ task: 'train', backend: 'webgpu', steps }, bundled, { echo: true })
+      : null
 
   const results = {
     date: new Date().toISOString(),
     command: `run.sh ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { hostname: hostname(), platform: platform(), arch: arch(), cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      hostname: hostname(),
+      platform: platform(),
+      arch: arch(),
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     adapter,
     software,
     note: software ? 'software adapter (Mesa llvmpipe), NOT a GPU' : 'hardware adapter',

@@ -15,7 +15,13 @@ export interface ThroughputOptions {
   runs: number
 }
 
-export const DEFAULT_THROUGHPUT: ThroughputOptions = { batch: 64, size: 28, steps: 10, warmup: 3, runs: 3 }
+export const DEFAULT_THROUGHPUT: ThroughputOptions = {
+  batch: 64,
+  size: 28,
+  steps: 10,
+  warmup: 3,
+  runs: 3,
+}
 
 /**
  * The benchmark's loss: prototypical (the product's default), 16-way 2-shot 2-query = 64 images.
@@ -23,7 +29,13 @@ export const DEFAULT_THROUGHPUT: ThroughputOptions = { batch: 64, size: 28, step
  * do in Node (it reads back through OffscreenCanvas), and its gather gradient needs
  * UnsortedSegmentSum, which the wasm backend lacks.
  */
-export const BENCH_RECIPE: Recipe = { ...DEFAULT_RECIPE, loss: 'prototypical', ways: 16, shots: 2, queries: 2 }
+export const BENCH_RECIPE: Recipe = {
+  ...DEFAULT_RECIPE,
+  loss: 'prototypical',
+  ways: 16,
+  shots: 2,
+  queries: 2,
+}
 
 /** Images in one episode of BENCH_RECIPE scaled to `batch` (ways = batch / (shots + queries)). */
 export const perClass = BENCH_RECIPE.shots + BENCH_RECIPE.queries
@@ -69,7 +81,8 @@ export async function measureThroughput(o: ThroughputOptions): Promise<Throughpu
   const losses: number[] = []
   const step = async () => {
     const l = optimizer.minimize(
-      () => objective.loss(embed(model, x, { training: true, normalize: objective.normalize }), labels),
+      () =>
+        objective.loss(embed(model, x, { training: true, normalize: objective.normalize }), labels),
       true,
       vars,
     )!

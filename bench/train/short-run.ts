@@ -23,15 +23,30 @@ export interface ShortRunResult {
  * validation, reading the loss with `await data()`: the trainer's dataSync has no webgpu path
  * in Node (tfjs-backend-webgpu reads synchronously through OffscreenCanvas).
  */
-export async function shortRun(steps: number, log = (s: string) => process.stderr.write(s)): Promise<ShortRunResult> {
-  const opts = { alphabets: 8, charactersPerAlphabet: 10, drawingsPerCharacter: 12, size: 28, seed: 3 }
+export async function shortRun(
+  steps: number,
+  log = (s: string) => process.stderr.write(s),
+): Promise<ShortRunResult> {
+  const opts = {
+    alphabets: 8,
+    charactersPerAlphabet: 10,
+    drawingsPerCharacter: 12,
+    size: 28,
+    seed: 3,
+  }
   const ds = generateGlyphDataset(opts)
   const { train: trainDs } = splitForTraining(ds, { valFraction: 0, rotations: true, seed: 1 })
   const recipe = { ...BENCH_RECIPE, steps }
   const model = buildConv4({ size: 28, width: 64, embDim: 0, seed: 1 })
-  const objective = buildObjective(recipe, model.outputs[0].shape[1] as number, trainDs.classes.length)
+  const dim = model.outputs[0].shape[1] as number
+  const objective = buildObjective(recipe, dim, trainDs.classes.length)
   const batches = new TrainingBatches(trainDs, recipe)
-  const schedule: ScheduleOptions = { name: 'cosine', lr: 1e-3, totalSteps: steps, warmupSteps: Math.min(100, Math.floor(steps / 20)) }
+  const schedule: ScheduleOptions = {
+    name: 'cosine',
+    lr: 1e-3,
+    totalSteps: steps,
+    warmupSteps: Math.min(100, Math.floor(steps / 20)),
+  }
   const optimizer = tf.train.adam(schedule.lr)
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
   const losses: number[] = []
@@ -41,17 +56,21 @@ export async function shortRun(steps: number, log = (s: string) => process.stder
     const b = batches.next()
     ;(optimizer as unknown as { learningRate: number }).learningRate = learningRate(schedule, s)
     const x = tf.tensor4d(b.x, [b.n, 28, 28, 1])
-    const l = optimizer.minimize(() => objective.loss(embed(model, x, { training: true }), b.labels), true, vars)!
+    const f = () => objective.loss(embed(model, x, { training: true }), b.labels)
+    const l = optimizer.minimize(f, true, vars)!
     losses.push((await l.data())[0])
     tf.dispose([l, x])
     images += b.n
-    if ((s + 1) % 50 === 0 || s + 1 === steps) log(`step ${s + 1}/${steps} loss ${losses[s].toFixed(4)}\n`)
+    if ((s + 1) % 50 === 0 || s + 1 === steps)
+      log(`step ${s + 1}/${steps} loss ${losses[s].toFixed(4)}\n`)
   }
   const wallSec = (performance.now() - t0) / 1000
   return {
     steps,
-    dataset: `generated glyphs, ${trainDs.classes.length} classes (${ds.classes.length} x 4 rotations)`,
-    recipe: `prototypical ${recipe.ways}-way ${recipe.shots}-shot ${recipe.queries}-query, Adam 1e-3 cosine, jitter`,
+    dataset: `generated glyphs, ${trainDs.classes.length} classes (${ds.classes.length} x 4 rot.)`,
+    recipe:
+      `prototypical ${recipe.ways}-way ${recipe.shots}-shot ${recipe.queries}-query, ` +
+      'Adam 1e-3 cosine, jitter',
     losses,
     wallSec,
     imagesPerSec: images / wallSec,

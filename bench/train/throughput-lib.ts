@@ -9,18 +9,26 @@ export type WorkerCommand = (taskJson: string) => { cmd: string; args: string[] 
 /** Workers under tsx (the repo); the GPU check's bundle passes itself instead. */
 export const tsxWorker: WorkerCommand = (taskJson) => ({
   cmd: process.execPath,
-  args: ['--import', import.meta.resolve('tsx'), new URL('./worker.ts', import.meta.url).pathname, taskJson],
+  args: [
+    '--import',
+    import.meta.resolve('tsx'),
+    new URL('./worker.ts', import.meta.url).pathname,
+    taskJson,
+  ],
 })
 
 /** A worker's JSON line: a measurement, or why the backend could not run. */
-export type WorkerResult = { ok: boolean; backend: BackendName; reason?: string; detail?: string } & Record<
-  string,
-  unknown
->
+export type WorkerResult = {
+  ok: boolean
+  backend: BackendName
+  reason?: string
+  detail?: string
+} & Record<string, unknown>
 
 /**
  * Runs one task in a fresh process and returns its result line. A crash or timeout becomes a
- * failed result carrying the last lines the worker printed, so one bad backend never stops the rest.
+ * failed result carrying the last lines the worker printed, so one bad backend never stops the
+ * rest.
  */
 export function runWorker(
   task: WorkerTask,
@@ -43,7 +51,8 @@ export function runWorker(
       const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX))
       if (line) return resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as WorkerResult)
       const tail = (err + out).trim().split('\n').slice(-5).join(' | ')
-      resolve({ ok: false, backend: task.backend, reason: `worker exited ${code ?? signal}: ${tail}` })
+      const reason = `worker exited ${code ?? signal}: ${tail}`
+      resolve({ ok: false, backend: task.backend, reason })
     })
   })
 }
@@ -79,5 +88,6 @@ export function formatTable(results: WorkerResult[]): string {
       ])
   }
   const w = rows[0].slice(0, 4).map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  return rows.map((r) => [...r.slice(0, 4).map((c, i) => c.padEnd(w[i])), r[4]].join('  ')).join('\n')
+  const line = (r: string[]) => [...r.slice(0, 4).map((c, i) => c.padEnd(w[i])), r[4]].join('  ')
+  return rows.map(line).join('\n')
 }

@@ -28,10 +28,12 @@ const { values: f } = parseArgs({
   },
 })
 const backends = f.backends.split(',').map((b) => b.trim()) as BackendName[]
-for (const b of backends) if (!NAMES.includes(b)) throw new Error(`--backends: unknown '${b}' (${NAMES.join(', ')})`)
+for (const b of backends)
+  if (!NAMES.includes(b)) throw new Error(`--backends: unknown '${b}' (${NAMES.join(', ')})`)
 const int = (k: string, v: string, min: number) => {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${k}: want an integer >= ${min}, got '${v}'`)
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${k}: want an integer >= ${min}, got '${v}'`)
   return n
 }
 const opts: ThroughputOptions = {
@@ -41,19 +43,31 @@ const opts: ThroughputOptions = {
   batch: int('batch', f.batch, 2 * perClass),
   size: int('size', f.size, 16),
 }
-if (opts.batch % perClass) throw new Error(`--batch: a multiple of ${perClass} (2 shots + 2 queries per class)`)
+if (opts.batch % perClass)
+  throw new Error(`--batch: a multiple of ${perClass} (2 shots + 2 queries per class)`)
+const loss = `prototypical, ${opts.batch / perClass}-way 2-shot 2-query`
 
 console.error(
-  `Conv-4 ${opts.size}x${opts.size}, batch ${opts.batch}, fwd+bwd+Adam, prototypical ${opts.batch / perClass}-way 2+2; ` +
+  `Conv-4 ${opts.size}x${opts.size}, batch ${opts.batch}, fwd+bwd+Adam, ${loss}; ` +
     `${opts.warmup} warm-up steps, median of ${opts.runs} runs x ${opts.steps} steps`,
 )
 const results = await runThroughput(backends, opts, undefined, (r) =>
-  console.error(`${r.backend}: ${r.ok ? `${(r.imagesPerSec as number).toFixed(1)} img/s` : `skipped (${r.reason})`}`),
+  console.error(
+    `${r.backend}: ${r.ok ? `${(r.imagesPerSec as number).toFixed(1)} img/s` : 'skipped'}`,
+  ),
 )
 console.log(formatTable(results))
 if (f.json) {
-  const machine = { hostname: hostname(), platform: platform(), arch: arch(), cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }
+  const machine = {
+    hostname: hostname(),
+    platform: platform(),
+    arch: arch(),
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+  }
   const command = `npx tsx bench/train/throughput.ts ${process.argv.slice(2).join(' ')}`
-  writeFileSync(f.json, JSON.stringify({ date: new Date().toISOString(), command, machine, opts, loss: `prototypical, ${opts.batch / perClass}-way 2-shot 2-query`, results }, null, 1))
+  const date = new Date().toISOString()
+  writeFileSync(f.json, JSON.stringify({ date, command, machine, opts, loss, results }, null, 1))
   console.error(`wrote ${f.json}`)
 }

@@ -23,7 +23,11 @@ export async function workerMain(arg: string): Promise<never> {
     const { backend, probes } = await selectBackend(t.backend)
     const detail = probes.find((p) => p.name === backend)?.detail ?? ''
     const result =
-      t.task === 'throughput' ? await measureThroughput(t.opts) : t.task === 'train' ? await shortRun(t.steps) : {}
+      t.task === 'throughput'
+        ? await measureThroughput(t.opts)
+        : t.task === 'train'
+          ? await shortRun(t.steps)
+          : {}
     out = { ok: true, backend, detail, probes, ...result }
   } catch (e) {
     out = { ok: false, backend: t.backend, reason: String((e as Error).message ?? e) }

@@ -5,7 +5,7 @@
 /** The two ways an import of tfjs-node(-gpu) fails, told apart by the error text. */
 export type TensorflowFailure = 'not-installed' | 'no-binding' | 'no-libtensorflow' | 'other'
 
-/** Classifies an import error of `pkg` (message text only, so it is testable without the package). */
+/** Classifies an import error of `pkg` by its text (so it is testable without the package). */
 export function classifyTensorflowError(pkg: string, message: string): TensorflowFailure {
   // Node names the package itself when it is absent, and a file inside it when a part is missing.
   if (/Cannot find (package|module) '([^']*)'/.test(message)) {
@@ -13,8 +13,8 @@ export function classifyTensorflowError(pkg: string, message: string): Tensorflo
     if (missing === pkg || missing.endsWith(`/node_modules/${pkg}`)) return 'not-installed'
     if (/tfjs_binding\.node/.test(missing)) return 'no-binding'
   }
-  if (/libtensorflow[^ ]*\.so|libtensorflow_framework|tensorflow\.dll|cannot open shared object/.test(message))
-    return 'no-libtensorflow'
+  const lib = /libtensorflow[^ ]*\.so|tensorflow\.dll|cannot open shared object/
+  if (lib.test(message)) return 'no-libtensorflow'
   if (/tfjs_binding\.node/.test(message)) return 'no-binding'
   return 'other'
 }
@@ -33,7 +33,9 @@ export function tensorflowHelp(pkg: string, message: string): string {
       : kind === 'no-libtensorflow'
         ? 'its binding is built but libtensorflow does not load'
         : 'it failed to load'
-  const gpu = pkg.endsWith('-gpu') ? ' (a CUDA build matching your driver; 2.9.1 wants CUDA 11.2)' : ''
+  const gpu = pkg.endsWith('-gpu')
+    ? ' (a CUDA build matching your driver; 2.9.1 wants CUDA 11.2)'
+    : ''
   return (
     `${pkg} is installed but ${what}: ${first}. Its install downloads libtensorflow from Google ` +
     `storage, which now answers 403 (tensorflow/tfjs#8742). Give it a local libtensorflow${gpu}: ` +

@@ -13,7 +13,9 @@ export function runFixture<T>(name: string, args: string[], timeoutMs = 240_000)
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
   const tsx = import.meta.resolve('tsx')
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', tsx, script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d))
@@ -23,7 +25,10 @@ export function runFixture<T>(name: string, args: string[], timeoutMs = 240_000)
       clearTimeout(timer)
       const line = out.split('\n').find((l) => l.startsWith(RESULT))
       if (line) resolve(JSON.parse(line.slice(RESULT.length)) as T)
-      else reject(new Error(`${name} ${args.join(' ')} exited ${code ?? signal}: ${(err + out).slice(-1500)}`))
+      else {
+        const tail = (err + out).slice(-1500)
+        reject(new Error(`${name} ${args.join(' ')} exited ${code ?? signal}: ${tail}`))
+      }
     })
   })
 }

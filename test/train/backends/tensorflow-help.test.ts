@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { classifyTensorflowError, tensorflowHelp } from '../../../src/train/backends/tensorflow-help.js'
+import {
+  classifyTensorflowError,
+  tensorflowHelp,
+} from '../../../src/train/backends/tensorflow-help.js'
 
 const PKG = '@tensorflow/tfjs-node-gpu'
 
@@ -29,6 +32,8 @@ describe('tfjs-node-gpu messages', () => {
   it('a binding whose libtensorflow does not load is told apart', () => {
     const m = 'libtensorflow.so.2: cannot open shared object file: No such file or directory'
     expect(classifyTensorflowError(PKG, m)).toBe('no-libtensorflow')
-    expect(tensorflowHelp('@tensorflow/tfjs-node', m)).toMatch(/^@tensorflow\/tfjs-node is installed but its binding is built/)
+    expect(tensorflowHelp('@tensorflow/tfjs-node', m)).toMatch(
+      /^@tensorflow\/tfjs-node is installed but its binding is built/,
+    )
   })
 })
