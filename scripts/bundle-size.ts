@@ -42,6 +42,7 @@ export function buildBundle(outdir: string, config?: string): BundleSize {
 /** Which plan a compressed size fits. */
 export function planVerdict(gzip: number): string {
   if (gzip <= WORKER_LIMITS.free) return 'fits the Free plan (3 MiB gzip)'
-  if (gzip <= WORKER_LIMITS.paid) return 'needs the Workers Paid plan (10 MiB gzip; Free allows 3 MiB)'
+  if (gzip <= WORKER_LIMITS.paid)
+    return 'needs the Workers Paid plan (10 MiB gzip; Free allows 3 MiB)'
   return 'too large even for the Paid plan (10 MiB gzip)'
 }

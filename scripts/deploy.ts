@@ -25,8 +25,11 @@ function checkModel(): void {
   const onnx = /from '\.\/([^']+\.onnx)'/.exec(src)?.[1]
   const json = /from '\.\/([^']+\.json)'/.exec(src)?.[1]
   if (!onnx || !json) {
-    if (allowNoModel) return console.log('model: none (models/default.ts is the placeholder); --allow-no-model')
-    return fail('models/default.ts names no model; run `npm run export -- --default` (or pass --allow-no-model)')
+    if (allowNoModel)
+      return console.log('model: none (models/default.ts is the placeholder); --allow-no-model')
+    return fail(
+      'models/default.ts names no model; run `npm run export -- --default` (or pass --allow-no-model)',
+    )
   }
   let manifest
   try {
@@ -36,9 +39,12 @@ function checkModel(): void {
   }
   const bytes = readFileSync(join('models', onnx))
   const sha = createHash('sha256').update(bytes).digest('hex')
-  if (sha !== manifest.sha256) fail(`models/${onnx}: sha256 ${sha} does not match its manifest (${manifest.sha256})`)
+  if (sha !== manifest.sha256)
+    fail(`models/${onnx}: sha256 ${sha} does not match its manifest (${manifest.sha256})`)
   const oneShot = manifest.eval.results.find((r) => r.ways === 20 && r.shots === 1)
-  const acc = oneShot ? `, 20-way 1-shot ${(100 * oneShot.accuracy).toFixed(1)}% ±${(100 * oneShot.ci95).toFixed(1)}` : ''
+  const acc = oneShot
+    ? `, 20-way 1-shot ${(100 * oneShot.accuracy).toFixed(1)}% ±${(100 * oneShot.ci95).toFixed(1)}`
+    : ''
   console.log(`model: ${manifest.id} v${manifest.version} (${fmt(bytes.length)}, sha256 ok${acc})`)
 }
 
@@ -52,7 +58,9 @@ function buildAndMeasure(): void {
   }
   console.log('\nbundle (dist/):')
   for (const f of [...size.files, { name: 'total', raw: size.raw, gzip: size.gzip }])
-    console.log(`  ${f.name.padEnd(60)} ${fmt(f.raw).padStart(10)} ${fmt(f.gzip).padStart(10)} gzip`)
+    console.log(
+      `  ${f.name.padEnd(60)} ${fmt(f.raw).padStart(10)} ${fmt(f.gzip).padStart(10)} gzip`,
+    )
   if (size.wranglerLine) console.log(`  wrangler: ${size.wranglerLine}`)
   console.log(`  gzip ${(size.gzip / MiB).toFixed(2)} MiB: ${planVerdict(size.gzip)}`)
   if (size.gzip > WORKER_LIMITS.paid) fail('bundle over the 10 MiB limit')
@@ -65,8 +73,12 @@ if (dryRun) {
   process.exit(0)
 }
 if (/id = "0{32}"/.test(readFileSync('wrangler.toml', 'utf8')))
-  fail('wrangler.toml still has the placeholder KV id: `wrangler kv namespace create SUPPORT_KV`, then set it')
+  fail(
+    'wrangler.toml still has the placeholder KV id: `wrangler kv namespace create SUPPORT_KV`, then set it',
+  )
 const deployed = spawnSync('node_modules/.bin/wrangler', ['deploy'], { stdio: 'inherit' })
 if (deployed.status !== 0) fail('wrangler deploy failed')
-console.log('\ndeployed. Sets embedded with an older model answer 409 until POST /v1/sets/:id/reembed')
+console.log(
+  '\ndeployed. Sets embedded with an older model answer 409 until POST /v1/sets/:id/reembed',
+)
 console.log('(GET /v1/sets lists reembedRequired per set). Keys: `wrangler secret put API_KEYS`.')

@@ -14,7 +14,10 @@ export function hasDefaultModel(): boolean {
  * A wrangler config for `dir`: undefined (use ./wrangler.toml) when the default model exists,
  * else a copy of wrangler.toml pointing at the fixture worker.
  */
-export function devConfig(dir: string, forceFixture = false): { config?: string; model: 'default' | 'fixture' } {
+export function devConfig(
+  dir: string,
+  forceFixture = false,
+): { config?: string; model: 'default' | 'fixture' } {
   if (!forceFixture && hasDefaultModel()) return { model: 'default' }
   const toml = readFileSync('wrangler.toml', 'utf8').replace(
     /^main = .*$/m,

@@ -7,7 +7,10 @@ const { startWranglerDev } = await tsImport('./wrangler-dev.ts', import.meta.url
 try {
   const server = await startWranglerDev({ port: 8787, persistTo: '.wrangler/state', echo: true })
   console.log(`\nReady: ${server.url}/healthz, ${server.url}/docs`)
-  console.log("Dev key (from .dev.vars): curl -H 'Authorization: Bearer dev-local-key' " + `${server.url}/v1/sets`)
+  console.log(
+    "Dev key (from .dev.vars): curl -H 'Authorization: Bearer dev-local-key' " +
+      `${server.url}/v1/sets`,
+  )
   const shutdown = () => server.stop().then(() => process.exit(0))
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)

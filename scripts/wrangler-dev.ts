@@ -90,7 +90,11 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
     const failed = /Build failed|\[ERROR\]/.test(out)
     if (failed || child.exitCode !== null || Date.now() > deadline) {
       await stop()
-      const why = failed ? 'build failed' : child.exitCode !== null ? `exited (${child.exitCode})` : 'timed out'
+      const why = failed
+        ? 'build failed'
+        : child.exitCode !== null
+          ? `exited (${child.exitCode})`
+          : 'timed out'
       throw new Error(`wrangler dev ${why}:\n${out.slice(-4000)}`)
     }
     await new Promise((r) => setTimeout(r, 100))

@@ -1,11 +1,21 @@
 // A minimal HTTP client for the benchmarks (Node fetch, keep-alive).
 
 /** Sends one request with the dev key; returns status, JSON and the wall time in ms. */
-export async function request(base: string, key: string, method: string, path: string, body?: unknown) {
+export async function request(
+  base: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const t0 = performance.now()
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   const text = await res.text()
   const json = text ? JSON.parse(text) : null
   const ms = performance.now() - t0

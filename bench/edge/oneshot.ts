@@ -23,7 +23,9 @@ const KEY = 'bench-key'
 // --fixture: the tiny test model instead (checks the plumbing; its accuracy means nothing).
 const FIXTURE = process.argv.includes('--fixture')
 if (!FIXTURE && !hasDefaultModel()) {
-  console.error('oneshot: models/default.ts has no model; export one first (npm run export -- --default)')
+  console.error(
+    'oneshot: models/default.ts has no model; export one first (npm run export -- --default)',
+  )
   process.exit(1)
 }
 
@@ -48,7 +50,11 @@ const pick = <T>(xs: T[], k: number): T[] => {
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64')
 
 const dir = mkdtempSync(join(tmpdir(), 'oneshot-acc-'))
-const server = await startWranglerDev({ persistTo: join(dir, 'state'), ...devConfig(dir, FIXTURE), vars: { DEV_API_KEY: KEY } })
+const server = await startWranglerDev({
+  persistTo: join(dir, 'state'),
+  ...devConfig(dir, FIXTURE),
+  vars: { DEV_API_KEY: KEY },
+})
 const accs: number[] = []
 try {
   const manifest = (await request(server.url, KEY, 'GET', '/v1/models')).json.models[0]
@@ -59,21 +65,34 @@ try {
     const examples = chosen.map((c, i) => ({ label: `w${i}`, image: b64(draws[i]![0]!) }))
     await request(server.url, KEY, 'POST', `/v1/sets/${set.id}/examples`, { examples })
     const images = draws.map((d) => b64(d[1]!))
-    const { json } = await request(server.url, KEY, 'POST', `/v1/sets/${set.id}/classify?consistency=strong`, {
-      images,
-      k: 1,
-      threshold: 1e9, // accuracy of the nearest label, as `npm run eval` measures it (no "unknown")
-    })
-    accs.push(json.results.filter((r: { label: string }, i: number) => r.label === `w${i}`).length / WAYS)
+    const { json } = await request(
+      server.url,
+      KEY,
+      'POST',
+      `/v1/sets/${set.id}/classify?consistency=strong`,
+      {
+        images,
+        k: 1,
+        threshold: 1e9, // accuracy of the nearest label, as `npm run eval` measures it (no "unknown")
+      },
+    )
+    accs.push(
+      json.results.filter((r: { label: string }, i: number) => r.label === `w${i}`).length / WAYS,
+    )
     await request(server.url, KEY, 'DELETE', `/v1/sets/${set.id}`)
   }
   const mean = accs.reduce((a, b) => a + b, 0) / accs.length
   const sd = Math.sqrt(accs.reduce((a, b) => a + (b - mean) ** 2, 0) / (accs.length - 1))
   const ci = (1.96 * sd) / Math.sqrt(accs.length)
-  const ref = manifest.eval.results.find((r: { ways: number; shots: number }) => r.ways === 20 && r.shots === 1)
+  const ref = manifest.eval.results.find(
+    (r: { ways: number; shots: number }) => r.ways === 20 && r.shots === 1,
+  )
   console.log(`model ${manifest.id}: 20-way 1-shot through the API, ${EPISODES} episodes, ${ZIP}`)
   console.log(`  API:          ${(100 * mean).toFixed(1)}% ± ${(100 * ci).toFixed(1)} (95% CI)`)
-  if (ref) console.log(`  npm run eval: ${(100 * ref.accuracy).toFixed(1)}% ± ${(100 * ref.ci95).toFixed(1)} (${ref.protocol}, ${ref.episodes} episodes)`)
+  if (ref)
+    console.log(
+      `  npm run eval: ${(100 * ref.accuracy).toFixed(1)}% ± ${(100 * ref.ci95).toFixed(1)} (${ref.protocol}, ${ref.episodes} episodes)`,
+    )
 } finally {
   await server.stop()
   rmSync(dir, { recursive: true, force: true })

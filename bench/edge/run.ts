@@ -32,7 +32,10 @@ const start = () => startWranglerDev({ persistTo, config, vars: { DEV_API_KEY: K
 const setup = await start()
 const set = await request(setup.url, KEY, 'POST', '/v1/sets', { name: 'bench-20-way' })
 const id: string = set.json.id
-const examples = Array.from({ length: 20 }, (_, c) => ({ label: `class-${c}`, image: b64(glyph(c * 2)) }))
+const examples = Array.from({ length: 20 }, (_, c) => ({
+  label: `class-${c}`,
+  image: b64(glyph(c * 2)),
+}))
 await request(setup.url, KEY, 'POST', `/v1/sets/${id}/examples`, { examples })
 await new Promise((r) => setTimeout(r, 1500)) // let the KV snapshot publish
 await setup.stop()
@@ -45,7 +48,8 @@ for (let run = 1; run <= RUNS; run++) {
   try {
     const cold = (await request(server.url, KEY, 'POST', path, query)).ms
     const warm: number[] = []
-    for (let i = 0; i < WARM; i++) warm.push((await request(server.url, KEY, 'POST', path, query)).ms)
+    for (let i = 0; i < WARM; i++)
+      warm.push((await request(server.url, KEY, 'POST', path, query)).ms)
     let done = 0
     const until = performance.now() + SECONDS * 1000
     const t0 = performance.now()
@@ -59,8 +63,10 @@ for (let run = 1; run <= RUNS; run++) {
     )
     const rps = done / ((performance.now() - t0) / 1000)
     rows.push({ cold, p50: quantile(warm, 0.5), p99: quantile(warm, 0.99), rps })
-    console.log(`run ${run}: cold ${cold.toFixed(0)} ms, p50 ${rows.at(-1)!.p50.toFixed(2)} ms, ` +
-      `p99 ${rows.at(-1)!.p99.toFixed(2)} ms, ${rps.toFixed(0)} req/s`)
+    console.log(
+      `run ${run}: cold ${cold.toFixed(0)} ms, p50 ${rows.at(-1)!.p50.toFixed(2)} ms, ` +
+        `p99 ${rows.at(-1)!.p99.toFixed(2)} ms, ${rps.toFixed(0)} req/s`,
+    )
   } finally {
     await server.stop()
   }
@@ -70,10 +76,20 @@ rmSync(dir, { recursive: true, force: true })
 
 const m = (k: keyof (typeof rows)[0]) => median(rows.map((r) => r[k]))
 const KiB = (n: number) => `${(n / 1024).toFixed(0)} KiB`
-console.log(`\nEdge benchmark: wrangler dev (local workerd), model: ${model}, median of ${RUNS} runs`)
+console.log(
+  `\nEdge benchmark: wrangler dev (local workerd), model: ${model}, median of ${RUNS} runs`,
+)
 console.log('| figure | value |\n|---|---|')
-console.log(`| cold first classify (fresh isolate, 1 query, 20-way set) | ${m('cold').toFixed(0)} ms |`)
-console.log(`| warm classify p50 (1 query, 20-way 1-shot, ${WARM} sequential) | ${m('p50').toFixed(2)} ms |`)
+console.log(
+  `| cold first classify (fresh isolate, 1 query, 20-way set) | ${m('cold').toFixed(0)} ms |`,
+)
+console.log(
+  `| warm classify p50 (1 query, 20-way 1-shot, ${WARM} sequential) | ${m('p50').toFixed(2)} ms |`,
+)
 console.log(`| warm classify p99 | ${m('p99').toFixed(2)} ms |`)
-console.log(`| throughput, ${CONCURRENCY} concurrent connections, ${SECONDS} s | ${m('rps').toFixed(0)} req/s |`)
-console.log(`| bundle raw / gzip | ${KiB(bundle.raw)} / ${KiB(bundle.gzip)} (${planVerdict(bundle.gzip)}) |`)
+console.log(
+  `| throughput, ${CONCURRENCY} concurrent connections, ${SECONDS} s | ${m('rps').toFixed(0)} req/s |`,
+)
+console.log(
+  `| bundle raw / gzip | ${KiB(bundle.raw)} / ${KiB(bundle.gzip)} (${planVerdict(bundle.gzip)}) |`,
+)

@@ -6,7 +6,14 @@ import { ApiError, notFound, onError } from './errors'
 import { LIMITS } from './limits'
 import { mountOpenApi } from './openapi'
 import { pageRoutes } from './page'
-import { classifyRoutes, embedRoutes, episodeRoutes, exampleRoutes, healthRoutes, setRoutes } from './routes'
+import {
+  classifyRoutes,
+  embedRoutes,
+  episodeRoutes,
+  exampleRoutes,
+  healthRoutes,
+  setRoutes,
+} from './routes'
 import { ModelRegistry, type ModelSource } from './runtime'
 
 /** What an app is built from; tests pass other models (or none). */
@@ -37,7 +44,11 @@ export function createApp(options: AppOptions) {
     bodyLimit({
       maxSize: LIMITS.bodyBytes,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `request body is larger than ${LIMITS.bodyBytes} bytes`)
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `request body is larger than ${LIMITS.bodyBytes} bytes`,
+        )
       },
     }),
   )

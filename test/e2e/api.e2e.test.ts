@@ -12,12 +12,22 @@ let server: DevServer
 let dir: string
 let model: string
 
-async function call(method: string, path: string, body?: unknown, init: { key?: string | null; type?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  init: { key?: string | null; type?: string } = {},
+) {
   const headers: Record<string, string> = {}
   if (init.key !== null) headers.authorization = `Bearer ${init.key ?? KEY}`
   let payload: BodyInit | undefined
-  if (body instanceof Uint8Array) [payload, headers['content-type']] = [new Blob([body as Uint8Array<ArrayBuffer>]), init.type ?? 'image/png']
-  else if (body !== undefined) [payload, headers['content-type']] = [JSON.stringify(body), 'application/json']
+  if (body instanceof Uint8Array)
+    [payload, headers['content-type']] = [
+      new Blob([body as Uint8Array<ArrayBuffer>]),
+      init.type ?? 'image/png',
+    ]
+  else if (body !== undefined)
+    [payload, headers['content-type']] = [JSON.stringify(body), 'application/json']
   const res = await fetch(`${server.url}${path}`, { method, headers, body: payload })
   const text = await res.text()
   const json = res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : null
@@ -27,7 +37,11 @@ async function call(method: string, path: string, body?: unknown, init: { key?: 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oneshot-e2e-'))
   const { config, model: which } = devConfig(dir)
-  server = await startWranglerDev({ persistTo: join(dir, 'state'), config, vars: { DEV_API_KEY: KEY } })
+  server = await startWranglerDev({
+    persistTo: join(dir, 'state'),
+    config,
+    vars: { DEV_API_KEY: KEY },
+  })
   console.log(`e2e against ${server.url} with the ${which} model`)
 })
 

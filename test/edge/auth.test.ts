@@ -6,7 +6,9 @@ describe('API_KEYS parsing', () => {
   const hex = 'd1a9c70d19c81f247d9a6c57b2a6bb48212cc202e49a432e16025a9d5d3fa8d3'
   it('reads lines, JSON objects and JSON arrays', () => {
     expect(parseApiKeys(`# comment\nalpha:${hex}\n\n`).keys.map((k) => k.tenant)).toEqual(['alpha'])
-    expect(parseApiKeys(JSON.stringify({ a: hex, b: [hex, hex] })).keys.map((k) => k.tenant)).toEqual(['a', 'b', 'b'])
+    expect(
+      parseApiKeys(JSON.stringify({ a: hex, b: [hex, hex] })).keys.map((k) => k.tenant),
+    ).toEqual(['a', 'b', 'b'])
     expect(parseApiKeys(JSON.stringify([{ tenant: 'x', sha256: hex }])).keys).toHaveLength(1)
   })
   it('drops malformed entries instead of granting access', () => {
@@ -35,7 +37,8 @@ describe('bearer auth', () => {
     expect((await api.get('/healthz', { auth: null })).status).toBe(200)
   })
   it('accepts the dev key and every API_KEYS key', async () => {
-    for (const key of Object.values(KEYS)) expect((await apiFor(undefined, key).get('/v1/models')).status).toBe(200)
+    for (const key of Object.values(KEYS))
+      expect((await apiFor(undefined, key).get('/v1/models')).status).toBe(200)
   })
 })
 

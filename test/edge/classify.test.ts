@@ -11,7 +11,10 @@ const classify = (id: string, body: object, query = '') =>
 describe('classify', () => {
   it('nearest: one result per image in order, top-k by label, known distances', async () => {
     const id = await setWith(api, [0, 1, 2, 3])
-    const r = await classify(id, { images: [b64(glyph(2)), b64(glyph(0, true)), b64(glyph(3))], k: 2 })
+    const r = await classify(id, {
+      images: [b64(glyph(2)), b64(glyph(0, true)), b64(glyph(3))],
+      k: 2,
+    })
     expect(r.status).toBe(200)
     expect(r.json.model).toBe('tiny-avg')
     expect(r.json.results.map((p: { label: string }) => p.label)).toEqual(['c2', 'c0', 'c3'])
@@ -49,7 +52,10 @@ describe('classify', () => {
 
   it('accepts a raw image with options in the query, and multipart image parts', async () => {
     const id = await setWith(api, [4, 5])
-    const raw = await api.post(`/v1/sets/${id}/classify?k=1&mode=nearest`, { body: glyph(5), type: 'image/png' })
+    const raw = await api.post(`/v1/sets/${id}/classify?k=1&mode=nearest`, {
+      body: glyph(5),
+      type: 'image/png',
+    })
     expect(raw.status).toBe(200)
     expect(raw.json.results[0].top).toHaveLength(1)
     const form = new FormData()
@@ -63,7 +69,9 @@ describe('classify', () => {
     const id = await setWith(api, [0])
     const stub = supportSet(env, 'dev', id)
     await runDurableObjectAlarm(stub) // publish now instead of within a second
-    await api.post(`/v1/sets/${id}/examples`, { json: { examples: [{ label: 'new', image: b64(glyph(7)) }] } })
+    await api.post(`/v1/sets/${id}/examples`, {
+      json: { examples: [{ label: 'new', image: b64(glyph(7)) }] },
+    })
     const q = { images: [b64(glyph(7))], threshold: 2 }
     expect((await classify(id, q)).json.results[0].label).toBe('c0') // snapshot not yet republished
     expect((await classify(id, q, '?consistency=strong')).json.results[0].label).toBe('new')
@@ -92,18 +100,24 @@ describe('embed, verify, episodes', () => {
   })
 
   it('verify: same, different, and a custom threshold', async () => {
-    const same = await api.post('/v1/verify', { json: { a: b64(glyph(3)), b: b64(glyph(3, true)) } })
+    const same = await api.post('/v1/verify', {
+      json: { a: b64(glyph(3)), b: b64(glyph(3, true)) },
+    })
     expect(same.json).toMatchObject({ same: true, threshold: 0.5, model: 'tiny-avg' })
     const diff = await api.post('/v1/verify', { json: { a: b64(glyph(3)), b: b64(glyph(4)) } })
     expect(diff.json.same).toBe(false)
     expect(diff.json.distance).toBeCloseTo(Math.SQRT2, 4)
-    const loose = await api.post('/v1/verify', { json: { a: b64(glyph(3)), b: b64(glyph(4)), threshold: 2 } })
+    const loose = await api.post('/v1/verify', {
+      json: { a: b64(glyph(3)), b: b64(glyph(4)), threshold: 2 },
+    })
     expect(loose.json.same).toBe(true)
   })
 
   it('episodes: stateless N-way K-shot', async () => {
     const support = [0, 1, 2, 3, 4].map((c) => ({ label: `w${c}`, image: b64(glyph(c)) }))
-    const r = await api.post('/v1/episodes', { json: { support, queries: [b64(glyph(4, true)), b64(glyph(1))], k: 3 } })
+    const r = await api.post('/v1/episodes', {
+      json: { support, queries: [b64(glyph(4, true)), b64(glyph(1))], k: 3 },
+    })
     expect(r.status).toBe(200)
     expect(r.json.results.map((p: { label: string }) => p.label)).toEqual(['w4', 'w1'])
     expect(r.json.results[0].top).toHaveLength(3)

@@ -7,7 +7,9 @@ describe('no lost writes', () => {
     const id = await setWith(api, [])
     const adds = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        api.post(`/v1/sets/${id}/examples`, { json: { examples: [{ label: `l${i}`, image: b64(glyph(i % 49)) }] } }),
+        api.post(`/v1/sets/${id}/examples`, {
+          json: { examples: [{ label: `l${i}`, image: b64(glyph(i % 49)) }] },
+        }),
       ),
     )
     expect(adds.map((r) => r.status)).toEqual(Array(50).fill(201))

@@ -14,7 +14,11 @@ export const KEYS = { dev: 'test-dev-key', alpha: 'test-key-alpha', beta: 'test-
 /** An API bound to one model and one key: `api.post('/v1/sets', {json})`. */
 export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.dev) {
   const app = createApp({ model: model ?? { manifest: null, model: null } })
-  const call = async (method: string, path: string, init: { json?: unknown; body?: BodyInit; type?: string; auth?: string | null } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: BodyInit; type?: string; auth?: string | null } = {},
+  ) => {
     const headers: Record<string, string> = {}
     const auth = init.auth === undefined ? key : init.auth
     if (auth !== null) headers.authorization = `Bearer ${auth}`
@@ -45,7 +49,8 @@ export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.de
 /** Creates a set and adds one example per label (label `c<cell>` for each cell). */
 export async function setWith(api: ReturnType<typeof apiFor>, cells: number[], body: object = {}) {
   const created = await api.post('/v1/sets', { json: body })
-  if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.json)}`)
+  if (created.status !== 201)
+    throw new Error(`create: ${created.status} ${JSON.stringify(created.json)}`)
   const id = created.json.id as string
   if (cells.length) {
     const examples = cells.map((cell) => ({ label: `c${cell}`, image: b64(glyph(cell)) }))

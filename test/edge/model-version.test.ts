@@ -14,9 +14,14 @@ describe('model-version rule', () => {
       expect(r.json.error.code).toBe('model_mismatch')
       expect(r.json.error.message).toContain(`POST /v1/sets/${id}/reembed`)
     }
-    const add = await newApi.post(`/v1/sets/${id}/examples`, { json: { examples: [{ label: 'x', image: b64(glyph(5)) }] } })
+    const add = await newApi.post(`/v1/sets/${id}/examples`, {
+      json: { examples: [{ label: 'x', image: b64(glyph(5)) }] },
+    })
     expect(add.status).toBe(409)
-    expect((await newApi.get(`/v1/sets/${id}`)).json).toMatchObject({ model: 'tiny-avg', reembedRequired: true })
+    expect((await newApi.get(`/v1/sets/${id}`)).json).toMatchObject({
+      model: 'tiny-avg',
+      reembedRequired: true,
+    })
 
     const re = await newApi.post(`/v1/sets/${id}/reembed`)
     expect(re.status).toBe(200)
@@ -25,12 +30,16 @@ describe('model-version rule', () => {
     expect(after.status).toBe(200)
     expect(after.json).toMatchObject({ model: 'tiny-max', results: [{ label: 'c1' }] })
     // ...and the old deployment now sees a set embedded with a model it does not serve.
-    expect((await oldApi.post(`/v1/sets/${id}/classify?consistency=strong`, { json: query })).status).toBe(409)
+    expect(
+      (await oldApi.post(`/v1/sets/${id}/classify?consistency=strong`, { json: query })).status,
+    ).toBe(409)
   })
 
   it('an empty set adopts the serving model at its first add', async () => {
     const id = await setWith(apiFor(modelA), [])
-    const r = await apiFor(modelB).post(`/v1/sets/${id}/examples`, { json: { examples: [{ label: 'a', image: b64(glyph(1)) }] } })
+    const r = await apiFor(modelB).post(`/v1/sets/${id}/examples`, {
+      json: { examples: [{ label: 'a', image: b64(glyph(1)) }] },
+    })
     expect(r.status).toBe(201)
   })
 })
@@ -60,7 +69,9 @@ describe('without a usable model', () => {
 
   it('refuses a model whose sha256 does not match its manifest', async () => {
     const manifest = { ...(modelA.manifest as object), sha256: '0'.repeat(64) }
-    const r = await apiFor({ manifest, model: modelA.model }).post('/v1/embed', { json: { image: b64(glyph(1)) } })
+    const r = await apiFor({ manifest, model: modelA.model }).post('/v1/embed', {
+      json: { image: b64(glyph(1)) },
+    })
     expect(r.status).toBe(503)
     expect(r.json.error.message).toMatch(/sha256/)
   })

@@ -16,18 +16,35 @@ describe('OpenAPI document and docs page', () => {
       Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`),
     )
     for (const r of [
-      'GET /healthz', 'GET /v1/models', 'POST /v1/embed', 'POST /v1/verify', 'POST /v1/sets', 'GET /v1/sets',
-      'GET /v1/sets/{id}', 'DELETE /v1/sets/{id}', 'POST /v1/sets/{id}/examples', 'GET /v1/sets/{id}/examples',
-      'DELETE /v1/sets/{id}/examples/{exampleId}', 'POST /v1/sets/{id}/classify', 'POST /v1/sets/{id}/reembed',
+      'GET /healthz',
+      'GET /v1/models',
+      'POST /v1/embed',
+      'POST /v1/verify',
+      'POST /v1/sets',
+      'GET /v1/sets',
+      'GET /v1/sets/{id}',
+      'DELETE /v1/sets/{id}',
+      'POST /v1/sets/{id}/examples',
+      'GET /v1/sets/{id}/examples',
+      'DELETE /v1/sets/{id}/examples/{exampleId}',
+      'POST /v1/sets/{id}/classify',
+      'POST /v1/sets/{id}/reembed',
       'POST /v1/episodes',
     ])
       expect(routes).toContain(r)
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
     const classify = doc.paths['/v1/sets/{id}/classify'].post
     expect(Object.keys(classify.requestBody.content)).toEqual(
-      expect.arrayContaining(['application/json', 'multipart/form-data', 'image/png', 'image/jpeg']),
+      expect.arrayContaining([
+        'application/json',
+        'multipart/form-data',
+        'image/png',
+        'image/jpeg',
+      ]),
     )
-    expect(Object.keys(classify.responses)).toEqual(expect.arrayContaining(['200', '404', '409', '422']))
+    expect(Object.keys(classify.responses)).toEqual(
+      expect.arrayContaining(['200', '404', '409', '422']),
+    )
   })
 
   it('/docs renders the document as HTML with no external assets', async () => {
@@ -43,12 +60,17 @@ describe('typed client (hono/client)', () => {
   it('creates a set and classifies through AppType', async () => {
     const client = hc<AppType>('http://edge.test', {
       headers: { authorization: `Bearer ${KEYS.dev}` },
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => api.app.fetch(new Request(input, init), env),
+      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+        api.app.fetch(new Request(input, init), env),
     })
     const created = await client.v1.sets.$post({ json: { name: 'typed' } })
     const set = (await created.json()) as { id: string }
     expect(created.status).toBe(201)
-    await client.v1.sets[':id'].examples.$post({ param: { id: set.id }, query: {}, json: { examples: [{ label: 'a', image: b64(glyph(1)) }] } } as never)
+    await client.v1.sets[':id'].examples.$post({
+      param: { id: set.id },
+      query: {},
+      json: { examples: [{ label: 'a', image: b64(glyph(1)) }] },
+    } as never)
     const res = await client.v1.sets[':id'].$get({ param: { id: set.id } })
     expect(((await res.json()) as { count: number }).count).toBe(1)
   })
@@ -64,30 +86,47 @@ describe('the deployed entry (models/default.ts)', () => {
     expect(body.model).toBe((manifest as { id?: string } | null)?.id ?? null)
   })
 
-  it.skipIf(!manifest)('embeds with the bundled model (its sha256 verified at first use)', async () => {
-    const worker = (exports as unknown as { default: Fetcher }).default
-    const res = await worker.fetch('http://edge.test/v1/embed', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEYS.dev}`, 'content-type': 'image/png' },
-      body: glyph(3),
-    })
-    expect(res.status).toBe(200)
-    const out = (await res.json()) as { embedding: number[] }
-    expect(out.embedding).toHaveLength((manifest as { output: { dim: number } }).output.dim)
-  })
+  it.skipIf(!manifest)(
+    'embeds with the bundled model (its sha256 verified at first use)',
+    async () => {
+      const worker = (exports as unknown as { default: Fetcher }).default
+      const res = await worker.fetch('http://edge.test/v1/embed', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEYS.dev}`, 'content-type': 'image/png' },
+        body: glyph(3),
+      })
+      expect(res.status).toBe(200)
+      const out = (await res.json()) as { embedding: number[] }
+      expect(out.embedding).toHaveLength((manifest as { output: { dim: number } }).output.dim)
+    },
+  )
 })
 
 describe('snapshot codec', () => {
   it('round-trips labels (shared, unicode) and the float32 matrix', () => {
     const set = {
-      id: 'set_x', tenant: 't', name: null, model: { id: 'm', sha256: 'a'.repeat(64) }, metric: 'cosine' as const,
-      threshold: 0.3, createdAt: 'c', updatedAt: 'u', version: 7, count: 3, labels: ['b', 'ä字'],
+      id: 'set_x',
+      tenant: 't',
+      name: null,
+      model: { id: 'm', sha256: 'a'.repeat(64) },
+      metric: 'cosine' as const,
+      threshold: 0.3,
+      createdAt: 'c',
+      updatedAt: 'u',
+      version: 7,
+      count: 3,
+      labels: ['b', 'ä字'],
     }
     const matrix = Float32Array.from({ length: 9 }, (_, i) => i / 3)
     const snap = decodeSnapshot(encodeSnapshot({ set, rows: ['ä字', 'b', 'ä字'], dim: 3, matrix }))
     expect(snap.rows).toEqual(['ä字', 'b', 'ä字'])
     expect([...snap.matrix]).toEqual([...matrix])
-    expect(snap.set).toMatchObject({ version: 7, model: set.model, labels: ['b', 'ä字'], metric: 'cosine' })
+    expect(snap.set).toMatchObject({
+      version: 7,
+      model: set.model,
+      labels: ['b', 'ä字'],
+      metric: 'cosine',
+    })
     expect(() => decodeSnapshot(new ArrayBuffer(16))).toThrow()
   })
 })

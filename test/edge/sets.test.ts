@@ -11,9 +11,27 @@ describe('sets', () => {
   it('creates a set with the documented shape', async () => {
     const r = await api.post('/v1/sets', { json: { name: 'letters', threshold: 0.7 } })
     expect(r.status).toBe(201)
-    expect(r.json).toMatchObject({ name: 'letters', model: null, metric: 'euclidean', threshold: 0.7, count: 0, labels: [] })
+    expect(r.json).toMatchObject({
+      name: 'letters',
+      model: null,
+      metric: 'euclidean',
+      threshold: 0.7,
+      count: 0,
+      labels: [],
+    })
     expect(Object.keys(r.json).sort()).toEqual(
-      ['count', 'createdAt', 'id', 'labels', 'metric', 'model', 'name', 'reembedRequired', 'threshold', 'updatedAt'].sort(),
+      [
+        'count',
+        'createdAt',
+        'id',
+        'labels',
+        'metric',
+        'model',
+        'name',
+        'reembedRequired',
+        'threshold',
+        'updatedAt',
+      ].sort(),
     )
     const plain = await api.post('/v1/sets') // no body at all
     expect(plain.status).toBe(201)
@@ -22,9 +40,18 @@ describe('sets', () => {
 
   it('gets, lists with pagination, and deletes', async () => {
     const tenant = apiFor(undefined, KEYS.alpha)
-    const ids = [await setWith(tenant, [1]), await setWith(tenant, []), await setWith(tenant, [2, 3])]
+    const ids = [
+      await setWith(tenant, [1]),
+      await setWith(tenant, []),
+      await setWith(tenant, [2, 3]),
+    ]
     const got = await tenant.get(`/v1/sets/${ids[2]}`)
-    expect(got.json).toMatchObject({ id: ids[2], count: 2, labels: ['c2', 'c3'], model: 'tiny-avg' })
+    expect(got.json).toMatchObject({
+      id: ids[2],
+      count: 2,
+      labels: ['c2', 'c3'],
+      model: 'tiny-avg',
+    })
     const seen: string[] = []
     let cursor: string | null = null
     do {
@@ -39,7 +66,9 @@ describe('sets', () => {
     expect((await tenant.del(`/v1/sets/${ids[0]}`)).status).toBe(204)
     expect((await tenant.get(`/v1/sets/${ids[0]}`)).status).toBe(404)
     expect((await tenant.del(`/v1/sets/${ids[0]}`)).status).toBe(404)
-    expect((await tenant.get('/v1/sets?limit=100')).json.sets.map((s: { id: string }) => s.id)).not.toContain(ids[0])
+    expect(
+      (await tenant.get('/v1/sets?limit=100')).json.sets.map((s: { id: string }) => s.id),
+    ).not.toContain(ids[0])
   })
 
   it('404 for unknown and malformed set ids', async () => {
@@ -54,7 +83,9 @@ describe('sets', () => {
     const beta = apiFor(undefined, KEYS.beta)
     const before = (await beta.get('/v1/sets?limit=100')).json.sets.length
     const created = await Promise.all(
-      Array.from({ length: LIMITS.setsPerTenant - before }, () => beta.post('/v1/sets', { json: {} })),
+      Array.from({ length: LIMITS.setsPerTenant - before }, () =>
+        beta.post('/v1/sets', { json: {} }),
+      ),
     )
     expect(created.every((r) => r.status === 201)).toBe(true)
     const over = await beta.post('/v1/sets', { json: {} })
@@ -69,7 +100,12 @@ describe('examples', () => {
   it('adds by JSON, multipart and raw body; lists with pagination; deletes one', async () => {
     const id = await setWith(api, [])
     const json = await api.post(`/v1/sets/${id}/examples`, {
-      json: { examples: [{ label: 'a', image: b64(glyph(1)) }, { label: 'b', image: `data:image/png;base64,${b64(glyph(2))}` }] },
+      json: {
+        examples: [
+          { label: 'a', image: b64(glyph(1)) },
+          { label: 'b', image: `data:image/png;base64,${b64(glyph(2))}` },
+        ],
+      },
     })
     expect(json.status).toBe(201)
     expect(json.json.ids).toHaveLength(2)
@@ -80,7 +116,10 @@ describe('examples', () => {
     form.append('image', new Blob([glyph(4)], { type: 'image/png' }), 'd.png')
     const multi = await api.post(`/v1/sets/${id}/examples`, { body: form })
     expect(multi.status).toBe(201)
-    const raw = await api.post(`/v1/sets/${id}/examples?label=e`, { body: glyph(5), type: 'image/png' })
+    const raw = await api.post(`/v1/sets/${id}/examples?label=e`, {
+      body: glyph(5),
+      type: 'image/png',
+    })
     expect(raw.status).toBe(201)
     expect(raw.json.count).toBe(5)
 
@@ -93,9 +132,14 @@ describe('examples', () => {
     const exId = json.json.ids[0]
     expect(await env.SUPPORT_KV.get(kvKeys.image('dev', id, exId))).not.toBeNull() // original stored
     expect((await api.del(`/v1/sets/${id}/examples/${exId}`)).status).toBe(204)
-    expect((await api.del(`/v1/sets/${id}/examples/${exId}`)).json.error.code).toBe('example_not_found')
+    expect((await api.del(`/v1/sets/${id}/examples/${exId}`)).json.error.code).toBe(
+      'example_not_found',
+    )
     expect(await env.SUPPORT_KV.get(kvKeys.image('dev', id, exId))).toBeNull()
-    expect((await api.get(`/v1/sets/${id}`)).json).toMatchObject({ count: 4, labels: ['b', 'c', 'd', 'e'] })
+    expect((await api.get(`/v1/sets/${id}`)).json).toMatchObject({
+      count: 4,
+      labels: ['b', 'c', 'd', 'e'],
+    })
   })
 })
 
@@ -105,9 +149,12 @@ describe('storage', () => {
     const stub = supportSet(env, 'dev', id)
     await runDurableObjectAlarm(stub) // publish now (unless the alarm is already running)
     const published = async () => env.SUPPORT_KV.get(kvKeys.snapshot('dev', id), 'arrayBuffer')
-    for (let i = 0; i < 30 && !(await published()); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 30 && !(await published()); i++)
+      await new Promise((r) => setTimeout(r, 100))
     expect(await published()).not.toBeNull()
-    const ids = (await api.get(`/v1/sets/${id}/examples`)).json.examples.map((e: { id: string }) => e.id)
+    const ids = (await api.get(`/v1/sets/${id}/examples`)).json.examples.map(
+      (e: { id: string }) => e.id,
+    )
     expect((await api.del(`/v1/sets/${id}`)).status).toBe(204)
     expect(await env.SUPPORT_KV.get(kvKeys.snapshot('dev', id))).toBeNull()
     await runDurableObjectAlarm(stub) // the background clean-up of example images

@@ -4,7 +4,10 @@ import { apiFor, b64, glyph, setWith } from './helpers'
 describe('smoke', () => {
   it('healthz, embed, create/add/classify', async () => {
     const api = apiFor()
-    expect((await api.get('/healthz', { auth: null })).json).toEqual({ ok: true, model: 'tiny-avg' })
+    expect((await api.get('/healthz', { auth: null })).json).toEqual({
+      ok: true,
+      model: 'tiny-avg',
+    })
     const e = await api.post('/v1/embed', { json: { image: b64(glyph(3)) } })
     expect(e.status).toBe(200)
     expect(e.json.embedding[3]).toBeCloseTo(1, 5)

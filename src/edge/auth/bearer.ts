@@ -14,7 +14,8 @@ async function keyEntries(env: AppEnv['Bindings']): Promise<KeyEntry[]> {
   const hit = cache.get(cacheKey)
   if (hit) return hit
   const { keys, rejected } = parseApiKeys(env.API_KEYS)
-  if (rejected) console.error(`API_KEYS: ${rejected} malformed entr${rejected === 1 ? 'y' : 'ies'} ignored`)
+  if (rejected)
+    console.error(`API_KEYS: ${rejected} malformed entr${rejected === 1 ? 'y' : 'ies'} ignored`)
   if (env.DEV_API_KEY) keys.push({ tenant: DEV_TENANT, hash: await sha256(env.DEV_API_KEY) })
   cache.set(cacheKey, keys)
   return keys
@@ -32,7 +33,8 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
   return async function bearerAuth(c, next) {
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i.exec(header)
-    if (!match) throw new ApiError(401, 'unauthorized', 'missing bearer key (Authorization: Bearer <key>)')
+    if (!match)
+      throw new ApiError(401, 'unauthorized', 'missing bearer key (Authorization: Bearer <key>)')
     const presented = await sha256(match[1]!)
     let tenant: string | null = null
     for (const key of await keyEntries(c.env)) {

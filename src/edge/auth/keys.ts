@@ -20,7 +20,9 @@ function entry(tenant: unknown, hex: unknown): KeyEntry | null {
 function fromJson(x: unknown): (KeyEntry | null)[] {
   if (Array.isArray(x)) return x.map((e) => entry(e?.tenant, e?.sha256))
   if (x && typeof x === 'object')
-    return Object.entries(x).flatMap(([t, v]) => (Array.isArray(v) ? v : [v]).map((h) => entry(t, h)))
+    return Object.entries(x).flatMap(([t, v]) =>
+      (Array.isArray(v) ? v : [v]).map((h) => entry(t, h)),
+    )
   return [null]
 }
 

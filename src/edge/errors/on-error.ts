@@ -10,7 +10,8 @@ export interface ErrorBody {
 export function onError(err: unknown, c: Context): Response {
   const api = toApiError(err)
   // Logged with the internal cause (never sent); expected 503s (no model) log one line.
-  if (api.status >= 500) console.error(`${c.req.method} ${c.req.path}: ${api.code}: ${api.message}`, api.internal ?? '')
+  if (api.status >= 500)
+    console.error(`${c.req.method} ${c.req.path}: ${api.code}: ${api.message}`, api.internal ?? '')
   const body: ErrorBody = { error: { code: api.code, message: api.message } }
   const headers: Record<string, string> = {}
   if (api.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="v1"'
@@ -19,6 +20,8 @@ export function onError(err: unknown, c: Context): Response {
 
 /** 404 for unknown paths, in the same error format. */
 export function notFound(c: Context): Response {
-  const body: ErrorBody = { error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }
+  const body: ErrorBody = {
+    error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` },
+  }
   return c.json(body, 404)
 }

@@ -33,7 +33,11 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ZodError) return new ApiError(422, 'invalid_request', describeZodError(err))
   if (err instanceof HTTPException) {
     if (err.status === 415)
-      return new ApiError(415, 'unsupported_media_type', 'Content-Type not accepted by this route (see /openapi.json)')
+      return new ApiError(
+        415,
+        'unsupported_media_type',
+        'Content-Type not accepted by this route (see /openapi.json)',
+      )
     if (err.status === 413) return new ApiError(413, 'payload_too_large', 'request body too large')
     if (err.status === 400 && /json/i.test(err.message))
       return new ApiError(400, 'malformed_json', 'request body is not valid JSON')

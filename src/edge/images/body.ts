@@ -25,13 +25,21 @@ export function bodyKind(c: Context, allowed: readonly BodyKind[]): BodyKind {
         : null
   if (kind && allowed.includes(kind)) return kind
   const accepted = allowed.map((k) => NAMES[k]).join(', ')
-  throw new ApiError(415, 'unsupported_media_type', `Content-Type '${media || '(none)'}' not accepted; send ${accepted}`)
+  throw new ApiError(
+    415,
+    'unsupported_media_type',
+    `Content-Type '${media || '(none)'}' not accepted; send ${accepted}`,
+  )
 }
 
 function checkSize(bytes: Uint8Array, field: string): Uint8Array {
   if (bytes.length === 0) throw new ApiError(400, 'empty_image', `${field}: image is empty`)
   if (bytes.length > LIMITS.imageBytes)
-    throw new ApiError(413, 'image_too_large', `${field}: image is larger than ${LIMITS.imageBytes} bytes`)
+    throw new ApiError(
+      413,
+      'image_too_large',
+      `${field}: image is larger than ${LIMITS.imageBytes} bytes`,
+    )
   return bytes
 }
 
@@ -47,7 +55,11 @@ export function base64Image(text: string, field: string): Uint8Array {
   const data = text.startsWith('data:') ? text.slice(text.indexOf(',') + 1) : text
   const clean = data.replace(/\s+/g, '')
   if (clean.length > Math.ceil((LIMITS.imageBytes * 4) / 3) + 4)
-    throw new ApiError(413, 'image_too_large', `${field}: image is larger than ${LIMITS.imageBytes} bytes`)
+    throw new ApiError(
+      413,
+      'image_too_large',
+      `${field}: image is larger than ${LIMITS.imageBytes} bytes`,
+    )
   if (!BASE64.test(clean) || clean.length % 4 === 1)
     throw new ApiError(400, 'invalid_base64', `${field}: not valid base64`)
   const binary = atob(clean.replace(/-/g, '+').replace(/_/g, '/'))
@@ -71,7 +83,9 @@ export async function imageParts(form: FormData, name: string): Promise<Uint8Arr
   return Promise.all(
     parts.map(async (p, i) => {
       const field = parts.length > 1 ? `${name}[${i}]` : name
-      return typeof p === 'string' ? base64Image(p, field) : checkSize(new Uint8Array(await (p as Blob).arrayBuffer()), field)
+      return typeof p === 'string'
+        ? base64Image(p, field)
+        : checkSize(new Uint8Array(await (p as Blob).arrayBuffer()), field)
     }),
   )
 }
@@ -79,6 +93,7 @@ export async function imageParts(form: FormData, name: string): Promise<Uint8Arr
 /** Exactly one image part named `name`; 400 (naming the part) when absent or repeated. */
 export async function oneImagePart(form: FormData, name: string): Promise<Uint8Array> {
   const all = await imageParts(form, name)
-  if (all.length !== 1) throw new ApiError(400, 'missing_image', `expected one multipart part '${name}'`)
+  if (all.length !== 1)
+    throw new ApiError(400, 'missing_image', `expected one multipart part '${name}'`)
   return all[0]!
 }

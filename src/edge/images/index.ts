@@ -1,2 +1,10 @@
-export { base64Image, bodyKind, formData, imageParts, oneImagePart, rawImage, type BodyKind } from './body'
+export {
+  base64Image,
+  bodyKind,
+  formData,
+  imageParts,
+  oneImagePart,
+  rawImage,
+  type BodyKind,
+} from './body'
 export { toInputs, type NamedImage } from './inputs'

@@ -2,8 +2,7 @@
 
 type Json = Record<string, unknown>
 
-const esc = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 
 function schemaBlock(schema: unknown): string {
   return `<pre>${esc(JSON.stringify(schema, null, 2))}</pre>`
@@ -11,10 +10,17 @@ function schemaBlock(schema: unknown): string {
 
 function operation(path: string, method: string, op: Json): string {
   const params = ((op.parameters as Json[] | undefined) ?? [])
-    .map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''})</li>`)
+    .map(
+      (p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''})</li>`,
+    )
     .join('')
-  const body = Object.entries(((op.requestBody as Json | undefined)?.content as Record<string, Json>) ?? {})
-    .map(([type, media]) => `<details><summary>${esc(type)}</summary>${schemaBlock(media.schema)}</details>`)
+  const body = Object.entries(
+    ((op.requestBody as Json | undefined)?.content as Record<string, Json>) ?? {},
+  )
+    .map(
+      ([type, media]) =>
+        `<details><summary>${esc(type)}</summary>${schemaBlock(media.schema)}</details>`,
+    )
     .join('')
   const responses = Object.entries((op.responses as Record<string, Json>) ?? {})
     .map(([status, r]) => `<li><b>${esc(status)}</b> ${esc(r.description ?? '')}</li>`)

@@ -23,7 +23,12 @@ const config = (c: Context) => ({
  * /openapi.json and a self-contained HTML rendering of it at /docs.
  */
 export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  })
   app.doc31('/openapi.json', config)
-  app.get('/docs', (c) => c.html(renderDocs(app.getOpenAPI31Document(config(c)) as unknown as Record<string, unknown>)))
+  app.get('/docs', (c) =>
+    c.html(renderDocs(app.getOpenAPI31Document(config(c)) as unknown as Record<string, unknown>)),
+  )
 }

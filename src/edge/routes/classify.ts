@@ -2,7 +2,15 @@ import { createRoute } from '@hono/zod-openapi'
 import { ApiError, modelUnavailable } from '../errors'
 import { base64Image, bodyKind, formData, imageParts, rawImage, type NamedImage } from '../images'
 import { LIMITS } from '../limits'
-import { ClassifyJson, ClassifyQuery, ClassifyResult, errors, multipart, RAW_IMAGE, SetParams } from '../schemas'
+import {
+  ClassifyJson,
+  ClassifyQuery,
+  ClassifyResult,
+  errors,
+  multipart,
+  RAW_IMAGE,
+  SetParams,
+} from '../schemas'
 import type { ClassifyOptions } from '../schemas'
 import { classifyQueries, loadSnapshot } from '../services/classify'
 import { embedImages } from '../services/embed'
@@ -16,17 +24,24 @@ const classify = createRoute({
   security: SECURED,
   summary:
     'Classify query images against a set: JSON `{images, k, mode, threshold}`, multipart `image` parts, or one raw image ' +
-    '(options then in the query). `?consistency=strong` reads through the set\'s Durable Object instead of the KV snapshot. ' +
+    "(options then in the query). `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. " +
     'A set embedded with another model answers 409 until POST /v1/sets/{id}/reembed has run.',
   request: {
     params: SetParams,
     query: ClassifyQuery,
     body: {
-      content: { 'application/json': { schema: ClassifyJson }, ...multipart({ image: 'binary' }, ['image']), ...RAW_IMAGE },
+      content: {
+        'application/json': { schema: ClassifyJson },
+        ...multipart({ image: 'binary' }, ['image']),
+        ...RAW_IMAGE,
+      },
     },
   },
   responses: {
-    200: { description: 'one result per image, in order', content: { 'application/json': { schema: ClassifyResult } } },
+    200: {
+      description: 'one result per image, in order',
+      content: { 'application/json': { schema: ClassifyResult } },
+    },
     ...errors(400, 401, 404, 409, 413, 415, 422, 503),
   },
 })
@@ -37,20 +52,32 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   const query = c.req.valid('query')
   const kind = bodyKind(c, ['json', 'multipart', 'image'])
   let images: NamedImage[]
-  let opts: ClassifyOptions = { k: query.k ?? 5, mode: query.mode ?? 'nearest', threshold: query.threshold }
+  let opts: ClassifyOptions = {
+    k: query.k ?? 5,
+    mode: query.mode ?? 'nearest',
+    threshold: query.threshold,
+  }
   if (kind === 'json') {
     const body = validJson(c, ClassifyJson)
-    images = body.images.map((s, i) => ({ field: `images.${i}`, bytes: base64Image(s, `images.${i}`) }))
+    images = body.images.map((s, i) => ({
+      field: `images.${i}`,
+      bytes: base64Image(s, `images.${i}`),
+    }))
     opts = { k: body.k, mode: body.mode, threshold: body.threshold ?? query.threshold }
   } else if (kind === 'multipart') {
     const parts = await imageParts(await formData(c), 'image')
     if (parts.length < 1 || parts.length > LIMITS.imagesPerRequest)
-      throw new ApiError(422, 'invalid_request', `image: send 1 to ${LIMITS.imagesPerRequest} parts named 'image'`)
+      throw new ApiError(
+        422,
+        'invalid_request',
+        `image: send 1 to ${LIMITS.imagesPerRequest} parts named 'image'`,
+      )
     images = parts.map((bytes, i) => ({ field: `image[${i}]`, bytes }))
   } else images = [{ field: 'body', bytes: await rawImage(c) }]
 
   const snap = await loadSnapshot(c.env, c.var.tenant, id, query.consistency)
-  if (snap.rows.length === 0) throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
+  if (snap.rows.length === 0)
+    throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
   if (!c.var.models.manifest) throw modelUnavailable(c.var.models.problem ?? undefined)
   if (!c.var.models.isServing(snap.set.model)) throw modelMismatch(snap.set, c.var.models)
   const queries = await embedImages(c.var.models, images)

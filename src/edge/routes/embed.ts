@@ -1,7 +1,15 @@
 import { createRoute } from '@hono/zod-openapi'
 import { distance } from '../../core'
 import { base64Image, bodyKind, formData, oneImagePart, rawImage } from '../images'
-import { EmbedJson, EmbedResult, errors, multipart, RAW_IMAGE, VerifyJson, VerifyResult } from '../schemas'
+import {
+  EmbedJson,
+  EmbedResult,
+  errors,
+  multipart,
+  RAW_IMAGE,
+  VerifyJson,
+  VerifyResult,
+} from '../schemas'
 import { embedImages, row } from '../services/embed'
 import { router, SECURED, validJson } from './router'
 
@@ -15,10 +23,17 @@ const embed = createRoute({
   summary: 'Embed one image (raw body, multipart part `image`, or JSON base64)',
   request: {
     body: {
-      content: { 'application/json': { schema: EmbedJson }, ...RAW_IMAGE, ...multipart({ image: 'binary' }, ['image']) },
+      content: {
+        'application/json': { schema: EmbedJson },
+        ...RAW_IMAGE,
+        ...multipart({ image: 'binary' }, ['image']),
+      },
     },
   },
-  responses: { 200: { description: 'embedding', content: { 'application/json': { schema: EmbedResult } } }, ...ERRORS },
+  responses: {
+    200: { description: 'embedding', content: { 'application/json': { schema: EmbedResult } } },
+    ...ERRORS,
+  },
 })
 
 const verify = createRoute({
@@ -29,10 +44,16 @@ const verify = createRoute({
   summary: 'Same or different: two images `a` and `b` (JSON base64 or multipart parts)',
   request: {
     body: {
-      content: { 'application/json': { schema: VerifyJson }, ...multipart({ a: 'binary', b: 'binary' }, ['a', 'b']) },
+      content: {
+        'application/json': { schema: VerifyJson },
+        ...multipart({ a: 'binary', b: 'binary' }, ['a', 'b']),
+      },
     },
   },
-  responses: { 200: { description: 'verdict', content: { 'application/json': { schema: VerifyResult } } }, ...ERRORS },
+  responses: {
+    200: { description: 'verdict', content: { 'application/json': { schema: VerifyResult } } },
+    ...ERRORS,
+  },
 })
 
 /** POST /v1/embed and POST /v1/verify. */
@@ -58,8 +79,15 @@ export const embedRoutes = router()
       const form = await formData(c)
       ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
     }
-    const out = await embedImages(c.var.models, [{ field: 'a', bytes: a }, { field: 'b', bytes: b }])
-    const d = distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1))
+    const out = await embedImages(c.var.models, [
+      { field: 'a', bytes: a },
+      { field: 'b', bytes: b },
+    ])
+    const d = distance(
+      out.manifest.metric,
+      row(out.matrix, out.dim, 0),
+      row(out.matrix, out.dim, 1),
+    )
     const t = threshold ?? out.manifest.threshold.distance
     return c.json({ same: d <= t, distance: d, threshold: t, model: out.ref.id }, 200)
   })

@@ -26,7 +26,8 @@ const add = createRoute({
   ...base,
   method: 'post',
   path: '/v1/sets/{id}/examples',
-  summary: 'Add examples: JSON `{examples:[{label,image}]}`, multipart `label`+`image` pairs, or a raw image with ?label=',
+  summary:
+    'Add examples: JSON `{examples:[{label,image}]}`, multipart `label`+`image` pairs, or a raw image with ?label=',
   request: {
     params: SetParams,
     query: AddExamplesQuery,
@@ -63,7 +64,10 @@ const remove = createRoute({
   responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
 })
 
-const MultipartExamples = z.array(z.object({ label: Label })).min(1).max(LIMITS.imagesPerRequest)
+const MultipartExamples = z
+  .array(z.object({ label: Label }))
+  .min(1)
+  .max(LIMITS.imagesPerRequest)
 
 /** /v1/sets/:id/examples: add, list, remove. */
 export const exampleRoutes = router()
@@ -72,31 +76,48 @@ export const exampleRoutes = router()
     const kind = bodyKind(c, ['json', 'multipart', 'image'])
     let items: { label: string; bytes: Uint8Array }[]
     if (kind === 'json') {
-      items = validJson(c, AddExamplesJson).examples.map((e, i) => ({ label: e.label, bytes: base64Image(e.image, `examples.${i}.image`) }))
+      items = validJson(c, AddExamplesJson).examples.map((e, i) => ({
+        label: e.label,
+        bytes: base64Image(e.image, `examples.${i}.image`),
+      }))
     } else if (kind === 'multipart') {
       const form = await formData(c)
       const labels = form.getAll('label')
       const images = await imageParts(form, 'image')
       if (labels.length !== images.length)
-        throw new ApiError(422, 'invalid_request', `${labels.length} label part(s) but ${images.length} image part(s)`)
+        throw new ApiError(
+          422,
+          'invalid_request',
+          `${labels.length} label part(s) but ${images.length} image part(s)`,
+        )
       const checked = MultipartExamples.parse(labels.map((label) => ({ label })))
       items = checked.map((e, i) => ({ label: e.label, bytes: images[i]! }))
     } else {
       const label = c.req.valid('query').label
-      if (label === undefined) throw new ApiError(422, 'invalid_request', 'label: required (?label=) with a raw image body')
+      if (label === undefined)
+        throw new ApiError(
+          422,
+          'invalid_request',
+          'label: required (?label=) with a raw image body',
+        )
       items = [{ label, bytes: await rawImage(c) }]
     }
     const record = await getSet(c.env, c.var.tenant, id)
     if (record.count > 0 && !c.var.models.isServing(record.model) && c.var.models.manifest)
       throw modelMismatch(record, c.var.models)
-    const out = await embedImages(c.var.models, items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes })))
+    const out = await embedImages(
+      c.var.models,
+      items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes })),
+    )
     const examples = items.map((e, i) => ({
       id: newId('ex'),
       label: e.label,
       image: e.bytes,
       embedding: row(out.matrix, out.dim, i).slice(),
     }))
-    const result = await storage(() => setStub(c.env, c.var.tenant, id).add(examples, out.ref, LIMITS.examplesPerSet))
+    const result = await storage(() =>
+      setStub(c.env, c.var.tenant, id).add(examples, out.ref, LIMITS.examplesPerSet),
+    )
     const after = unwrap(id, result, c.var.models)
     return c.json({ ids: examples.map((e) => e.id), count: after.count }, 201)
   })
@@ -113,7 +134,11 @@ export const exampleRoutes = router()
     const removed = ID_PATTERN.ex.test(exampleId) && (await storage(() => stub.remove(exampleId)))
     if (!removed) {
       await getSet(c.env, c.var.tenant, id) // 404 for the set itself first
-      throw new ApiError(404, 'example_not_found', `example '${exampleId}' does not exist in set ${id}`)
+      throw new ApiError(
+        404,
+        'example_not_found',
+        `example '${exampleId}' does not exist in set ${id}`,
+      )
     }
     return c.body(null, 204)
   })

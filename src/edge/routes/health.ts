@@ -27,5 +27,12 @@ export const healthRoutes = router()
   .openapi(healthz, (c) => c.json({ ok: true, model: c.var.models.manifest?.id ?? null }, 200))
   .openapi(models, (c) => {
     const m = c.var.models.manifest
-    return c.json({ models: m ? [m as unknown as { id: string; version: string; sha256: string; createdAt: string }] : [] }, 200)
+    return c.json(
+      {
+        models: m
+          ? [m as unknown as { id: string; version: string; sha256: string; createdAt: string }]
+          : [],
+      },
+      200,
+    )
   })

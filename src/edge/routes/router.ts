@@ -10,7 +10,8 @@ import { ApiError, describeZodError } from '../errors'
 export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw new ApiError(422, 'invalid_request', describeZodError(result.error))
+      if (!result.success)
+        throw new ApiError(422, 'invalid_request', describeZodError(result.error))
     },
   })
 }

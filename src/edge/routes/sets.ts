@@ -61,30 +61,54 @@ export const setRoutes = router()
     const body = c.req.header('content-type') ? (bodyKind(c, ['json']), c.req.valid('json')) : {}
     const serving = c.var.models.manifest
     if (body.model !== undefined && body.model !== serving?.id)
-      throw new ApiError(422, 'unknown_model', `model '${body.model}' is not served here (GET /v1/models)`)
+      throw new ApiError(
+        422,
+        'unknown_model',
+        `model '${body.model}' is not served here (GET /v1/models)`,
+      )
     const metric = body.metric ?? serving?.metric.name ?? 'euclidean'
     if (metric === 'learned-l1' && serving?.metric.name !== 'learned-l1')
-      throw new ApiError(422, 'invalid_request', 'metric learned-l1 needs a model with learned-l1 weights')
+      throw new ApiError(
+        422,
+        'invalid_request',
+        'metric learned-l1 needs a model with learned-l1 weights',
+      )
     const tenant = c.var.tenant
     const id = newId('set')
     if (!(await storage(() => tenantIndex(c.env, tenant).reserve(id, LIMITS.setsPerTenant))))
       throw new ApiError(429, 'limit_exceeded', `at most ${LIMITS.setsPerTenant} sets per tenant`)
     const now = new Date().toISOString()
-    const meta = { id, tenant, name: body.name ?? null, model: null, metric, threshold: body.threshold ?? null }
+    const meta = {
+      id,
+      tenant,
+      name: body.name ?? null,
+      model: null,
+      metric,
+      threshold: body.threshold ?? null,
+    }
     try {
       const result = await storage(() =>
-        supportSet(c.env, tenant, id).create({ ...meta, createdAt: now, updatedAt: now, version: 0 }),
+        supportSet(c.env, tenant, id).create({
+          ...meta,
+          createdAt: now,
+          updatedAt: now,
+          version: 0,
+        }),
       )
       return c.json(toApiSet(unwrap(id, result, c.var.models), c.var.models), 201)
     } catch (err) {
-      await tenantIndex(c.env, tenant).release(id).catch(() => undefined)
+      await tenantIndex(c.env, tenant)
+        .release(id)
+        .catch(() => undefined)
       throw err
     }
   })
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query')
     const page = await storage(() => tenantIndex(c.env, c.var.tenant).list(cursor ?? null, limit))
-    const records = await storage(() => Promise.all(page.items.map((id) => setStub(c.env, c.var.tenant, id).info())))
+    const records = await storage(() =>
+      Promise.all(page.items.map((id) => setStub(c.env, c.var.tenant, id).info())),
+    )
     const sets = records.flatMap((r) => (r ? [toApiSet(r, c.var.models)] : []))
     return c.json({ sets, cursor: page.next }, 200)
   })

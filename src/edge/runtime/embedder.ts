@@ -43,11 +43,21 @@ export class Embedder {
         this.buffer.set(x, i * this.size)
       })
       const shape = [batch.length, input.channels, input.height, input.width]
-      const feeds = { [input.name]: new Tensor('float32', this.buffer.subarray(0, batch.length * this.size), shape) }
+      const feeds = {
+        [input.name]: new Tensor(
+          'float32',
+          this.buffer.subarray(0, batch.length * this.size),
+          shape,
+        ),
+      }
       const result = (await this.session.run(feeds))[output.name]
       const data = result?.data
       if (!(data instanceof Float32Array) || data.length !== batch.length * this.dim)
-        throw new ApiError(503, 'model_unavailable', `model output '${output.name}' is not [n, ${this.dim}] float32`)
+        throw new ApiError(
+          503,
+          'model_unavailable',
+          `model output '${output.name}' is not [n, ${this.dim}] float32`,
+        )
       out.set(data, start * this.dim)
     }
     return out

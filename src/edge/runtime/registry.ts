@@ -26,7 +26,9 @@ function hex(bytes: ArrayBuffer): string {
 async function load(model: ArrayBuffer, manifest: ModelManifest): Promise<Embedder> {
   const actual = hex(await crypto.subtle.digest('SHA-256', model))
   if (actual !== manifest.sha256.toLowerCase())
-    throw modelUnavailable(`model ${manifest.id}: sha256 of the .onnx does not match its manifest; refusing to serve it`)
+    throw modelUnavailable(
+      `model ${manifest.id}: sha256 of the .onnx does not match its manifest; refusing to serve it`,
+    )
   return new Embedder(await createOrtSession(new Uint8Array(model)), manifest)
 }
 
@@ -65,7 +67,9 @@ export class ModelRegistry {
 
   /** True when `ref` names the serving model (same id and same weights). */
   isServing(ref: ModelRef | null): boolean {
-    return !!ref && !!this.manifest && ref.id === this.manifest.id && ref.sha256 === this.manifest.sha256
+    return (
+      !!ref && !!this.manifest && ref.id === this.manifest.id && ref.sha256 === this.manifest.sha256
+    )
   }
 
   /** Embeds preprocessed inputs with the serving model: a row-major [n, dim] matrix. */

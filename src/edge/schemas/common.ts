@@ -17,13 +17,20 @@ export const Label = z
   .string()
   .min(1, 'label must not be empty')
   .max(LIMITS.labelLength, `label must be at most ${LIMITS.labelLength} characters`)
-  .regex(LABEL_PATTERN, "label may contain letters, digits, spaces and _-.:'() and must start with a letter or digit")
+  .regex(
+    LABEL_PATTERN,
+    "label may contain letters, digits, spaces and _-.:'() and must start with a letter or digit",
+  )
   .openapi({ example: 'alpha' })
 
 export const MetricEnum = z.enum(['euclidean', 'squared-euclidean', 'cosine', 'learned-l1'])
 export const ModeEnum = z.enum(['nearest', 'prototype'])
 export const Threshold = z.number().finite().min(0, 'threshold must be >= 0')
-export const K = z.number().int('k must be an integer').min(1, 'k must be >= 1').max(LIMITS.topK, `k must be <= ${LIMITS.topK}`)
+export const K = z
+  .number()
+  .int('k must be an integer')
+  .min(1, 'k must be >= 1')
+  .max(LIMITS.topK, `k must be <= ${LIMITS.topK}`)
 
 /** `?limit=&cursor=` of list routes. */
 export const PageQuery = z.object({
@@ -45,9 +52,14 @@ export const RAW_IMAGE = { 'image/png': binary, 'image/jpeg': binary }
 /** A multipart body, documented from plain property names (the handler validates the parts). */
 export function multipart(properties: Record<string, 'binary' | 'string'>, required: string[]) {
   const props = Object.fromEntries(
-    Object.entries(properties).map(([k, v]) => [k, v === 'binary' ? binary.schema : { type: 'string' as const }]),
+    Object.entries(properties).map(([k, v]) => [
+      k,
+      v === 'binary' ? binary.schema : { type: 'string' as const },
+    ]),
   )
-  return { 'multipart/form-data': { schema: { type: 'object' as const, properties: props, required } } }
+  return {
+    'multipart/form-data': { schema: { type: 'object' as const, properties: props, required } },
+  }
 }
 
 /** The error responses a route can give, for the OpenAPI document. */

@@ -3,7 +3,10 @@ import { LIMITS } from '../limits'
 import { ImageString, K, Label, MetricEnum, ModeEnum, Threshold } from './common'
 
 const images = (max: number) =>
-  z.array(ImageString).min(1, 'at least one image is needed').max(max, `at most ${max} images per request`)
+  z
+    .array(ImageString)
+    .min(1, 'at least one image is needed')
+    .max(max, `at most ${max} images per request`)
 
 export const EmbedJson = z.object({ image: ImageString }).openapi('EmbedRequest')
 

@@ -22,9 +22,15 @@ export const SupportSet = z
   .object({
     id: z.string(),
     name: z.string().nullable(),
-    model: z.string().nullable().openapi({ description: 'id of the model the embeddings came from' }),
+    model: z
+      .string()
+      .nullable()
+      .openapi({ description: 'id of the model the embeddings came from' }),
     metric: MetricEnum,
-    threshold: z.number().nullable().openapi({ description: "the set's, else the model's calibrated one" }),
+    threshold: z
+      .number()
+      .nullable()
+      .openapi({ description: "the set's, else the model's calibrated one" }),
     count: z.number().int().openapi({ description: 'number of examples' }),
     labels: z.array(z.string()),
     createdAt: z.string(),

@@ -18,7 +18,10 @@ export async function loadSnapshot(
   consistency: 'eventual' | 'strong',
 ): Promise<Snapshot> {
   const stub = setStub(env, tenant, id)
-  const published = consistency === 'eventual' ? await storage(() => readSnapshot(env.SUPPORT_KV, tenant, id)) : null
+  const published =
+    consistency === 'eventual'
+      ? await storage(() => readSnapshot(env.SUPPORT_KV, tenant, id))
+      : null
   const bytes = published ?? (await storage(() => stub.snapshot()))
   if (!bytes) throw setNotFound(id)
   return decodeSnapshot(bytes)
@@ -38,12 +41,19 @@ export function classifyQueries(
   support: { rows: string[]; dim: number; matrix: Float32Array },
   opts: ClassifyOptions & { metric: MetricName; threshold: number },
 ): Prediction[] {
-  if (support.rows.length === 0) throw new ApiError(422, 'empty_set', 'the support set has no examples')
-  if (support.dim !== queries.dim) throw new ApiError(409, 'model_mismatch', 'embedding sizes differ; re-embed the set')
+  if (support.rows.length === 0)
+    throw new ApiError(422, 'empty_set', 'the support set has no examples')
+  if (support.dim !== queries.dim)
+    throw new ApiError(409, 'model_mismatch', 'embedding sizes differ; re-embed the set')
   const set = { labels: support.rows, matrix: support.matrix, dim: support.dim }
   const metric = metricFor(opts.metric, queries.manifest)
   const n = queries.matrix.length / queries.dim
   return Array.from({ length: n }, (_, i) =>
-    classify(row(queries.matrix, queries.dim, i), set, { metric, k: opts.k, threshold: opts.threshold, mode: opts.mode }),
+    classify(row(queries.matrix, queries.dim, i), set, {
+      metric,
+      k: opts.k,
+      threshold: opts.threshold,
+      mode: opts.mode,
+    }),
   )
 }

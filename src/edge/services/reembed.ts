@@ -10,7 +10,12 @@ import { getSet, setStub, unwrap } from './sets'
  * the new embeddings to the set's object in one write. Adds are refused (409) while the set is
  * on another model, so no example can slip in between reading the ids and writing back.
  */
-export async function reembedSet(env: Bindings, models: ModelRegistry, tenant: string, id: string): Promise<SetRecord> {
+export async function reembedSet(
+  env: Bindings,
+  models: ModelRegistry,
+  tenant: string,
+  id: string,
+): Promise<SetRecord> {
   await getSet(env, tenant, id) // 404 before anything else
   const { ref } = models.serving()
   const stub = setStub(env, tenant, id)
@@ -19,11 +24,20 @@ export async function reembedSet(env: Bindings, models: ModelRegistry, tenant: s
   const rows: { id: string; embedding: Float32Array }[] = []
   for (let start = 0; start < ids.length; start += MAX_BATCH) {
     const batch = ids.slice(start, start + MAX_BATCH)
-    const images = await storage(() => Promise.all(batch.map((ex) => readImage(env.SUPPORT_KV, tenant, id, ex))))
+    const images = await storage(() =>
+      Promise.all(batch.map((ex) => readImage(env.SUPPORT_KV, tenant, id, ex))),
+    )
     const missing = batch.filter((_, i) => !images[i])
     if (missing.length)
-      throw new ApiError(409, 'reembed_impossible', `stored images of ${missing.length} example(s) are missing (e.g. ${missing[0]}); delete them and retry`)
-    const out = await embedImages(models, images.map((bytes, i) => ({ field: `example ${batch[i]}`, bytes: bytes! })))
+      throw new ApiError(
+        409,
+        'reembed_impossible',
+        `stored images of ${missing.length} example(s) are missing (e.g. ${missing[0]}); delete them and retry`,
+      )
+    const out = await embedImages(
+      models,
+      images.map((bytes, i) => ({ field: `example ${batch[i]}`, bytes: bytes! })),
+    )
     batch.forEach((ex, i) => rows.push({ id: ex, embedding: row(out.matrix, out.dim, i).slice() }))
   }
   return unwrap(id, await storage(() => stub.reembed(ref, rows)), models)

@@ -53,7 +53,11 @@ export function unwrap<T>(id: string, result: StoreResult<T>, models: ModelRegis
     case 'model_mismatch':
       throw modelMismatch(result.record!, models)
     case 'limit':
-      throw new ApiError(429, 'limit_exceeded', `set ${id} is full (at most ${limitText(result.record)})`)
+      throw new ApiError(
+        429,
+        'limit_exceeded',
+        `set ${id} is full (at most ${limitText(result.record)})`,
+      )
     case 'stale_embeddings':
       throw new ApiError(409, 'conflict', `set ${id} changed during re-embedding; retry`)
     default:

@@ -4,16 +4,26 @@
 /** Tenant-scoped KV key names. */
 export const kvKeys = {
   snapshot: (tenant: string, setId: string) => `t/${tenant}/set/${setId}/snapshot`,
-  image: (tenant: string, setId: string, exampleId: string) => `t/${tenant}/set/${setId}/img/${exampleId}`,
+  image: (tenant: string, setId: string, exampleId: string) =>
+    `t/${tenant}/set/${setId}/img/${exampleId}`,
 }
 
 /** The published snapshot of a set (edge-cached, eventually consistent), or null. */
-export function readSnapshot(kv: KVNamespace, tenant: string, setId: string): Promise<ArrayBuffer | null> {
+export function readSnapshot(
+  kv: KVNamespace,
+  tenant: string,
+  setId: string,
+): Promise<ArrayBuffer | null> {
   return kv.get(kvKeys.snapshot(tenant, setId), 'arrayBuffer')
 }
 
 /** Publishes a snapshot; the DO calls this at most once a second per set (KV's per-key rate). */
-export function writeSnapshot(kv: KVNamespace, tenant: string, setId: string, bytes: ArrayBuffer): Promise<void> {
+export function writeSnapshot(
+  kv: KVNamespace,
+  tenant: string,
+  setId: string,
+  bytes: ArrayBuffer,
+): Promise<void> {
   return kv.put(kvKeys.snapshot(tenant, setId), bytes)
 }
 

@@ -26,7 +26,8 @@ export function encodeSnapshot(s: Snapshot): ArrayBuffer {
   const table = [...new Set(s.rows)]
   const index = new Map(table.map((l, i) => [l, i]))
   const encoded = table.map((l) => enc.encode(l))
-  let size = 8 + header.length + 4 + encoded.reduce((n, b) => n + 2 + b.length, 0) + 2 * s.rows.length
+  let size =
+    8 + header.length + 4 + encoded.reduce((n, b) => n + 2 + b.length, 0) + 2 * s.rows.length
   const matrixAt = (size + 3) & ~3
   size = matrixAt + 4 * s.matrix.length
   const buf = new ArrayBuffer(size)

@@ -36,13 +36,18 @@ export class SupportSetStore extends DurableObject<Bindings> {
   }
 
   /** Adds examples embedded with `model`; all or none. */
-  async add(examples: NewExample[], model: ModelRef, limit: number): Promise<StoreResult<SetRecord>> {
+  async add(
+    examples: NewExample[],
+    model: ModelRef,
+    limit: number,
+  ): Promise<StoreResult<SetRecord>> {
     const meta = this.db.meta()
     if (!meta) return { ok: false, reason: 'not_found' }
     const count = this.db.count()
     if (count > 0 && !sameModel(meta.model, model))
       return { ok: false, reason: 'model_mismatch', record: this.db.record(meta) }
-    if (count + examples.length > limit) return { ok: false, reason: 'limit', record: this.db.record(meta) }
+    if (count + examples.length > limit)
+      return { ok: false, reason: 'limit', record: this.db.record(meta) }
     const now = new Date().toISOString()
     // Rows first, synchronously (no other call can interleave), then the slower KV image writes.
     this.ctx.storage.transactionSync(() => {
@@ -50,7 +55,9 @@ export class SupportSetStore extends DurableObject<Bindings> {
       this.db.saveMeta({ ...meta, model, updatedAt: now, version: meta.version + 1 })
     })
     try {
-      await Promise.all(examples.map((e) => writeImage(this.env.SUPPORT_KV, meta.tenant, meta.id, e.id, e.image)))
+      await Promise.all(
+        examples.map((e) => writeImage(this.env.SUPPORT_KV, meta.tenant, meta.id, e.id, e.image)),
+      )
     } catch (err) {
       this.ctx.storage.transactionSync(() => examples.forEach((e) => this.db.remove(e.id)))
       throw err
@@ -83,7 +90,10 @@ export class SupportSetStore extends DurableObject<Bindings> {
   }
 
   /** Replaces embeddings with those of `model`; every example must be covered unless unchanged. */
-  async reembed(model: ModelRef, rows: { id: string; embedding: Float32Array }[]): Promise<StoreResult<SetRecord>> {
+  async reembed(
+    model: ModelRef,
+    rows: { id: string; embedding: Float32Array }[],
+  ): Promise<StoreResult<SetRecord>> {
     const meta = this.db.meta()
     if (!meta) return { ok: false, reason: 'not_found' }
     const given = new Set(rows.map((r) => r.id))

@@ -35,7 +35,13 @@ export class SetTables {
 
   insert(id: string, label: string, createdAt: string, embedding: Float32Array): void {
     const blob = embedding.slice().buffer
-    this.sql.exec('INSERT INTO examples (id, label, created_at, embedding) VALUES (?, ?, ?, ?)', id, label, createdAt, blob)
+    this.sql.exec(
+      'INSERT INTO examples (id, label, created_at, embedding) VALUES (?, ?, ?, ?)',
+      id,
+      label,
+      createdAt,
+      blob,
+    )
   }
 
   setEmbedding(id: string, embedding: Float32Array): void {
@@ -47,17 +53,21 @@ export class SetTables {
   }
 
   ids(): string[] {
-    return this.sql.exec<{ id: string }>('SELECT id FROM examples ORDER BY seq').toArray().map((r) => r.id)
+    return this.sql
+      .exec<{ id: string }>('SELECT id FROM examples ORDER BY seq')
+      .toArray()
+      .map((r) => r.id)
   }
 
   /** Examples after sequence number `after`, in insertion order. */
   page(after: number, limit: number): { items: ExampleInfo[]; last: number | null } {
     const rows = this.sql
-      .exec<{ seq: number; id: string; label: string; created_at: string }>(
-        'SELECT seq, id, label, created_at FROM examples WHERE seq > ? ORDER BY seq LIMIT ?',
-        after,
-        limit,
-      )
+      .exec<{
+        seq: number
+        id: string
+        label: string
+        created_at: string
+      }>('SELECT seq, id, label, created_at FROM examples WHERE seq > ? ORDER BY seq LIMIT ?', after, limit)
       .toArray()
     const items = rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at }))
     return { items, last: rows.length === limit ? rows[rows.length - 1]!.seq : null }
@@ -66,7 +76,10 @@ export class SetTables {
   /** Every example's label and embedding, in insertion order. */
   embeddings(dimHint: number): { rows: string[]; dim: number; matrix: Float32Array } {
     const all = this.sql
-      .exec<{ label: string; embedding: ArrayBuffer }>('SELECT label, embedding FROM examples ORDER BY seq')
+      .exec<{
+        label: string
+        embedding: ArrayBuffer
+      }>('SELECT label, embedding FROM examples ORDER BY seq')
       .toArray()
     const dim = all.length ? all[0]!.embedding.byteLength / 4 : dimHint
     const matrix = new Float32Array(all.length * dim)
@@ -79,7 +92,10 @@ export class SetTables {
   }
 
   takeGc(limit: number): string[] {
-    return this.sql.exec<{ key: string }>('SELECT key FROM gc LIMIT ?', limit).toArray().map((r) => r.key)
+    return this.sql
+      .exec<{ key: string }>('SELECT key FROM gc LIMIT ?', limit)
+      .toArray()
+      .map((r) => r.key)
   }
 
   doneGc(keys: string[]): void {

@@ -20,7 +20,11 @@ export class TenantStore extends DurableObject<Bindings> {
   reserve(setId: string, limit: number): boolean {
     const n = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM sets').one().n
     if (n >= limit) return false
-    this.sql.exec('INSERT OR IGNORE INTO sets (id, created_at) VALUES (?, ?)', setId, new Date().toISOString())
+    this.sql.exec(
+      'INSERT OR IGNORE INTO sets (id, created_at) VALUES (?, ?)',
+      setId,
+      new Date().toISOString(),
+    )
     return true
   }
 
@@ -32,11 +36,10 @@ export class TenantStore extends DurableObject<Bindings> {
   /** Set ids in creation order; the cursor is an opaque sequence number. */
   list(cursor: string | null, limit: number): Page<string> {
     const rows = this.sql
-      .exec<{ seq: number; id: string }>(
-        'SELECT seq, id FROM sets WHERE seq > ? ORDER BY seq LIMIT ?',
-        Number(cursor ?? 0) || 0,
-        limit,
-      )
+      .exec<{
+        seq: number
+        id: string
+      }>('SELECT seq, id FROM sets WHERE seq > ? ORDER BY seq LIMIT ?', Number(cursor ?? 0) || 0, limit)
       .toArray()
     const next = rows.length === limit ? String(rows[rows.length - 1]!.seq) : null
     return { items: rows.map((r) => r.id), next }

@@ -42,7 +42,9 @@ export interface NewExample {
 export type StoreFailure = 'not_found' | 'exists' | 'model_mismatch' | 'limit' | 'stale_embeddings'
 
 /** The result of a DO call that can be refused. */
-export type StoreResult<T> = { ok: true; value: T } | { ok: false; reason: StoreFailure; record?: SetRecord }
+export type StoreResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: StoreFailure; record?: SetRecord }
 
 /** A page of a list: `next` is the cursor of the following page, null at the end. */
 export interface Page<T> {
