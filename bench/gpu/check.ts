@@ -62,7 +62,7 @@ async function check() {
   say(formatTable(throughput))
 
   const steps = +f['train-steps']
-  say(`short training run on webgpu: ${steps} steps`)
+  if (steps > 0) say(`short training run on webgpu: ${steps} steps`)
   const train =
     steps > 0 && probe.ok
       ? await runWorker({ task: 'train', backend: 'webgpu', steps }, bundled, { echo: true })
