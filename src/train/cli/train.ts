@@ -154,13 +154,13 @@ async function main(): Promise<void> {
     validation: state.best ? { ways: validator?.ways, shots: 1, ...state.best } : null,
   }
   writeFileSync(join(out, 'history.json'), JSON.stringify({ recipe, history: state.history, losses: state.losses, training }, null, 1))
-  saveWeights(model, join(out, 'model'), { meta: { normalize: recipe.normalize, metric: objective.metric(), training } })
+  await saveWeights(model, join(out, 'model'), { meta: { normalize: recipe.normalize, metric: objective.metric(), training } })
   console.error(`trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`)
   try {
     // the projection shows held-out validation classes: never trained on, so it reads as a test
     const data = val ? { dataset: val, split: `${f.split}: held-out classes` } : undefined
     const rep = { outDir: out, title: `Training run ${id}`, history: state.history, losses: state.losses }
-    const r = writeRunReport({ ...rep, training, model, normalize: recipe.normalize, data })
+    const r = await writeRunReport({ ...rep, training, model, normalize: recipe.normalize, data })
     console.error(`report: ${r.html}`)
   } catch (e) {
     console.error(`report not written: ${e instanceof Error ? e.message : String(e)}`)

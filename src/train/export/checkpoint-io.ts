@@ -58,19 +58,20 @@ const baseName = (w: tf.LayerVariable) => w.originalName
 
 /**
  * Saves the model's weights and config into `dir` (created if needed), atomically.
- * @example saveWeights(model, 'runs/r1/ckpt-000500', { meta: { normalize: true, training } })
+ * @example await saveWeights(model, 'runs/r1/ckpt-000500', { meta: { normalize: true, training } })
  */
-export function saveWeights(
+export async function saveWeights(
   model: tf.LayersModel,
   dir: string,
   opts: { options?: Conv4Options; meta?: CheckpointMeta } = {},
-): CheckpointFile {
+): Promise<CheckpointFile> {
   const tensors = model.weights.map((w) => ({ name: baseName(w), t: w.read() }))
   const data = new Float32Array(tensors.reduce((s, { t }) => s + t.size, 0))
   const weights: CheckpointFile['weights'] = []
   let offset = 0
   for (const { name, t } of tensors) {
-    data.set(t.dataSync() as Float32Array, offset)
+    // an awaited read: backends such as WebGPU in Node cannot read synchronously
+    data.set((await t.data()) as Float32Array, offset)
     weights.push({ name, shape: [...t.shape], offset, length: t.size })
     offset += t.size
   }

@@ -30,13 +30,14 @@ function atomicWrite(path: string, data: string | Uint8Array) {
   renameSync(path + '.tmp', path)
 }
 
-export function saveCheckpoint<S>(dir: string, state: S, tensors: NamedTensor[]) {
+export async function saveCheckpoint<S>(dir: string, state: S, tensors: NamedTensor[]) {
   mkdirSync(dir, { recursive: true })
   const index: TensorIndex[] = []
   const chunks: Uint8Array[] = []
   let offset = 0
   for (const { name, tensor } of tensors) {
-    const data = tensor.dataSync() as Float32Array | Int32Array
+    // an awaited read: backends such as WebGPU in Node cannot read synchronously
+    const data = (await tensor.data()) as Float32Array | Int32Array
     const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
     index.push({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', offset })
     chunks.push(bytes)

@@ -35,13 +35,14 @@ export class Replica {
   }
 
   /** One local optimisation step. */
-  step(lr: number): { loss: number; images: number } {
+  async step(lr: number): Promise<{ loss: number; images: number }> {
     this.setLr(lr)
     const b = this.batches.next()
     const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
     const lossT = this.optimizer.minimize(() => this.objective.loss(this.embedBatch(x, true), b.labels), true, this.vars)!
     this.afterStep(x, b.labels)
-    const loss = lossT.dataSync()[0]
+    // awaited: WebGPU in Node has no synchronous read
+    const loss = (await lossT.data())[0]
     tf.dispose([lossT, x])
     return { loss, images: b.n }
   }

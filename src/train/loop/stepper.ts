@@ -24,7 +24,7 @@ export function localStepper(
 ): Stepper {
   const replica = new Replica(model, objective, batches, size)
   return {
-    step: async (lr) => replica.step(lr),
+    step: (lr) => replica.step(lr),
     snapshot: async () => ({ tensors: await replica.tensors(), batches: batches.state() }),
     restore: async (ckpt) => {
       await replica.restore(ckpt)

@@ -49,7 +49,7 @@ export interface TrainOptions {
   checkpointDir?: string
   checkpointEvery?: number
   /** validation accuracy on held-out classes; called every epoch */
-  validate?: () => number
+  validate?: () => number | Promise<number>
   /** stop after this many epochs without a better validation figure (0 = never) */
   patience?: number
   /** for tests: stop the loop after this step, as an interruption would */
@@ -96,7 +96,7 @@ export async function train(o: TrainOptions): Promise<TrainState> {
     if (!dir) return
     const snap = await o.stepper.snapshot()
     s.batches = snap.batches
-    saveCheckpoint(dir, s, snap.tensors)
+    await saveCheckpoint(dir, s, snap.tensors)
   }
   const t0 = performance.now()
   const wall0 = s.wallSec
@@ -127,7 +127,7 @@ export async function train(o: TrainOptions): Promise<TrainState> {
       epochSteps = 0
       if (o.validate) {
         await o.stepper.sync()
-        r.validation = o.validate()
+        r.validation = await o.validate()
       }
       s.history.push(r)
       o.onEpoch?.(r)

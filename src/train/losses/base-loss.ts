@@ -56,7 +56,12 @@ export abstract class BaseLoss {
 
 /** Rows of `x` picked by `rows` (differentiable: gather's gradient scatters back). */
 export function gatherRows(x: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
-  return tf.gather(x, tf.tensor1d(rows, 'int32'))
+  // A one-hot selection matrix times x, not tf.gather: gather's gradient needs UnsortedSegmentSum,
+  // which the wasm backend lacks; a matMul's gradient is a matMul on every backend.
+  return tf.tidy(() => {
+    const select = tf.cast(tf.oneHot(tf.tensor1d(rows, 'int32'), x.shape[0]), 'float32') as tf.Tensor2D
+    return tf.matMul(select, x)
+  })
 }
 
 function validateBatch(embeddings: tf.Tensor2D, labels: Int32Array): void {

@@ -5,7 +5,12 @@ import { evaluateEmbeddings, fromEmbeddings } from '../eval/index.js'
 import type { ModelManifest } from '../../core/index.js'
 
 /** Embeds a dataset with the tfjs model in inference mode, in batches. */
-export function embedWithTfjs(model: tf.LayersModel, ds: ImageDataset, normalize: boolean, batch = 512): Float32Array {
+export async function embedWithTfjs(
+  model: tf.LayersModel,
+  ds: ImageDataset,
+  normalize: boolean,
+  batch = 512,
+): Promise<Float32Array> {
   const px = ds.height * ds.width
   const n = ds.labels.length
   let out: Float32Array | null = null
@@ -15,7 +20,7 @@ export function embedWithTfjs(model: tf.LayersModel, ds: ImageDataset, normalize
     const e = tf.tidy(() =>
       embed(model, tf.tensor4d(ds.pixels.subarray(i * px, (i + m) * px), [m, ds.height, ds.width, 1]), { normalize }),
     )
-    const v = e.dataSync() as Float32Array
+    const v = (await e.data()) as Float32Array
     dim = e.shape[1]
     e.dispose()
     out ??= new Float32Array(n * dim)
@@ -32,12 +37,12 @@ export function makeValidator(
   model: tf.LayersModel,
   val: ImageDataset,
   opts: { normalize: boolean; metric: ModelManifest['metric']; episodes?: number },
-): { ways: number; run: () => number } {
+): { ways: number; run: () => Promise<number> } {
   const ways = Math.min(20, val.classes.length)
   return {
     ways,
-    run: () => {
-      const e = embedWithTfjs(model, val, opts.normalize)
+    run: async () => {
+      const e = await embedWithTfjs(model, val, opts.normalize)
       const data = fromEmbeddings(e, e.length / val.labels.length, val)
       const r = evaluateEmbeddings(data, { id: 'validation', metric: opts.metric }, {
         split: 'validation',

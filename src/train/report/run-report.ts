@@ -35,15 +35,15 @@ export interface RunReportOptions {
  * Embeds up to `maxClasses` classes of `data` (only those: cheap even on a large split),
  * projects them, and writes the report.
  * @example
- * writeRunReport({ outDir, title, history, losses, model, data: { dataset: val, split } })
+ * await writeRunReport({ outDir, title, history, losses, model, data: { dataset: val, split } })
  */
-export function writeRunReport(o: RunReportOptions): { html: string; pngs: string[] } {
+export async function writeRunReport(o: RunReportOptions): Promise<{ html: string; pngs: string[] }> {
   let projection
   if (o.model && o.data && o.data.dataset.labels.length > 0) {
     const ds = o.data.dataset
     const picked = pickClasses([...ds.classes.keys()], o.maxClasses ?? 10)
     const sub = subsetByClasses(ds, picked)
-    const emb = embedWithTfjs(o.model, sub, o.normalize ?? false)
+    const emb = await embedWithTfjs(o.model, sub, o.normalize ?? false)
     const dim = emb.length / sub.labels.length
     const names = sub.classes.map((c) => c.name)
     const p = projectEmbeddings(emb, dim, sub.labels, names, picked.length)
@@ -111,7 +111,7 @@ export async function reportRunFolder(o: {
     projData = { dataset, split: splitName(data, split) }
   }
   const recipe = training.recipe as { normalize?: unknown } | undefined
-  const r = writeRunReport({
+  const r = await writeRunReport({
     outDir: o.runDir,
     title: `Training run ${basename(o.runDir)}`,
     history: run.history ?? [],

@@ -19,12 +19,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('saveWeights / loadWeights', () => {
-  it('round-trips weights, config and meta; the reloaded model computes the same embedding', () => {
+  it('round-trips weights, config and meta; the reloaded model computes the same embedding', async () => {
     const opts = { size: 28, width: 8, blocks: 3, embDim: 12 }
     const model = randomConv4(opts)
     expect(conv4OptionsOf(model)).toEqual(opts)
     const meta = { normalize: true, training: { loss: 'triplet' } }
-    const file = saveWeights(model, dir, { meta })
+    const file = await saveWeights(model, dir, { meta })
     expect(file.model.options).toEqual(opts)
     expect(file.weights[0]).toEqual({
       name: 'conv0/kernel',
@@ -43,8 +43,8 @@ describe('saveWeights / loadWeights', () => {
     expect(Array.from(b)).toEqual(Array.from(a))
   })
 
-  it('names the weight whose shape does not match', () => {
-    saveWeights(randomConv4({ size: 28, width: 8, embDim: 12 }), dir)
+  it('names the weight whose shape does not match', async () => {
+    await saveWeights(randomConv4({ size: 28, width: 8, embDim: 12 }), dir)
     expect(() => loadWeights(buildConv4({ size: 28, width: 4, embDim: 12 }), dir)).toThrow(
       /conv0\/kernel is \[3,3,1,8\] in the checkpoint/,
     )

@@ -30,7 +30,7 @@ beforeAll(async () => {
   const file = { recipe, history, losses, training: { ...training, recipe } }
   writeFileSync(join(run, 'history.json'), JSON.stringify(file))
   const model = buildConv4({ size: 28, width: 8, seed: 1 })
-  saveWeights(model, join(run, 'model'), { meta: { normalize: false, training } })
+  await saveWeights(model, join(run, 'model'), { meta: { normalize: false, training } })
   model.dispose()
   writeFileSync(
     join(run, 'manifest.json'),
