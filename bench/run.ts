@@ -12,6 +12,7 @@ const BENCHES: Record<string, string> = {
   edge: 'bench/edge/run.ts',
   accuracy: 'bench/accuracy/run.ts',
   gpu: 'bench/gpu/check.ts',
+  nn: 'bench/edge/nn.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

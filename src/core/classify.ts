@@ -1,6 +1,6 @@
-import { distance } from './distances'
-import type { Metric } from './distances'
+import { rowDistances, type Metric } from './distances'
 import { ShapeError } from './errors'
+import { distinctLabels, labelIndex } from './label-index'
 
 /** Labelled embeddings: `matrix` is row-major [labels.length, dim], one row per example. */
 export interface EmbeddingSet {
@@ -42,23 +42,21 @@ export interface ClassifyOptions {
  */
 export function prototypes(set: EmbeddingSet): EmbeddingSet {
   checkSet(set)
-  const { dim } = set
-  const rowOf = new Map<string, number>()
-  const counts: number[] = []
-  set.labels.forEach((label) => {
-    if (!rowOf.has(label)) rowOf.set(label, rowOf.size)
-    const row = rowOf.get(label) as number
-    counts[row] = (counts[row] ?? 0) + 1
-  })
+  const { dim, matrix: m } = set
+  const { ids, names } = labelIndex(set.labels)
+  const counts = new Uint32Array(names.length)
   // Sum in float64 so a class of many examples is not skewed by float32 rounding.
-  const sums = new Float64Array(rowOf.size * dim)
-  set.labels.forEach((label, i) => {
-    const row = rowOf.get(label) as number
-    for (let d = 0; d < dim; d++) sums[row * dim + d] += set.matrix[i * dim + d]
-  })
+  const sums = new Float64Array(names.length * dim)
+  for (let i = 0, off = 0; i < ids.length; i++, off += dim) {
+    const base = ids[i] * dim
+    counts[ids[i]]++
+    for (let d = 0; d < dim; d++) sums[base + d] += m[off + d]
+  }
   const matrix = new Float32Array(sums.length)
   for (let i = 0; i < sums.length; i++) matrix[i] = sums[i] / counts[Math.floor(i / dim)]
-  return { labels: [...rowOf.keys()], matrix, dim }
+  const labels = [...names]
+  distinctLabels(labels)
+  return { labels, matrix, dim }
 }
 
 /**
@@ -79,15 +77,13 @@ export function classify(
   if (query.length !== source.dim) {
     throw new ShapeError(`query has ${query.length} values; the set has dimension ${source.dim}`)
   }
-  const best = new Map<string, number>()
-  source.labels.forEach((label, i) => {
-    const raw = distance(opts.metric, query, source.matrix, 0, i * source.dim, source.dim)
-    const d = Number.isNaN(raw) ? Infinity : raw
-    const seen = best.get(label)
-    if (seen === undefined || d < seen) best.set(label, d)
-  })
-  const k = Math.max(0, Math.min(Math.floor(opts.k) || 0, best.size))
-  const top = smallest(best, Math.max(k, 1))
+  const { ids, names } = labelIndex(source.labels)
+  const k = Math.max(0, Math.min(Math.floor(opts.k) || 0, names.length))
+  const dists = rowDistances(opts.metric, query, source.matrix, source.dim, scratch(ids.length))
+  // Each label's best distance; NaN never wins (`<` is false), so such a label stays Infinity.
+  const best = new Float64Array(names.length).fill(Infinity)
+  for (let i = 0; i < ids.length; i++) if (dists[i] < best[ids[i]]) best[ids[i]] = dists[i]
+  const top = smallest(names, best, Math.max(k, 1))
   const winner = top[0]
   const unknown = !(winner.distance <= opts.threshold)
   return {
@@ -98,18 +94,29 @@ export function classify(
   }
 }
 
+// One distance buffer per isolate, grown on demand: classify is synchronous, so no two calls
+// share it at once, and a 100k-row set does not allocate 800 KB per query.
+let buffer = new Float64Array(0)
+function scratch(rows: number): Float64Array {
+  if (buffer.length < rows) buffer = new Float64Array(rows)
+  return buffer.subarray(0, rows)
+}
+
 // Keeps the k smallest in a sorted buffer: O(labels * k), and k is small next to the labels.
-function smallest(best: Map<string, number>, k: number): Neighbour[] {
+// Labels come in first-seen order and only a strictly smaller distance moves ahead, so ties
+// keep the label seen first.
+function smallest(names: string[], best: Float64Array, k: number): Neighbour[] {
   const top: Neighbour[] = []
-  for (const [label, d] of best) {
+  for (let j = 0; j < names.length; j++) {
+    const d = best[j]
     if (top.length === k && d >= top[k - 1].distance) continue
     let i = Math.min(top.length, k - 1)
-    if (top.length < k) top.push({ label, distance: d })
+    if (top.length < k) top.push({ label: names[j], distance: d })
     while (i > 0 && top[i - 1].distance > d) {
       top[i] = top[i - 1]
       i--
     }
-    top[i] = { label, distance: d }
+    top[i] = { label: names[j], distance: d }
   }
   return top
 }
