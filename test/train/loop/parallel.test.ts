@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
 import { train } from '../../../src/train/loop/trainer'
-import { Progress } from '../../../src/train/loop/progress'
+import { quietProgress as quiet } from '../quiet-progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { ParallelStepper } from '../../../src/train/parallel/parallel-stepper'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
 
 const ds = generateGlyphDataset({ alphabets: 3, charactersPerAlphabet: 6, drawingsPerCharacter: 6, size: 28, seed: 5 })
-const quiet = () => new Progress(1, 1e9, { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream)
 const recipe: Recipe = { ...DEFAULT_RECIPE, loss: 'center', classesPerBatch: 4, imagesPerClass: 3, width: 8, steps: 6, seed: 4 }
 
 async function run(dir: string | undefined, stopAfter?: number) {

@@ -7,14 +7,13 @@ import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
 import { train } from '../../../src/train/loop/trainer'
 import { localStepper } from '../../../src/train/loop/stepper'
-import { Progress } from '../../../src/train/loop/progress'
+import { quietProgress as quiet } from '../quiet-progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
 import { buildObjective } from '../../../src/train/recipe/objective'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
 
 const ds = generateGlyphDataset({ alphabets: 3, charactersPerAlphabet: 6, drawingsPerCharacter: 6, size: 28, seed: 5 })
-const quiet = () => new Progress(1, 1e9, { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream)
 
 /** A run from scratch (or from `dir`'s checkpoint) of a tiny recipe; returns the final weights. */
 async function run(recipe: Recipe, opts: { dir?: string; stopAfter?: number }) {

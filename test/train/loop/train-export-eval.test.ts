@@ -9,14 +9,13 @@ import { evaluateOnnx } from '../../../src/train/eval/index'
 import { exportModel } from '../../../src/train/export/export-model'
 import { train } from '../../../src/train/loop/trainer'
 import { localStepper } from '../../../src/train/loop/stepper'
-import { Progress } from '../../../src/train/loop/progress'
+import { quietProgress as quiet } from '../quiet-progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
 import { buildObjective } from '../../../src/train/recipe/objective'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
 import { splitForTraining } from '../../../src/train/recipe/load-data'
 
-const quiet = () => new Progress(1, 1e9, { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream)
 
 // The whole offline pipeline in about 30 s on generated glyph alphabets: train a small Conv-4, export
 // it (the export itself fails if ONNX and tfjs differ by more than 1e-5), evaluate the ONNX on
