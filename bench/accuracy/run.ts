@@ -34,10 +34,15 @@ function defaultModelPath(): string {
 const pct = (r: { accuracy: number; ci95: number } | undefined) =>
   r ? `${(100 * r.accuracy).toFixed(2)} ± ${(100 * r.ci95).toFixed(2)}` : 'n/a'
 
-async function run(path: string, split: string, protocols: ('all-alphabets' | 'within-alphabet')[]) {
+async function run(
+  path: string,
+  split: string,
+  protocols: ('all-alphabets' | 'within-alphabet')[],
+) {
   const manifest = readManifest(path.replace(/\.onnx$/, '.json'))
   const bytes = readFileSync(path)
-  if (sha256Hex(bytes) !== manifest.sha256) throw new Error(`${path} does not match its manifest's sha256`)
+  if (sha256Hex(bytes) !== manifest.sha256)
+    throw new Error(`${path} does not match its manifest's sha256`)
   const { dataset, splitName } = await loadEvalData(f.data!, split, manifest, {})
   return evaluateOnnx(bytes, manifest, dataset, {
     split: splitName,
@@ -61,14 +66,17 @@ async function main() {
   const t0 = performance.now()
   const lake = await run(path, 'evaluation', ['all-alphabets', 'within-alphabet'])
   const vinyals = await run(path, 'vinyals:test', ['all-alphabets'])
-  const head = '| method | split, protocol | 5-way 1-shot | 5-way 5-shot | 20-way 1-shot | 20-way 5-shot |'
+  const head =
+    '| method | split, protocol | 5-way 1-shot | 5-way 5-shot | 20-way 1-shot | 20-way 5-shot |'
   const lines = [
     `model ${lake.model}; ${f.episodes} episodes per setting, 15 queries per class, mean ± 95% CI (%)`,
     '',
     head,
     '|---|---|---|---|---|---|',
     `| this model | ${vinyals.split}, Vinyals test (${vinyals.classes} classes) | ${row(vinyals, 'all-alphabets').join(' | ')} |`,
-    ...PUBLISHED.map((p) => `| ${p.method} (${p.cite}) | Vinyals test, published | ${p.acc.join(' | ')} |`),
+    ...PUBLISHED.map(
+      (p) => `| ${p.method} (${p.cite}) | Vinyals test, published | ${p.acc.join(' | ')} |`,
+    ),
     `| this model | ${lake.split}, all alphabets (${lake.classes} classes) | ${row(lake, 'all-alphabets').join(' | ')} |`,
     `| this model | ${lake.split}, within one alphabet | ${row(lake, 'within-alphabet').join(' | ')} |`,
     '',

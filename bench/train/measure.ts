@@ -56,7 +56,7 @@ function median(a: number[]): number {
 /** A deterministic episode: uniform pixels; support rows (shots per class) first, then queries. */
 function fixedEpisode(o: ThroughputOptions) {
   let seed = 12345
-  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32)
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
   const x = Float32Array.from({ length: o.batch * o.size * o.size }, next)
   const ways = o.batch / perClass
   const s = ways * BENCH_RECIPE.shots

@@ -4,7 +4,13 @@ import { tensorflowHelp } from './tensorflow-help.js'
 import { tryWebgpu } from './webgpu.js'
 
 export type BackendName = 'wasm' | 'tensorflow' | 'webgpu' | 'cpu'
-export const BACKEND_NAMES: readonly (BackendName | 'auto')[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']
+export const BACKEND_NAMES: readonly (BackendName | 'auto')[] = [
+  'auto',
+  'tensorflow',
+  'webgpu',
+  'wasm',
+  'cpu',
+]
 
 export interface BackendProbe {
   name: BackendName
@@ -31,7 +37,11 @@ async function tryTensorflow(): Promise<BackendProbe> {
 async function tryWasm(): Promise<BackendProbe> {
   await import('@tensorflow/tfjs-backend-wasm')
   installTrainingKernels('wasm')
-  return { name: 'wasm', ok: true, detail: 'tfjs-backend-wasm (XNNPACK, SIMD) + training kernels, 1 thread' }
+  return {
+    name: 'wasm',
+    ok: true,
+    detail: 'tfjs-backend-wasm (XNNPACK, SIMD) + training kernels, 1 thread',
+  }
 }
 
 async function activate(probe: BackendProbe): Promise<boolean> {

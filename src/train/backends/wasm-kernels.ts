@@ -24,12 +24,12 @@ function samePads(inSize: number, outSize: number, k: number): [number, number] 
   return [Math.floor(total / 2), total - Math.floor(total / 2)]
 }
 
-const isOne = (v: unknown) =>
-  v == null || v === 1 || (Array.isArray(v) && v.every((e) => e === 1))
+const isOne = (v: unknown) => v == null || v === 1 || (Array.isArray(v) && v.every((e) => e === 1))
 
 function pads(pad: unknown, H: number, W: number, OH: number, OW: number, kh: number, kw: number) {
   if (pad === 'same') return { ph: samePads(H, OH, kh), pw: samePads(W, OW, kw) }
-  if (typeof pad === 'number') return { ph: [pad, pad] as [number, number], pw: [pad, pad] as [number, number] }
+  if (typeof pad === 'number')
+    return { ph: [pad, pad] as [number, number], pw: [pad, pad] as [number, number] }
   if (pad === 'valid') return { ph: [0, 0] as [number, number], pw: [0, 0] as [number, number] }
   return null
 }
@@ -41,10 +41,13 @@ function conv2dBackpropFilter(orig: Kernel | undefined): Kernel {
     const a = args.attrs as Record<string, unknown>
     const [kh, kw] = a.filterShape as number[]
     const p = pads(a.pad, x.shape[1], x.shape[2], dy.shape[1], dy.shape[2], kh, kw)
-    const plain = (!a.dataFormat || a.dataFormat === 'NHWC') && isOne(a.strides) && isOne(a.dilations)
+    const plain =
+      (!a.dataFormat || a.dataFormat === 'NHWC') && isOne(a.strides) && isOne(a.dilations)
     if (!plain || !p) {
       if (orig) return orig(args)
-      throw new Error('Conv2DBackpropFilter: only stride 1, dilation 1, NHWC is supported on this backend')
+      throw new Error(
+        'Conv2DBackpropFilter: only stride 1, dilation 1, NHWC is supported on this backend',
+      )
     }
     return tf.tidy(() => {
       const xp = p.ph[0] + p.ph[1] + p.pw[0] + p.pw[1] ? tf.pad(x, [[0, 0], p.ph, p.pw, [0, 0]]) : x
@@ -67,14 +70,20 @@ function conv2dBackpropInput(orig: Kernel | undefined): Kernel {
     const [, H, W] = a.inputShape as number[]
     const [kh, kw] = filter.shape
     const p = pads(a.pad, H, W, dy.shape[1], dy.shape[2], kh, kw)
-    const plain = (!a.dataFormat || a.dataFormat === 'NHWC') && isOne(a.strides) && isOne(a.dilations)
+    const plain =
+      (!a.dataFormat || a.dataFormat === 'NHWC') && isOne(a.strides) && isOne(a.dilations)
     if (!plain || !p) return orig!(args)
     return tf.tidy(() => {
       const top = kh - 1 - p.ph[0]
       const left = kw - 1 - p.pw[0]
       const bottom = H + kh - 1 - dy.shape[1] - top
       const right = W + kw - 1 - dy.shape[2] - left
-      const dyp = tf.pad(dy, [[0, 0], [top, bottom], [left, right], [0, 0]]) as tf.Tensor4D
+      const dyp = tf.pad(dy, [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ]) as tf.Tensor4D
       const wf = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D
       return tf.conv2d(dyp, wf, 1, 'valid')
     })
@@ -88,7 +97,9 @@ function leadingReduce(name: 'Sum' | 'Mean', via: 'avgpool' | 'matmul') {
       const x = args.inputs.x as tf.Tensor
       const a = args.attrs as { axis: number | number[]; keepDims: boolean }
       const r = x.rank
-      const axes = (Array.isArray(a.axis) ? a.axis : [a.axis]).map((v) => (v < 0 ? v + r : v)).sort()
+      const axes = (Array.isArray(a.axis) ? a.axis : [a.axis])
+        .map((v) => (v < 0 ? v + r : v))
+        .sort()
       const leading = axes.length > 0 && axes.length < r && axes.every((v, i) => v === i)
       const L = x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1)
       if (!leading || x.dtype !== 'float32' || L < 64) return orig!(args)
@@ -122,7 +133,8 @@ function registerBatchNormGradient() {
       const { varianceEpsilon } = attrs as { varianceEpsilon: number }
       const [x, mean, variance, scale] = saved as tf.Tensor[]
       const d = dy as tf.Tensor
-      if (mean.rank !== 1 || x.rank !== 4) throw new Error('batch-norm gradient: NHWC per-channel only')
+      if (mean.rank !== 1 || x.rank !== 4)
+        throw new Error('batch-norm gradient: NHWC per-channel only')
       const axes = [0, 1, 2]
       const invStd = tf.rsqrt(tf.add(variance, varianceEpsilon))
       const g = scale == null ? invStd : tf.mul(invStd, scale)

@@ -12,7 +12,8 @@ const SPEC = {
   run: { type: 'string', help: 'the run folder (history.json, model/)' },
   data: {
     type: 'string',
-    help: "classes to project: Omniglot root/zip, a class-per-folder tree, or 'generated' " +
+    help:
+      "classes to project: Omniglot root/zip, a class-per-folder tree, or 'generated' " +
       '(default: generated for generated-data runs, else no projection)',
   },
   split: { type: 'string', default: 'evaluation', help: 'Omniglot/generated split to project' },

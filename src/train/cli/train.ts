@@ -20,42 +20,85 @@ import { loadDataset, splitForTraining } from '../recipe/load-data.js'
 import { DEFAULT_RECIPE as D, LOSS_NAMES, MINER_NAMES, type Recipe } from '../recipe/recipe.js'
 import { makeValidator } from '../recipe/validator.js'
 import { writeRunReport } from '../report/index.js'
-import { ArgsError, choiceFlag, intFlag, numberFlag, parseFlags, runCli, usage, type FlagSpec } from './args.js'
+import {
+  ArgsError,
+  choiceFlag,
+  intFlag,
+  numberFlag,
+  parseFlags,
+  runCli,
+  usage,
+  type FlagSpec,
+} from './args.js'
 
 const s = (v: number | string) => String(v)
 const SPEC = {
   data: { type: 'string', help: "Omniglot root or zip, a class-per-folder tree, or 'generated'" },
   dataset: { type: 'string', default: 'auto', help: 'auto | omniglot | folder | generated' },
-  split: { type: 'string', default: 'background', help: 'Omniglot split to train on (background, vinyals:train, ...)' },
-  download: { type: 'boolean', help: 'download missing Omniglot zips into --data (needs internet)' },
+  split: {
+    type: 'string',
+    default: 'background',
+    help: 'Omniglot split to train on (background, vinyals:train, ...)',
+  },
+  download: {
+    type: 'boolean',
+    help: 'download missing Omniglot zips into --data (needs internet)',
+  },
   'cache-dir': { type: 'string', default: '.cache/datasets', help: 'decoded-dataset cache' },
   loss: { type: 'string', default: D.loss, help: LOSS_NAMES.join(' | ') },
-  miner: { type: 'string', default: D.miner, help: `${MINER_NAMES.join(' | ')} (triplet, contrastive, siamese)` },
+  miner: {
+    type: 'string',
+    default: D.miner,
+    help: `${MINER_NAMES.join(' | ')} (triplet, contrastive, siamese)`,
+  },
   margin: { type: 'string', default: s(D.margin), help: 'triplet/contrastive margin' },
   ways: { type: 'string', default: s(D.ways), help: 'episode classes (prototypical)' },
   shots: { type: 'string', default: s(D.shots), help: 'support images per class (prototypical)' },
   queries: { type: 'string', default: s(D.queries), help: 'query images per class (prototypical)' },
-  'classes-per-batch': { type: 'string', default: s(D.classesPerBatch), help: 'P of a P x K batch' },
+  'classes-per-batch': {
+    type: 'string',
+    default: s(D.classesPerBatch),
+    help: 'P of a P x K batch',
+  },
   'images-per-class': { type: 'string', default: s(D.imagesPerClass), help: 'K of a P x K batch' },
   size: { type: 'string', default: s(D.size), help: 'input side in pixels' },
   width: { type: 'string', default: s(D.width), help: 'filters per conv block' },
-  'emb-dim': { type: 'string', default: s(D.embDim), help: 'dense embedding size (0: flattened conv features)' },
+  'emb-dim': {
+    type: 'string',
+    default: s(D.embDim),
+    help: 'dense embedding size (0: flattened conv features)',
+  },
   normalize: { type: 'boolean', help: 'L2-normalise embeddings (default for triplet/contrastive)' },
   'no-rotations': { type: 'boolean', help: 'no 90-degree rotation classes' },
   'no-jitter': { type: 'boolean', help: 'no per-image affine jitter' },
   lr: { type: 'string', default: s(D.lr), help: 'Adam learning rate' },
   schedule: { type: 'string', default: D.schedule, help: 'constant | cosine | step' },
   steps: { type: 'string', default: s(D.steps), help: 'training steps' },
-  'steps-per-epoch': { type: 'string', default: s(D.stepsPerEpoch), help: 'validation/checkpoint period' },
+  'steps-per-epoch': {
+    type: 'string',
+    default: s(D.stepsPerEpoch),
+    help: 'validation/checkpoint period',
+  },
   seed: { type: 'string', default: s(D.seed), help: 'seed of init, sampling and jitter' },
   'center-lambda': { type: 'string', default: s(D.centerLambda), help: 'center-loss weight λ' },
   'center-alpha': { type: 'string', default: s(D.centerAlpha), help: 'center learning rate α' },
   'val-fraction': { type: 'string', default: '0.05', help: 'held-out classes for validation' },
   'val-episodes': { type: 'string', default: '200', help: 'validation episodes per epoch' },
-  patience: { type: 'string', default: '0', help: 'early stop after N epochs without gain (0: off)' },
+  patience: {
+    type: 'string',
+    default: '0',
+    help: 'early stop after N epochs without gain (0: off)',
+  },
   backend: { type: 'string', default: 'auto', help: BACKEND_NAMES.join(' | ') },
-  workers: { type: 'string', default: '1', help: 'data-parallel worker threads (wasm: one per core)' },
-  out: { type: 'string', help: 'run folder (default runs/<id>); an existing checkpoint there is resumed' },
+  workers: {
+    type: 'string',
+    default: '1',
+    help: 'data-parallel worker threads (wasm: one per core)',
+  },
+  out: {
+    type: 'string',
+    help: 'run folder (default runs/<id>); an existing checkpoint there is resumed',
+  },
   'checkpoint-every': { type: 'string', default: '50', help: 'steps between checkpoints' },
   id: { type: 'string', help: 'model id (default <dataset>-<loss>-<date>)' },
   export: { type: 'boolean', help: 'export models/<id>.onnx + manifest when done' },
@@ -97,41 +140,86 @@ async function main(): Promise<void> {
   if (f.help) return console.log(USAGE)
   if (!f.data) throw new ArgsError('--data is required')
   const recipe = recipeOf(f)
-  const dataset = choiceFlag('dataset', f.dataset, ['auto', 'omniglot', 'folder', 'generated'] as const)
-  const id = f.id ?? `${f.data === 'generated' ? 'generated' : 'model'}-${recipe.loss}-${new Date().toISOString().slice(0, 10)}`
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id)) throw new ArgsError(`--id: use a-z, 0-9, '.', '_', '-' (got "${id}")`)
+  const dataset = choiceFlag('dataset', f.dataset, [
+    'auto',
+    'omniglot',
+    'folder',
+    'generated',
+  ] as const)
+  const id =
+    f.id ??
+    `${f.data === 'generated' ? 'generated' : 'model'}-${recipe.loss}-${new Date().toISOString().slice(0, 10)}`
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(id))
+    throw new ArgsError(`--id: use a-z, 0-9, '.', '_', '-' (got "${id}")`)
   const out = f.out ?? join('runs', id)
   const valFraction = numberFlag('val-fraction', f['val-fraction'], 0, 0.5)
 
-  const { backend, probes } = await selectBackend(choiceFlag('backend', f.backend, BACKEND_NAMES) as BackendName | 'auto')
-  for (const p of probes) console.error(`backend ${p.name}: ${p.ok ? 'available' : 'skipped'} (${p.detail})`)
+  const { backend, probes } = await selectBackend(
+    choiceFlag('backend', f.backend, BACKEND_NAMES) as BackendName | 'auto',
+  )
+  for (const p of probes)
+    console.error(`backend ${p.name}: ${p.ok ? 'available' : 'skipped'} (${p.detail})`)
   console.error(`training on backend '${backend}'`)
 
   const t0 = performance.now()
-  const full = await loadDataset({ data: f.data, dataset, split: f.split, size: recipe.size, cacheDir: f['cache-dir'], download: f.download })
-  const { train: trainDs, val } = splitForTraining(full, { valFraction, rotations: recipe.rotations, seed: recipe.seed })
+  const full = await loadDataset({
+    data: f.data,
+    dataset,
+    split: f.split,
+    size: recipe.size,
+    cacheDir: f['cache-dir'],
+    download: f.download,
+  })
+  const { train: trainDs, val } = splitForTraining(full, {
+    valFraction,
+    rotations: recipe.rotations,
+    seed: recipe.seed,
+  })
   console.error(
     `data: ${full.classes.length} classes, ${full.labels.length} images (${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
       `training on ${trainDs.classes.length} classes${recipe.rotations ? ' (with rotations)' : ''}, validating on ${val?.classes.length ?? 0}`,
   )
 
-  const model = buildConv4({ size: recipe.size, width: recipe.width, embDim: recipe.embDim, seed: recipe.seed })
+  const model = buildConv4({
+    size: recipe.size,
+    width: recipe.width,
+    embDim: recipe.embDim,
+    seed: recipe.seed,
+  })
   const dim = model.outputs[0].shape[1] as number
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
-  const validator = val ? makeValidator(model, val, { normalize: recipe.normalize, metric: objective.metric(), episodes: intFlag('val-episodes', f['val-episodes']) }) : null
+  const validator = val
+    ? makeValidator(model, val, {
+        normalize: recipe.normalize,
+        metric: objective.metric(),
+        episodes: intFlag('val-episodes', f['val-episodes']),
+      })
+    : null
   mkdirSync(out, { recursive: true })
   const workers = intFlag('workers', f.workers, 1, 64)
   const stepper =
     workers === 1
       ? localStepper(model, objective, new TrainingBatches(trainDs, recipe), recipe.size)
-      : await ParallelStepper.start({ workers, backend, recipe, dataset: trainDs, numClasses: trainDs.classes.length, model })
+      : await ParallelStepper.start({
+          workers,
+          backend,
+          recipe,
+          dataset: trainDs,
+          numClasses: trainDs.classes.length,
+          model,
+        })
   const command = `npm run train -- ${process.argv.slice(2).join(' ')}`
   const state = await train({
     model,
     stepper,
     steps: recipe.steps,
     stepsPerEpoch: recipe.stepsPerEpoch,
-    schedule: { name: recipe.schedule, lr: recipe.lr, totalSteps: recipe.steps, warmupSteps: Math.min(100, Math.floor(recipe.steps / 20)) },
+    schedule: {
+      name: recipe.schedule,
+      lr: recipe.lr,
+      totalSteps: recipe.steps,
+      warmupSteps: Math.min(100, Math.floor(recipe.steps / 20)),
+    },
     checkpointDir: join(out, 'state'),
     checkpointEvery: intFlag('checkpoint-every', f['checkpoint-every']),
     validate: validator?.run,
@@ -140,7 +228,10 @@ async function main(): Promise<void> {
   })
   await stepper.dispose()
   const training = {
-    dataset: f.data === 'generated' ? 'generated-glyphs' : `${dataset === 'auto' ? 'auto' : dataset}:${f.data}`,
+    dataset:
+      f.data === 'generated'
+        ? 'generated-glyphs'
+        : `${dataset === 'auto' ? 'auto' : dataset}:${f.data}`,
     split: f.split,
     loss: objective.name,
     miner: objective.minerName,
@@ -153,13 +244,25 @@ async function main(): Promise<void> {
     recipe,
     validation: state.best ? { ways: validator?.ways, shots: 1, ...state.best } : null,
   }
-  writeFileSync(join(out, 'history.json'), JSON.stringify({ recipe, history: state.history, losses: state.losses, training }, null, 1))
-  await saveWeights(model, join(out, 'model'), { meta: { normalize: recipe.normalize, metric: objective.metric(), training } })
-  console.error(`trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`)
+  writeFileSync(
+    join(out, 'history.json'),
+    JSON.stringify({ recipe, history: state.history, losses: state.losses, training }, null, 1),
+  )
+  await saveWeights(model, join(out, 'model'), {
+    meta: { normalize: recipe.normalize, metric: objective.metric(), training },
+  })
+  console.error(
+    `trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`,
+  )
   try {
     // the projection shows held-out validation classes: never trained on, so it reads as a test
     const data = val ? { dataset: val, split: `${f.split}: held-out classes` } : undefined
-    const rep = { outDir: out, title: `Training run ${id}`, history: state.history, losses: state.losses }
+    const rep = {
+      outDir: out,
+      title: `Training run ${id}`,
+      history: state.history,
+      losses: state.losses,
+    }
     const r = await writeRunReport({ ...rep, training, model, normalize: recipe.normalize, data })
     console.error(`report: ${r.html}`)
   } catch (e) {
@@ -171,8 +274,17 @@ async function main(): Promise<void> {
     // trained on raw features, keeps them.
     const metric = objective.metric()
     const normalize = recipe.normalize || metric.name !== 'learned-l1'
-    const r = await exportModel(model, { id, modelsDir: f['models-dir'], normalize, metric, setDefault: f.default, training })
-    console.error(`exported ${r.onnxPath} (parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)})`)
+    const r = await exportModel(model, {
+      id,
+      modelsDir: f['models-dir'],
+      normalize,
+      metric,
+      setDefault: f.default,
+      training,
+    })
+    console.error(
+      `exported ${r.onnxPath} (parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)})`,
+    )
   }
 }
 

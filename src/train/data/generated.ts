@@ -43,10 +43,10 @@ export const glyphClassName = (a: number, c: number): ClassInfo => ({
 
 function alphabetStyle(seed: number, a: number) {
   const r = new Rng(hashSeed(seed, 0, a))
-  const anchors = Array.from({ length: 4 + r.int(3) }, (): Pt => [
-    r.uniform(0.15, 0.85),
-    r.uniform(0.15, 0.85),
-  ])
+  const anchors = Array.from(
+    { length: 4 + r.int(3) },
+    (): Pt => [r.uniform(0.15, 0.85), r.uniform(0.15, 0.85)],
+  )
   return { width: r.uniform(0.035, 0.06), curvy: r.uniform(0.2, 0.9), anchors }
 }
 
@@ -93,10 +93,9 @@ function bezier(pts: Pt[], t: number): Pt {
   // de Casteljau: works for any degree.
   let p = pts.map((q) => [q[0], q[1]] as Pt)
   while (p.length > 1)
-    p = p.slice(1).map((q, i): Pt => [
-      p[i][0] + (q[0] - p[i][0]) * t,
-      p[i][1] + (q[1] - p[i][1]) * t,
-    ])
+    p = p
+      .slice(1)
+      .map((q, i): Pt => [p[i][0] + (q[0] - p[i][0]) * t, p[i][1] + (q[1] - p[i][1]) * t])
   return p[0]
 }
 

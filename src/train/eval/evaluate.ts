@@ -135,7 +135,8 @@ export function manifestWithEval(manifest: ModelManifest, report: EvalReport): M
           calibration: {
             method: v.calibration.method,
             targetFalseAcceptRate: v.calibration.targetFalseAcceptRate,
-            split: `${report.split} (${v.calibration.calibrationClasses} calibration classes; ` +
+            split:
+              `${report.split} (${v.calibration.calibrationClasses} calibration classes; ` +
               `rates on ${v.calibration.testClasses} held-out classes)`,
             pairs: v.pairs,
             falseAcceptRate: v.calibration.falseAcceptRate,

@@ -43,7 +43,8 @@ export async function loadEvalData(
   opts: { twoLevel?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<EvalData> {
   const { height, width } = manifest.input
-  if (path === 'generated') return { dataset: generatedSplit(split, height), splitName: `generated:${split}` }
+  if (path === 'generated')
+    return { dataset: generatedSplit(split, height), splitName: `generated:${split}` }
   if (!existsSync(path)) throw new Error(`--data: ${path} does not exist`)
   if (manifest.input.channels !== 1) throw new Error('evaluation supports one-channel models only')
   if (isOmniglotSource(path)) {

@@ -135,9 +135,7 @@ export function thresholdAtFar(
     if (pi > 0) below = Math.max(below, pos[pi - 1])
     if (ni > 0) below = Math.max(below, neg[ni - 1])
     threshold =
-      below === -Infinity
-        ? reject - Math.max(1e-6, Math.abs(reject) * 1e-6)
-        : (below + reject) / 2
+      below === -Infinity ? reject - Math.max(1e-6, Math.abs(reject) * 1e-6) : (below + reject) / 2
   }
   return { threshold, ...rates(same, different, threshold) }
 }

@@ -9,14 +9,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import { batchNormParams, layerConfig, pair, weightsByName } from './layer-reader'
 import type { LayerConfig } from './layer-reader'
-import {
-  floatAttr,
-  floatTensor,
-  floatValueInfo,
-  intAttr,
-  intsAttr,
-  onnx,
-} from './onnx-proto'
+import { floatAttr, floatTensor, floatValueInfo, intAttr, intsAttr, onnx } from './onnx-proto'
 import type { OnnxTypes } from './onnx-proto'
 import { convKernelToOihw, denseRowsHwcToChw, foldBatchNorm, samePads } from './weight-layout'
 
@@ -180,12 +173,17 @@ function addConv(
     cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [kh, kw], [sh, sw]) : [0, 0, 0, 0]
   const wName = g.init(`${layer.name}_W`, [cout, g.shape.c, kh, kw], kernel)
   const bName = g.init(`${layer.name}_B`, [cout], bias)
-  g.node('Conv', layer.name, [wName, bName], [
-    intsAttr('kernel_shape', [kh, kw]),
-    intsAttr('strides', [sh, sw]),
-    intsAttr('pads', pads),
-    intsAttr('dilations', [1, 1]),
-  ])
+  g.node(
+    'Conv',
+    layer.name,
+    [wName, bName],
+    [
+      intsAttr('kernel_shape', [kh, kw]),
+      intsAttr('strides', [sh, sw]),
+      intsAttr('pads', pads),
+      intsAttr('dilations', [1, 1]),
+    ],
+  )
   g.shape = {
     h: Math.floor((g.shape.h + pads[0] + pads[2] - kh) / sh) + 1,
     w: Math.floor((g.shape.w + pads[1] + pads[3] - kw) / sw) + 1,
@@ -201,11 +199,12 @@ function addMaxPool(g: GraphBuilder, layer: tf.layers.Layer, cfg: LayerConfig) {
   const [sh, sw] = pair(cfg.strides ?? cfg.poolSize, 2)
   const pads =
     cfg.padding === 'same' ? samePads(g.shape.h, g.shape.w, [ph, pw], [sh, sw]) : [0, 0, 0, 0]
-  g.node('MaxPool', layer.name, [], [
-    intsAttr('kernel_shape', [ph, pw]),
-    intsAttr('strides', [sh, sw]),
-    intsAttr('pads', pads),
-  ])
+  g.node(
+    'MaxPool',
+    layer.name,
+    [],
+    [intsAttr('kernel_shape', [ph, pw]), intsAttr('strides', [sh, sw]), intsAttr('pads', pads)],
+  )
   g.shape = {
     ...g.shape,
     h: Math.floor((g.shape.h + pads[0] + pads[2] - ph) / sh) + 1,
@@ -231,11 +230,11 @@ function addDense(
   const bias = w.get('bias') ?? new Float32Array(units)
   const wName = g.init(`${layer.name}_W`, [rows, units], kernel)
   const bName = g.init(`${layer.name}_B`, [units], bias)
-  g.node('Gemm', layer.name, [wName, bName], [
-    floatAttr('alpha', 1),
-    floatAttr('beta', 1),
-    intAttr('transA', 0),
-    intAttr('transB', 0),
-  ])
+  g.node(
+    'Gemm',
+    layer.name,
+    [wName, bName],
+    [floatAttr('alpha', 1), floatAttr('beta', 1), intAttr('transA', 0), intAttr('transB', 0)],
+  )
   g.activation(cfg.activation, layer.name)
 }

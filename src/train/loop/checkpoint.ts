@@ -38,8 +38,15 @@ export async function saveCheckpoint<S>(dir: string, state: S, tensors: NamedTen
   for (const { name, tensor } of tensors) {
     // an awaited read: backends such as WebGPU in Node cannot read synchronously
     const data = (await tensor.data()) as Float32Array | Int32Array
-    const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
-    index.push({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', offset })
+    const bytes = new Uint8Array(
+      data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+    )
+    index.push({
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype === 'int32' ? 'int32' : 'float32',
+      offset,
+    })
     chunks.push(bytes)
     offset += bytes.byteLength
   }
@@ -68,7 +75,8 @@ export function loadCheckpoint<S>(dir: string): Checkpoint<S> {
   const tensors = new Map<string, { shape: number[]; data: Float32Array | Int32Array }>()
   for (const t of index) {
     const n = t.shape.reduce((a, b) => a * b, 1)
-    const data = t.dtype === 'int32' ? new Int32Array(buf, t.offset, n) : new Float32Array(buf, t.offset, n)
+    const data =
+      t.dtype === 'int32' ? new Int32Array(buf, t.offset, n) : new Float32Array(buf, t.offset, n)
     tensors.set(t.name, { shape: t.shape, data })
   }
   return { state, tensors }
@@ -85,7 +93,9 @@ export function restoreModel(model: tf.LayersModel, ckpt: Checkpoint<unknown>) {
     const t = ckpt.tensors.get(`model/${w.originalName}`)
     if (!t) throw new Error(`checkpoint has no weight ${w.originalName}`)
     if (t.shape.join() !== w.shape.join())
-      throw new Error(`checkpoint weight ${w.originalName} has shape [${t.shape}], model wants [${w.shape}]`)
+      throw new Error(
+        `checkpoint weight ${w.originalName} has shape [${t.shape}], model wants [${w.shape}]`,
+      )
     w.write(tf.tensor(t.data, t.shape, 'float32'))
   }
 }

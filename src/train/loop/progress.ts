@@ -19,7 +19,8 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.out,
-          format: 'train |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | lr {lr} | ETA {eta_formatted}',
+          format:
+            'train |{bar}| {value}/{total} steps | loss {loss} | {ips} img/s | lr {lr} | ETA {eta_formatted}',
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
@@ -29,7 +30,11 @@ export class Progress {
   }
 
   update(step: number, f: { loss: number; imagesPerSec: number; lr: number; etaSec: number }) {
-    const payload = { loss: f.loss.toFixed(4), ips: f.imagesPerSec.toFixed(0), lr: f.lr.toExponential(2) }
+    const payload = {
+      loss: f.loss.toFixed(4),
+      ips: f.imagesPerSec.toFixed(0),
+      lr: f.lr.toExponential(2),
+    }
     if (this.bar) return this.bar.update(step, payload)
     if (step - this.lastLog >= this.logEvery || step === this.total) {
       this.lastLog = step

@@ -19,7 +19,10 @@ export class Replica {
     private readonly size: number,
   ) {
     this.optimizer = tf.train.adam(1e-3)
-    this.vars = [...model.trainableWeights.map((w) => w.read() as tf.Variable), ...objective.trainableVariables()]
+    this.vars = [
+      ...model.trainableWeights.map((w) => w.read() as tf.Variable),
+      ...objective.trainableVariables(),
+    ]
   }
 
   private setLr(lr: number) {
@@ -31,7 +34,8 @@ export class Replica {
   }
 
   private afterStep(x: tf.Tensor4D, labels: Int32Array) {
-    if (this.objective.afterStep) tf.tidy(() => this.objective.afterStep!(this.embedBatch(x, false), labels))
+    if (this.objective.afterStep)
+      tf.tidy(() => this.objective.afterStep!(this.embedBatch(x, false), labels))
   }
 
   /** One local optimisation step. */
@@ -39,7 +43,11 @@ export class Replica {
     this.setLr(lr)
     const b = this.batches.next()
     const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
-    const lossT = this.optimizer.minimize(() => this.objective.loss(this.embedBatch(x, true), b.labels), true, this.vars)!
+    const lossT = this.optimizer.minimize(
+      () => this.objective.loss(this.embedBatch(x, true), b.labels),
+      true,
+      this.vars,
+    )!
     this.afterStep(x, b.labels)
     // awaited: WebGPU in Node has no synchronous read
     const loss = (await lossT.data())[0]
@@ -115,27 +123,39 @@ export class Replica {
 
   /** Everything a checkpoint holds, by stable names. */
   async tensors(): Promise<NamedTensor[]> {
-    const extra = [...this.objective.trainableVariables(), ...(this.objective.stateTensors?.() ?? [])]
+    const extra = [
+      ...this.objective.trainableVariables(),
+      ...(this.objective.stateTensors?.() ?? []),
+    ]
     return [
       ...modelTensors(this.model),
       // tfjs variable names are unique per process, so loss variables are keyed by position
       ...extra.map((v, i) => ({ name: `loss/${i}`, tensor: v as tf.Tensor })),
-      ...(await this.optimizer.getWeights()).map((w) => ({ name: `optimizer/${w.name}`, tensor: w.tensor })),
+      ...(await this.optimizer.getWeights()).map((w) => ({
+        name: `optimizer/${w.name}`,
+        tensor: w.tensor,
+      })),
     ]
   }
 
   async restore(ckpt: Checkpoint<unknown>) {
     restoreModel(this.model, ckpt)
-    const extra = [...this.objective.trainableVariables(), ...(this.objective.stateTensors?.() ?? [])]
+    const extra = [
+      ...this.objective.trainableVariables(),
+      ...(this.objective.stateTensors?.() ?? []),
+    ]
     for (const [i, v] of extra.entries()) {
       const t = ckpt.tensors.get(`loss/${i}`)
       if (!t || t.shape.join() !== v.shape.join())
-        throw new Error(`checkpoint does not match the loss's variable ${i} [${v.shape}]: another --loss?`)
+        throw new Error(
+          `checkpoint does not match the loss's variable ${i} [${v.shape}]: another --loss?`,
+        )
       v.assign(tf.tensor(t.data, t.shape))
     }
     const opt: Awaited<ReturnType<tf.Optimizer['getWeights']>> = []
     for (const [name, t] of ckpt.tensors)
-      if (name.startsWith('optimizer/')) opt.push({ name: name.slice('optimizer/'.length), tensor: tf.tensor(t.data, t.shape) })
+      if (name.startsWith('optimizer/'))
+        opt.push({ name: name.slice('optimizer/'.length), tensor: tf.tensor(t.data, t.shape) })
     if (opt.length) await this.optimizer.setWeights(opt)
   }
 }

@@ -143,7 +143,9 @@ export async function train(o: TrainOptions): Promise<TrainState> {
     }
     if (epochEnd || (o.checkpointEvery && s.step % o.checkpointEvery === 0)) await save()
     if (epochEnd && o.patience && s.best && s.epoch - s.best.epoch >= o.patience) {
-      progress.log(`early stop: no validation gain for ${o.patience} epochs (best epoch ${s.best.epoch})`)
+      progress.log(
+        `early stop: no validation gain for ${o.patience} epochs (best epoch ${s.best.epoch})`,
+      )
       break
     }
     if (o.stopAfter !== undefined && s.step >= o.stopAfter) break

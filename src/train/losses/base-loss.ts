@@ -59,7 +59,10 @@ export function gatherRows(x: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
   // A one-hot selection matrix times x, not tf.gather: gather's gradient needs UnsortedSegmentSum,
   // which the wasm backend lacks; a matMul's gradient is a matMul on every backend.
   return tf.tidy(() => {
-    const select = tf.cast(tf.oneHot(tf.tensor1d(rows, 'int32'), x.shape[0]), 'float32') as tf.Tensor2D
+    const select = tf.cast(
+      tf.oneHot(tf.tensor1d(rows, 'int32'), x.shape[0]),
+      'float32',
+    ) as tf.Tensor2D
     return tf.matMul(select, x)
   })
 }

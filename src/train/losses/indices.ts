@@ -30,8 +30,8 @@ export function allPairs(labels: Int32Array): PairIndices {
   for (let i = 0; i < labels.length; i++)
     for (let j = 0; j < labels.length; j++)
       if (i === j) continue
-      else if (labels[i] === labels[j]) a1.push(i), p.push(j)
-      else a2.push(i), n.push(j)
+      else if (labels[i] === labels[j]) (a1.push(i), p.push(j))
+      else (a2.push(i), n.push(j))
   return { kind: 'pair', a1: ints(a1), p: ints(p), a2: ints(a2), n: ints(n) }
 }
 
@@ -44,7 +44,7 @@ export function allTriplets(labels: Int32Array): TripletIndices {
     for (let j = 0; j < labels.length; j++) {
       if (i === j || labels[i] !== labels[j]) continue
       for (let k = 0; k < labels.length; k++)
-        if (labels[k] !== labels[i]) a.push(i), p.push(j), n.push(k)
+        if (labels[k] !== labels[i]) (a.push(i), p.push(j), n.push(k))
     }
   return triplets(a, p, n)
 }
@@ -74,7 +74,7 @@ export function toTriplets(indices: Indices): TripletIndices {
   const n: number[] = []
   indices.a1.forEach((anchor, i) => {
     for (const neg of negByAnchor.get(anchor) ?? [])
-      a.push(anchor), p.push(indices.p[i]), n.push(neg)
+      (a.push(anchor), p.push(indices.p[i]), n.push(neg))
   })
   return triplets(a, p, n)
 }
@@ -94,7 +94,10 @@ export function validateIndices(indices: Indices, batchSize: number): void {
   const groups =
     indices.kind === 'triplet'
       ? [[indices.a, indices.p, indices.n]]
-      : [[indices.a1, indices.p], [indices.a2, indices.n]]
+      : [
+          [indices.a1, indices.p],
+          [indices.a2, indices.n],
+        ]
   for (const group of groups) {
     if (group.some((list) => list.length !== group[0].length))
       throw new Error(`indices (${indices.kind}): lists of different lengths`)
@@ -110,7 +113,7 @@ function uniquePairs(x: Int32Array, y: Int32Array): [Int32Array, Int32Array] {
   const ys: number[] = []
   x.forEach((xi, k) => {
     const key = `${xi},${y[k]}`
-    if (!seen.has(key)) seen.add(key), xs.push(xi), ys.push(y[k])
+    if (!seen.has(key)) (seen.add(key), xs.push(xi), ys.push(y[k]))
   })
   return [ints(xs), ints(ys)]
 }

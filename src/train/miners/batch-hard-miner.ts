@@ -27,7 +27,7 @@ export class BatchHardMiner extends BaseMiner {
           if (hardN < 0 || d < dist[i * n + hardN]) hardN = j
         } else if (j !== i && (hardP < 0 || d > dist[i * n + hardP])) hardP = j
       }
-      if (hardP >= 0 && hardN >= 0) a.push(i), p.push(hardP), neg.push(hardN)
+      if (hardP >= 0 && hardN >= 0) (a.push(i), p.push(hardP), neg.push(hardN))
     }
     return triplets(a, p, neg)
   }

@@ -53,7 +53,7 @@ export class SemiHardMiner extends BaseMiner {
           if (isSemi && (semi < 0 || dan < dist[i * n + semi])) semi = k
         }
         const pick = semi >= 0 ? semi : this.fallback === 'hardest' ? hardest : -1
-        if (pick >= 0) a.push(i), p.push(j), neg.push(pick)
+        if (pick >= 0) (a.push(i), p.push(j), neg.push(pick))
       }
     return triplets(a, p, neg)
   }

@@ -31,7 +31,10 @@ class ReplicaThread {
     this.waiting = null
   }
 
-  call<T extends Reply['type']>(m: Request, transfer: ArrayBuffer[] = []): Promise<Extract<Reply, { type: T }>> {
+  call<T extends Reply['type']>(
+    m: Request,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Extract<Reply, { type: T }>> {
     if (this.failure) return Promise.reject(this.failure)
     return new Promise((resolve, reject) => {
       this.waiting = { resolve: resolve as (r: Reply) => void, reject }
@@ -84,7 +87,13 @@ export class ParallelStepper implements Stepper {
     const dataset = shareDataset(opts.dataset)
     const threads = Array.from({ length: opts.workers }, (_, index) => {
       const worker = new Worker(new URL('./replica-worker.mjs', import.meta.url), {
-        workerData: { index, backend: opts.backend, recipe: opts.recipe, numClasses: opts.numClasses, dataset },
+        workerData: {
+          index,
+          backend: opts.backend,
+          recipe: opts.recipe,
+          numClasses: opts.numClasses,
+          dataset,
+        },
       })
       return new ReplicaThread(worker)
     })
@@ -97,7 +106,9 @@ export class ParallelStepper implements Stepper {
     this.pendingState = undefined
     const gs = await Promise.all(this.threads.map((t) => t.call<'grads'>({ type: 'grads', state })))
     const grads = mean(gs.map((g) => g.grads))
-    const applied = await Promise.all(this.threads.map((t) => t.call<'applied'>({ type: 'apply', grads, lr })))
+    const applied = await Promise.all(
+      this.threads.map((t) => t.call<'applied'>({ type: 'apply', grads, lr })),
+    )
     this.pendingState = mean(applied.map((a) => a.state))
     return {
       loss: gs.reduce((s, g) => s + g.loss, 0) / gs.length,
@@ -120,7 +131,10 @@ export class ParallelStepper implements Stepper {
 
   async snapshot() {
     const { tensors, batches } = await this.fetch()
-    return { tensors: tensors.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) })), batches }
+    return {
+      tensors: tensors.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) })),
+      batches,
+    }
   }
 
   async restore(ckpt: Checkpoint<{ batches: unknown }>) {
@@ -129,8 +143,14 @@ export class ParallelStepper implements Stepper {
       throw new Error(
         `checkpoint was written with ${Array.isArray(batches) ? batches.length : 1} worker(s); resume with the same --workers`,
       )
-    const tensors: WireTensor[] = [...ckpt.tensors].map(([name, t]) => ({ name, shape: t.shape, data: t.data }))
-    await Promise.all(this.threads.map((t, i) => t.call<'ok'>({ type: 'restore', tensors, batches: batches[i] })))
+    const tensors: WireTensor[] = [...ckpt.tensors].map(([name, t]) => ({
+      name,
+      shape: t.shape,
+      data: t.data,
+    }))
+    await Promise.all(
+      this.threads.map((t, i) => t.call<'ok'>({ type: 'restore', tensors, batches: batches[i] })),
+    )
     await this.sync()
   }
 

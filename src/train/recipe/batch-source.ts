@@ -1,5 +1,11 @@
 import type { ImageDataset } from '../data/types.js'
-import { ClassBalancedSampler, EpisodeSampler, jitterBatch, Rng, type RngState } from '../data/index.js'
+import {
+  ClassBalancedSampler,
+  EpisodeSampler,
+  jitterBatch,
+  Rng,
+  type RngState,
+} from '../data/index.js'
 import type { Batch, BatchSource } from '../loop/trainer.js'
 import type { Recipe } from './recipe.js'
 
@@ -36,8 +42,19 @@ export class TrainingBatches implements BatchSource {
   private makeSampler(rng: number | RngState): Sampler {
     const r = this.recipe
     return r.loss === 'prototypical'
-      ? new EpisodeSampler(this.ds, { ways: r.ways, shots: r.shots, queries: r.queries, rng, classes: this.classes })
-      : new ClassBalancedSampler(this.ds, { P: r.classesPerBatch, K: r.imagesPerClass, rng, classes: this.classes })
+      ? new EpisodeSampler(this.ds, {
+          ways: r.ways,
+          shots: r.shots,
+          queries: r.queries,
+          rng,
+          classes: this.classes,
+        })
+      : new ClassBalancedSampler(this.ds, {
+          P: r.classesPerBatch,
+          K: r.imagesPerClass,
+          rng,
+          classes: this.classes,
+        })
   }
 
   next(): Batch {
@@ -55,7 +72,9 @@ export class TrainingBatches implements BatchSource {
 
   restore(state: unknown) {
     if (Array.isArray(state))
-      throw new Error(`checkpoint was written by ${state.length} training workers; resume with --workers ${state.length}`)
+      throw new Error(
+        `checkpoint was written by ${state.length} training workers; resume with --workers ${state.length}`,
+      )
     const s = state as { sampler: RngState; jitter: RngState }
     this.sampler = this.makeSampler(s.sampler)
     this.jitterRng = Rng.fromState(s.jitter)

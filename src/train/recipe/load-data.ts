@@ -28,9 +28,18 @@ function looksLikeOmniglot(path: string): boolean {
 }
 
 /** Loads the dataset a training or evaluation run names; errors name the flag or path at fault. */
-export async function loadDataset(o: DataOptions, onProgress?: (done: number, total: number) => void): Promise<ImageDataset> {
+export async function loadDataset(
+  o: DataOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ImageDataset> {
   const kind =
-    o.dataset !== 'auto' ? o.dataset : o.data === 'generated' ? 'generated' : looksLikeOmniglot(o.data) ? 'omniglot' : 'folder'
+    o.dataset !== 'auto'
+      ? o.dataset
+      : o.data === 'generated'
+        ? 'generated'
+        : looksLikeOmniglot(o.data)
+          ? 'omniglot'
+          : 'folder'
   if (kind === 'generated') return generatedSplit(o.split, o.size)
   if (!o.download && !existsSync(o.data)) throw new Error(`--data: path not found: ${o.data}`)
   if (kind === 'omniglot')

@@ -8,7 +8,13 @@ import {
   SiameseL1Loss,
   TripletMarginLoss,
 } from '../losses/index.js'
-import { AllPairsMiner, BatchAllTripletMiner, BatchHardMiner, BaseMiner, SemiHardMiner } from '../miners/index.js'
+import {
+  AllPairsMiner,
+  BatchAllTripletMiner,
+  BatchHardMiner,
+  BaseMiner,
+  SemiHardMiner,
+} from '../miners/index.js'
 import type { Objective } from '../loop/trainer.js'
 import type { Recipe } from './recipe.js'
 
@@ -46,10 +52,13 @@ export function buildObjective(
     name: loss.name,
     minerName: miner ? r.miner : null,
     normalize: r.normalize,
-    loss: (e: tf.Tensor2D, y: Int32Array) => loss.forward(e, y, miner ? miner.mine(e, y) : undefined),
+    loss: (e: tf.Tensor2D, y: Int32Array) =>
+      loss.forward(e, y, miner ? miner.mine(e, y) : undefined),
     trainableVariables: () => loss.trainableWeights(),
     afterStep:
-      loss instanceof CenterLoss ? (e: tf.Tensor2D, y: Int32Array) => loss.updateCenters(e, y) : undefined,
+      loss instanceof CenterLoss
+        ? (e: tf.Tensor2D, y: Int32Array) => loss.updateCenters(e, y)
+        : undefined,
     stateTensors: () => (loss instanceof CenterLoss ? [loss.centers] : []),
     metric: () => (loss instanceof SiameseL1Loss ? loss.toMetric() : { name: 'euclidean' }),
   }

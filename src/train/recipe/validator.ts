@@ -18,7 +18,11 @@ export async function embedWithTfjs(
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i)
     const e = tf.tidy(() =>
-      embed(model, tf.tensor4d(ds.pixels.subarray(i * px, (i + m) * px), [m, ds.height, ds.width, 1]), { normalize }),
+      embed(
+        model,
+        tf.tensor4d(ds.pixels.subarray(i * px, (i + m) * px), [m, ds.height, ds.width, 1]),
+        { normalize },
+      ),
     )
     const v = (await e.data()) as Float32Array
     dim = e.shape[1]
@@ -44,16 +48,20 @@ export function makeValidator(
     run: async () => {
       const e = await embedWithTfjs(model, val, opts.normalize)
       const data = fromEmbeddings(e, e.length / val.labels.length, val)
-      const r = evaluateEmbeddings(data, { id: 'validation', metric: opts.metric }, {
-        split: 'validation',
-        ways: [ways],
-        shots: [1],
-        queries: 1,
-        episodes: opts.episodes ?? 200,
-        protocols: ['all-alphabets'],
-        pairs: 0,
-        seed: 99,
-      })
+      const r = evaluateEmbeddings(
+        data,
+        { id: 'validation', metric: opts.metric },
+        {
+          split: 'validation',
+          ways: [ways],
+          shots: [1],
+          queries: 1,
+          episodes: opts.episodes ?? 200,
+          protocols: ['all-alphabets'],
+          pairs: 0,
+          seed: 99,
+        },
+      )
       return r.results[0]?.accuracy ?? NaN
     },
   }

@@ -56,8 +56,18 @@ export interface Layout {
 
 /** Tableau-10 plus two: distinct enough for the ~12 classes a projection shows. */
 export const PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
-  '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#b5cf6b',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#393b79',
+  '#b5cf6b',
 ]
 
 /**

@@ -6,8 +6,7 @@ import { labelColors, layout, lineExtent, scatterExtent, tickLabel } from './cha
 import type { Layout, LineChart, ScatterChart } from './chart'
 
 /** Escapes text for HTML/SVG content and attribute values. */
-export const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const f = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '0')
 const MARGIN = { left: 70, top: 34, right: 150, bottom: 48 }

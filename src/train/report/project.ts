@@ -23,7 +23,10 @@ export function projectEmbeddings(
     throw new RangeError(
       `projectEmbeddings: ${embeddings.length} values for ${labels.length}x${dim}`,
     )
-  const classes = pickClasses([...new Set(labels)].sort((a, b) => a - b), maxClasses)
+  const classes = pickClasses(
+    [...new Set(labels)].sort((a, b) => a - b),
+    maxClasses,
+  )
   const keep = new Set(classes)
   const rows: number[] = []
   for (let i = 0; i < labels.length; i++) if (keep.has(labels[i])) rows.push(i)

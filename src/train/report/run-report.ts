@@ -37,7 +37,9 @@ export interface RunReportOptions {
  * @example
  * await writeRunReport({ outDir, title, history, losses, model, data: { dataset: val, split } })
  */
-export async function writeRunReport(o: RunReportOptions): Promise<{ html: string; pngs: string[] }> {
+export async function writeRunReport(
+  o: RunReportOptions,
+): Promise<{ html: string; pngs: string[] }> {
   let projection
   if (o.model && o.data && o.data.dataset.labels.length > 0) {
     const ds = o.data.dataset
@@ -59,7 +61,9 @@ export async function writeRunReport(o: RunReportOptions): Promise<{ html: strin
 export function readEvalJson(path: string): ReportEval {
   const x = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
   const isEval = (v: unknown): v is ReportEval =>
-    typeof v === 'object' && v !== null && Array.isArray((v as ReportEval).results) &&
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as ReportEval).results) &&
     typeof (v as ReportEval).split === 'string'
   if (isEval(x)) return x
   if (isEval(x.report)) return x.report

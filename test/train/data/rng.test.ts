@@ -45,7 +45,12 @@ describe('Rng', () => {
     const r = new Rng(3)
     const a = r.shuffle(Array.from({ length: 20 }, (_, i) => i))
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i))
-    for (const [n, k] of [[1000, 5], [10, 10], [10, 4], [5, 0]]) {
+    for (const [n, k] of [
+      [1000, 5],
+      [10, 10],
+      [10, 4],
+      [5, 0],
+    ]) {
       const s = r.sample(n, k)
       expect(s.length).toBe(k)
       expect(new Set(s).size).toBe(k)

@@ -10,12 +10,33 @@ import { buildConv4 } from '../../../src/train/model/conv4'
 import { ParallelStepper } from '../../../src/train/parallel/parallel-stepper'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
 
-const ds = generateGlyphDataset({ alphabets: 3, charactersPerAlphabet: 6, drawingsPerCharacter: 6, size: 28, seed: 5 })
-const recipe: Recipe = { ...DEFAULT_RECIPE, loss: 'center', classesPerBatch: 4, imagesPerClass: 3, width: 8, steps: 6, seed: 4 }
+const ds = generateGlyphDataset({
+  alphabets: 3,
+  charactersPerAlphabet: 6,
+  drawingsPerCharacter: 6,
+  size: 28,
+  seed: 5,
+})
+const recipe: Recipe = {
+  ...DEFAULT_RECIPE,
+  loss: 'center',
+  classesPerBatch: 4,
+  imagesPerClass: 3,
+  width: 8,
+  steps: 6,
+  seed: 4,
+}
 
 async function run(dir: string | undefined, stopAfter?: number) {
   const model = buildConv4({ size: 28, width: recipe.width, seed: recipe.seed })
-  const stepper = await ParallelStepper.start({ workers: 2, backend: 'wasm', recipe, dataset: ds, numClasses: ds.classes.length, model })
+  const stepper = await ParallelStepper.start({
+    workers: 2,
+    backend: 'wasm',
+    recipe,
+    dataset: ds,
+    numClasses: ds.classes.length,
+    model,
+  })
   try {
     const state = await train({
       model,

@@ -13,7 +13,13 @@ import { TrainingBatches } from '../../../src/train/recipe/batch-source'
 import { buildObjective } from '../../../src/train/recipe/objective'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
 
-const ds = generateGlyphDataset({ alphabets: 3, charactersPerAlphabet: 6, drawingsPerCharacter: 6, size: 28, seed: 5 })
+const ds = generateGlyphDataset({
+  alphabets: 3,
+  charactersPerAlphabet: 6,
+  drawingsPerCharacter: 6,
+  size: 28,
+  seed: 5,
+})
 
 /** A run from scratch (or from `dir`'s checkpoint) of a tiny recipe; returns the final weights. */
 async function run(recipe: Recipe, opts: { dir?: string; stopAfter?: number }) {

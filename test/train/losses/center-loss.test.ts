@@ -7,11 +7,22 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-const x = [[1, 0], [0, 2], [2, 1]]
+const x = [
+  [1, 0],
+  [0, 2],
+  [2, 1],
+]
 const labels = Int32Array.of(0, 1, 0)
-const W = [[1, -1, 0.5], [0, 2, -1]] // [dim, classes]
+const W = [
+  [1, -1, 0.5],
+  [0, 2, -1],
+] // [dim, classes]
 const bias = [0.1, 0, -0.2]
-const centers = [[1, 1], [0, 1], [5, 5]]
+const centers = [
+  [1, 1],
+  [0, 1],
+  [5, 5],
+]
 const lambda = 0.1
 
 let loss: CenterLoss

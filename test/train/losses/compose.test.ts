@@ -74,7 +74,12 @@ describe('losses and miners compose in a training step', () => {
   })
 
   it('forward keeps only its result, for every loss', () => {
-    const e = tf.tensor2d([[0, 0], [1, 0], [0, 1], [1, 1]])
+    const e = tf.tensor2d([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ])
     const y = Int32Array.of(0, 1, 0, 1)
     const losses = [
       new TripletMarginLoss(),

@@ -9,7 +9,11 @@ beforeAll(async () => {
 })
 
 // Positive pair (x0, x1) at distance 1; negatives (x0, x2) and (x1, x2) at distance 0.5.
-const x = [[0, 0], [0.6, 0.8], [0.3, 0.4]]
+const x = [
+  [0, 0],
+  [0.6, 0.8],
+  [0.3, 0.4],
+]
 const [x0, x1, x2] = x as [number[], number[], number[]]
 const labels = Int32Array.of(0, 0, 1)
 
@@ -40,12 +44,20 @@ describe('ContrastiveLoss', () => {
     const loss = new ContrastiveLoss({ posMargin: 2, negMargin: 0.1 })
     const { value, grad } = valueAndGrad((e) => loss.forward(e, labels), x)
     expectClose(value, 0)
-    expectClose(grad, [[0, 0], [0, 0], [0, 0]])
+    expectClose(grad, [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ])
   })
 
   it('similarity: relu(posMargin - s) on positives, relu(s - negMargin) on negatives', () => {
     // s(x0, x1) = 0 (orthogonal), s(x0, x2) = s(x1, x2) = 1/sqrt(2)
-    const pts = [[1, 0], [0, 1], [1, 1]]
+    const pts = [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]
     const loss = new ContrastiveLoss({ distance: new CosineSimilarity(), reducer: 'sum' })
     const { value } = valueAndGrad((e) => loss.forward(e, labels), pts)
     // ordered pairs: positives (0,1), (1,0); negatives (0,2), (2,0), (1,2), (2,1)

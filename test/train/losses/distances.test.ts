@@ -24,10 +24,16 @@ describe('distances', () => {
     for (const { d, f } of cases) {
       const x = tf.tensor2d(points)
       const m = d.pairwise(x, tf.tensor2d(points.slice(0, 2)))
-      expectClose(m.arraySync(), points.map((a) => points.slice(0, 2).map((b) => f(a, b))))
+      expectClose(
+        m.arraySync(),
+        points.map((a) => points.slice(0, 2).map((b) => f(a, b))),
+      )
       const reversed = x.reverse(0) as tf.Tensor2D
       const paired = d.paired(x, reversed).arraySync()
-      expectClose(paired, points.map((a, i) => f(a, points[4 - i]!)))
+      expectClose(
+        paired,
+        points.map((a, i) => f(a, points[4 - i]!)),
+      )
       reversed.dispose()
       tf.dispose([x, m])
     }
@@ -43,9 +49,15 @@ describe('distances', () => {
   })
 
   it('names match core metric names; only cosine is inverted', () => {
-    expect([new EuclideanDistance(), new SquaredEuclideanDistance(), new CosineSimilarity()]
-      .map((d) => [d.name, d.isInverted])).toEqual([
-      ['euclidean', false], ['squared-euclidean', false], ['cosine', true],
+    expect(
+      [new EuclideanDistance(), new SquaredEuclideanDistance(), new CosineSimilarity()].map((d) => [
+        d.name,
+        d.isInverted,
+      ]),
+    ).toEqual([
+      ['euclidean', false],
+      ['squared-euclidean', false],
+      ['cosine', true],
     ])
   })
 

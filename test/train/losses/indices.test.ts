@@ -29,11 +29,26 @@ describe('indices', () => {
   it('toPairs keeps each distinct pair once; toTriplets crosses per anchor', () => {
     const t = triplets([0, 0, 1], [1, 1, 0], [2, 3, 2])
     const p = toPairs(t)
-    expect(sorted([[...p.a1], [...p.p]])).toEqual(sorted([[0, 1], [1, 0]]))
-    expect(sorted([...p.a2].map((a, i) => [a, p.n[i]!]))).toEqual(sorted([[0, 2], [0, 3], [1, 2]]))
+    expect(sorted([[...p.a1], [...p.p]])).toEqual(
+      sorted([
+        [0, 1],
+        [1, 0],
+      ]),
+    )
+    expect(sorted([...p.a2].map((a, i) => [a, p.n[i]!]))).toEqual(
+      sorted([
+        [0, 2],
+        [0, 3],
+        [1, 2],
+      ]),
+    )
     const back = toTriplets(p)
     expect(sorted([...back.a].map((a, i) => [a, back.p[i]!, back.n[i]!]))).toEqual(
-      sorted([[0, 1, 2], [0, 1, 3], [1, 0, 2]]),
+      sorted([
+        [0, 1, 2],
+        [0, 1, 3],
+        [1, 0, 2],
+      ]),
     )
     expect(toTriplets(t)).toBe(t)
     expect(indicesCount(p)).toBe(5)

@@ -10,15 +10,28 @@ beforeAll(async () => {
 })
 
 // 2-way 2-shot: support rows 0-3 (class 5 around (1,0), class 9 around (0,3)), queries rows 4-5.
-const x = [[0, 0], [2, 0], [0, 2], [0, 4], [1, 1], [0, 2]]
+const x = [
+  [0, 0],
+  [2, 0],
+  [0, 2],
+  [0, 4],
+  [1, 1],
+  [0, 2],
+]
 const labels = Int32Array.of(5, 5, 9, 9, 5, 9)
-const protos = [[1, 0], [0, 3]]
+const protos = [
+  [1, 0],
+  [0, 3],
+]
 
 /** Cross-entropy of logits -||q - c_k||² and its gradient, written out. */
 function byHand(): { value: number; grad: number[][] } {
   const grad = x.map(() => [0, 0])
   let value = 0
-  for (const [qi, target] of [[4, 0], [5, 1]] as const) {
+  for (const [qi, target] of [
+    [4, 0],
+    [5, 1],
+  ] as const) {
     const q = x[qi]!
     const logits = protos.map((c) => -dot(sub(q, c), sub(q, c)))
     const e = logits.map(Math.exp)
@@ -68,7 +81,14 @@ describe('PrototypicalLoss', () => {
 
   it('similarity logits: softmax over +s', () => {
     const loss = new PrototypicalLoss({ shots: 2, distance: new CosineSimilarity() })
-    const pts = [[1, 0], [1, 0], [0, 1], [0, 1], [1, 0], [1, 1]]
+    const pts = [
+      [1, 0],
+      [1, 0],
+      [0, 1],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]
     // query 4 = (1,0): s = (1, 0), CE = log(1 + e^-1)
     // query 5 on the diagonal: s = (r, r), CE = log 2
     const { value } = valueAndGrad((e) => loss.forward(e, labels), pts)

@@ -8,7 +8,11 @@ beforeAll(async () => {
   await tf.setBackend('cpu')
 })
 
-const x = [[0, 0], [1, 2], [3, -1]]
+const x = [
+  [0, 0],
+  [1, 2],
+  [3, -1],
+]
 const labels = Int32Array.of(0, 0, 1)
 const alpha = [-1, 0.5]
 const b = 0.3
@@ -17,7 +21,12 @@ const absDiff = (i: number, j: number) => sub(x[i]!, x[j]!).map(Math.abs)
 const logit = (i: number, j: number) => dot(alpha, absDiff(i, j)) + b
 // Ordered pairs: positives (0,1), (1,0); negatives (0,2), (2,0), (1,2), (2,1).
 const pairs: [number, number, 0 | 1][] = [
-  [0, 1, 1], [1, 0, 1], [0, 2, 0], [2, 0, 0], [1, 2, 0], [2, 1, 0],
+  [0, 1, 1],
+  [1, 0, 1],
+  [0, 2, 0],
+  [2, 0, 0],
+  [1, 2, 0],
+  [2, 1, 0],
 ]
 
 let loss: SiameseL1Loss
@@ -44,7 +53,10 @@ describe('SiameseL1Loss', () => {
       pairs.reduce((s, [i, j], t) => s + dz[t]! * absDiff(i, j)[k]!, 0),
     )
     expectClose(grads[l.alpha.name]!.arraySync(), gAlpha)
-    expectClose(grads[l.bias.name]!.dataSync()[0], dz.reduce((s, g) => s + g, 0))
+    expectClose(
+      grads[l.bias.name]!.dataSync()[0],
+      dz.reduce((s, g) => s + g, 0),
+    )
     const gx = x.map(() => [0, 0])
     pairs.forEach(([i, j], t) =>
       sub(x[i]!, x[j]!).forEach((d, k) => {

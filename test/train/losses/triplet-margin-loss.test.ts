@@ -9,7 +9,11 @@ beforeAll(async () => {
 })
 
 // x0, x1 share label 0; x2 is label 1. All triplets: (0, 1, 2) and (1, 0, 2).
-const x = [[0, 0], [1, 0], [0, 2]]
+const x = [
+  [0, 0],
+  [1, 0],
+  [0, 2],
+]
 const labels = Int32Array.of(0, 0, 1)
 
 describe('TripletMarginLoss', () => {
@@ -37,14 +41,21 @@ describe('TripletMarginLoss', () => {
     const meanLoss = new TripletMarginLoss({ margin: 1.1, reducer: 'mean' })
     const mean = valueAndGrad((e) => meanLoss.forward(e, labels), x)
     expectClose(mean.value, (1 - 2 + 1.1) / 2)
-    expectClose(mean.grad, expectedGrad.map((g) => scale(g, 0.5)))
+    expectClose(
+      mean.grad,
+      expectedGrad.map((g) => scale(g, 0.5)),
+    )
     expect(norm(sub(p, n))).toBeCloseTo(Math.sqrt(5))
   })
 
   it('cosine similarity: L = s(a,n) - s(a,p) + m', () => {
     const loss = new TripletMarginLoss({ margin: 1, distance: new CosineSimilarity() })
     const t = triplets([0], [1], [2])
-    const pts = [[1, 0], [1, 1], [0, 1]]
+    const pts = [
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ]
     const { value, grad } = valueAndGrad((e) => loss.forward(e, labels, t), pts)
     const s = Math.SQRT1_2
     expectClose(value, 0 - s + 1)

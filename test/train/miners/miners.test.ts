@@ -80,7 +80,11 @@ describe('BatchHardMiner', () => {
   })
 
   it('skips anchors with no positive in the batch', () => {
-    const e = tf.tensor2d([[0, 0], [1, 0], [0, 1]])
+    const e = tf.tensor2d([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ])
     const t = asTriplets(new BatchHardMiner().mine(e, Int32Array.of(0, 0, 1)))
     expect(tripletRows(t)).toEqual(['0,1,2', '1,0,2'])
     e.dispose()

@@ -79,8 +79,9 @@ describe('writeTrainingReport', () => {
 
   it('has the eval table: split, protocol, episodes, accuracy and 95% CI on every row', () => {
     expect(html).toContain('<th>95% CI</th>')
-    const cells =
-      ['20', '1', '15', '1000', '93.12%', '±0.41%'].map((c) => `<td class="n">${c}</td>`)
+    const cells = ['20', '1', '15', '1000', '93.12%', '±0.41%'].map(
+      (c) => `<td class="n">${c}</td>`,
+    )
     expect(html).toContain(`<td>omniglot:evaluation</td><td>all-alphabets</td>${cells.join('')}`)
     expect(html).toContain('within-alphabet')
     expect(html).toContain('skipped: too few classes')

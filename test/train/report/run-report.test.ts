@@ -40,8 +40,13 @@ beforeAll(async () => {
         split: 'generated:evaluation',
         results: [
           {
-            protocol: 'all-alphabets', ways: 5, shots: 1, queries: 5, episodes: 1000,
-            accuracy: 0.9, ci95: 0.01,
+            protocol: 'all-alphabets',
+            ways: 5,
+            shots: 1,
+            queries: 5,
+            episodes: 1000,
+            accuracy: 0.9,
+            ci95: 0.01,
           },
         ],
         verification: { auc: 0.95, eer: 0.1, pairs: 2000 },
