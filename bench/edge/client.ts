@@ -1,6 +1,9 @@
 // A minimal HTTP client for the benchmarks (Node fetch, keep-alive).
 
-/** Sends one request with the dev key; returns status, JSON and the wall time in ms. */
+/**
+ * Sends one request with the dev key; returns status, JSON, the wall time in ms and the server's
+ * `Server-Timing` phases in ms (`{}` when the route sends none).
+ */
 export async function request(
   base: string,
   key: string,
@@ -20,7 +23,18 @@ export async function request(
   const json = text ? JSON.parse(text) : null
   const ms = performance.now() - t0
   if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
-  return { status: res.status, json, ms }
+  return { status: res.status, json, ms, timing: serverTiming(res.headers.get('server-timing')) }
+}
+
+/** `decode;dur=0.1, total;dur=1.2` as `{ decode: 0.1, total: 1.2 }`. */
+export function serverTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const part of header?.split(',') ?? []) {
+    const [name, ...params] = part.trim().split(';')
+    const dur = params.find((p) => p.trim().startsWith('dur='))
+    if (name && dur) out[name] = Number(dur.trim().slice(4))
+  }
+  return out
 }
 
 /** The q-quantile (0..1) of numbers. */

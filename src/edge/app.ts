@@ -15,6 +15,7 @@ import {
   setRoutes,
 } from './routes'
 import { ModelRegistry, type ModelSource } from './runtime'
+import { serverTiming } from './timing'
 
 /** What an app is built from; tests pass other models (or none). */
 export interface AppOptions {
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions) {
     c.set('models', models)
     await next()
   })
+  app.use('/v1/*', serverTiming()) // first, so `total` covers auth and body parsing too
   app.use('/v1/*', bearerAuth())
   app.use(
     '/v1/*',

@@ -1,6 +1,7 @@
 import type { ModelRegistry } from './runtime'
 import type { SupportSetStore } from './storage/support-set.do'
 import type { TenantStore } from './storage/tenant.do'
+import type { ServerTiming } from './timing'
 
 /** Bindings from wrangler.toml, secrets and `.dev.vars`. */
 export interface Bindings {
@@ -20,6 +21,8 @@ export interface Variables {
   tenant: string
   /** The models this deployment serves (set by createApp). */
   models: ModelRegistry
+  /** Phase times of this request, sent as `Server-Timing` (set by createApp). */
+  timing: ServerTiming
 }
 
 /** The one Hono environment type used by every router in src/edge. */

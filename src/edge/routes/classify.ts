@@ -75,13 +75,18 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
     images = parts.map((bytes, i) => ({ field: `image[${i}]`, bytes }))
   } else images = [{ field: 'body', bytes: await rawImage(c) }]
 
-  const snap = await loadSnapshot(c.env, c.var.tenant, id, query.consistency)
+  const time = c.var.timing
+  const snap = await time.measure('snapshot', () =>
+    loadSnapshot(c.env, c.var.tenant, id, query.consistency),
+  )
   if (snap.rows.length === 0)
     throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
   if (!c.var.models.manifest) throw modelUnavailable(c.var.models.problem ?? undefined)
   if (!c.var.models.isServing(snap.set.model)) throw modelMismatch(snap.set, c.var.models)
-  const queries = await embedImages(c.var.models, images)
+  const queries = await embedImages(c.var.models, images, time)
   const threshold = opts.threshold ?? snap.set.threshold ?? queries.manifest.threshold.distance
-  const results = classifyQueries(queries, snap, { ...opts, metric: snap.set.metric, threshold })
+  const results = time.measure('search', () =>
+    classifyQueries(queries, snap, { ...opts, metric: snap.set.metric, threshold }),
+  )
   return c.json({ model: queries.ref.id, results }, 200)
 })

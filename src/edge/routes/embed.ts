@@ -66,7 +66,7 @@ export const embedRoutes = router()
         : kind === 'multipart'
           ? await oneImagePart(await formData(c), 'image')
           : await rawImage(c)
-    const out = await embedImages(c.var.models, [{ field: 'image', bytes }])
+    const out = await embedImages(c.var.models, [{ field: 'image', bytes }], c.var.timing)
     return c.json({ model: out.ref.id, embedding: Array.from(out.matrix) }, 200)
   })
   .openapi(verify, async (c) => {
@@ -79,14 +79,13 @@ export const embedRoutes = router()
       const form = await formData(c)
       ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
     }
-    const out = await embedImages(c.var.models, [
+    const pair = [
       { field: 'a', bytes: a },
       { field: 'b', bytes: b },
-    ])
-    const d = distance(
-      out.manifest.metric,
-      row(out.matrix, out.dim, 0),
-      row(out.matrix, out.dim, 1),
+    ]
+    const out = await embedImages(c.var.models, pair, c.var.timing)
+    const d = c.var.timing.measure('search', () =>
+      distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1)),
     )
     const t = threshold ?? out.manifest.threshold.distance
     return c.json({ same: d <= t, distance: d, threshold: t, model: out.ref.id }, 200)

@@ -36,7 +36,7 @@ export const episodeRoutes = router().openapi(episode, async (c) => {
       bytes: base64Image(q, `queries.${i}`),
     })),
   ]
-  const all = await embedImages(c.var.models, images)
+  const all = await embedImages(c.var.models, images, c.var.timing)
   const n = body.support.length
   const support = {
     rows: body.support.map((s) => s.label),
@@ -45,10 +45,8 @@ export const episodeRoutes = router().openapi(episode, async (c) => {
   }
   const queries = { ...all, matrix: all.matrix.subarray(n * all.dim) }
   const threshold = body.threshold ?? all.manifest.threshold.distance
-  const results = classifyQueries(queries, support, {
-    ...body,
-    metric: all.manifest.metric.name,
-    threshold,
-  })
+  const results = c.var.timing.measure('search', () =>
+    classifyQueries(queries, support, { ...body, metric: all.manifest.metric.name, threshold }),
+  )
   return c.json({ model: all.ref.id, results }, 200)
 })

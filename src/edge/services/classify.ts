@@ -2,7 +2,7 @@ import { classify, type MetricName, type ModelManifest, type Prediction } from '
 import type { Bindings } from '../env'
 import { ApiError, setNotFound } from '../errors'
 import type { ClassifyOptions } from '../schemas'
-import { decodeSnapshot, readSnapshot, storage, type Snapshot } from '../storage'
+import { decodeSnapshotCached, readSnapshot, storage, type Snapshot } from '../storage'
 import { row, type Embedded } from './embed'
 import { setStub } from './sets'
 
@@ -24,7 +24,7 @@ export async function loadSnapshot(
       : null
   const bytes = published ?? (await storage(() => stub.snapshot()))
   if (!bytes) throw setNotFound(id)
-  return decodeSnapshot(bytes)
+  return decodeSnapshotCached(`${tenant}/${id}`, bytes)
 }
 
 /** The metric a set uses with the serving model (learned-l1 needs the model's weights). */

@@ -1,6 +1,7 @@
 import type { ModelManifest } from '../../core'
 import { toInputs, type NamedImage } from '../images'
 import type { ModelRef, ModelRegistry } from '../runtime'
+import type { ServerTiming } from '../timing'
 
 /** Embeddings of several images by the serving model. */
 export interface Embedded {
@@ -11,10 +12,19 @@ export interface Embedded {
   matrix: Float32Array
 }
 
-/** Decodes, preprocesses and embeds images in one batched run (503 first if there is no model). */
-export async function embedImages(models: ModelRegistry, images: NamedImage[]): Promise<Embedded> {
+/**
+ * Decodes, preprocesses and embeds images in one batched run (503 first if there is no model),
+ * timing each phase when given a request's `timing`.
+ */
+export async function embedImages(
+  models: ModelRegistry,
+  images: NamedImage[],
+  timing?: ServerTiming,
+): Promise<Embedded> {
   const { manifest, ref } = models.serving()
-  const matrix = await models.embed(toInputs(images, manifest))
+  const inputs = toInputs(images, manifest, timing)
+  const embed = () => models.embed(inputs)
+  const matrix = await (timing ? timing.measure('embed', embed) : embed())
   return { manifest, ref, dim: manifest.output.dim, matrix }
 }
 

@@ -1,6 +1,7 @@
 export { ID_PATTERN, newId, storage, supportSet, tenantIndex } from './access'
 export { deleteKeys, kvKeys, readImage, readSnapshot, writeImage, writeSnapshot } from './kv'
 export { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot'
+export { decodeSnapshotCached } from './snapshot-cache'
 export { PUBLISH_INTERVAL_MS, SupportSetStore } from './support-set.do'
 export { TenantStore } from './tenant.do'
 export type * from './types'

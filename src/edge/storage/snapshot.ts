@@ -49,6 +49,14 @@ export function encodeSnapshot(s: Snapshot): ArrayBuffer {
   return buf
 }
 
+/** The magic, length and header JSON (set meta incl. `version`) as a view, or null if absent. */
+export function snapshotHeader(buf: ArrayBuffer): Uint8Array | null {
+  const view = new DataView(buf)
+  if (buf.byteLength < 12 || view.getUint32(0, true) !== MAGIC) return null
+  const end = 8 + view.getUint32(4, true)
+  return end <= buf.byteLength ? new Uint8Array(buf, 0, end) : null
+}
+
 /** Decodes `encodeSnapshot`'s output; throws on anything else. */
 export function decodeSnapshot(buf: ArrayBuffer): Snapshot {
   const view = new DataView(buf)
