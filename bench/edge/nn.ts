@@ -55,7 +55,8 @@ function makeSet(rows: number, labels: number): EmbeddingSet {
     }
     unit(matrix)
   }
-  return { labels: rowLabels, matrix, dim: DIM }
+  // Frozen, as the Worker's decoded snapshots are (core then trusts its cached label index).
+  return { labels: Object.freeze(rowLabels) as string[], matrix, dim: DIM }
 }
 
 /** A query near class 3's centre (clustered), or a random vector (uniform). */

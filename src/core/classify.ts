@@ -1,6 +1,7 @@
-import { rowDistances, type Metric } from './distances'
+import type { Metric } from './distances'
 import { ShapeError } from './errors'
 import { distinctLabels, labelIndex } from './label-index'
+import { bestPerLabel } from './nearest'
 
 /** Labelled embeddings: `matrix` is row-major [labels.length, dim], one row per example. */
 export interface EmbeddingSet {
@@ -79,10 +80,7 @@ export function classify(
   }
   const { ids, names } = labelIndex(source.labels)
   const k = Math.max(0, Math.min(Math.floor(opts.k) || 0, names.length))
-  const dists = rowDistances(opts.metric, query, source.matrix, source.dim, scratch(ids.length))
-  // Each label's best distance; NaN never wins (`<` is false), so such a label stays Infinity.
-  const best = new Float64Array(names.length).fill(Infinity)
-  for (let i = 0; i < ids.length; i++) if (dists[i] < best[ids[i]]) best[ids[i]] = dists[i]
+  const best = bestPerLabel(opts.metric, query, source.matrix, ids, names.length)
   const top = smallest(names, best, Math.max(k, 1))
   const winner = top[0]
   const unknown = !(winner.distance <= opts.threshold)
@@ -92,14 +90,6 @@ export function classify(
     distance: winner.distance,
     top: top.slice(0, k),
   }
-}
-
-// One distance buffer per isolate, grown on demand: classify is synchronous, so no two calls
-// share it at once, and a 100k-row set does not allocate 800 KB per query.
-let buffer = new Float64Array(0)
-function scratch(rows: number): Float64Array {
-  if (buffer.length < rows) buffer = new Float64Array(rows)
-  return buffer.subarray(0, rows)
 }
 
 // Keeps the k smallest in a sorted buffer: O(labels * k), and k is small next to the labels.

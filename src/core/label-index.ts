@@ -9,13 +9,17 @@ export interface LabelIndex {
 const cache = new WeakMap<readonly string[], LabelIndex>()
 
 /**
- * The label index of `labels`, cached per array. A hit is re-checked row by row (`===`, which
- * is a pointer compare for the shared strings a snapshot holds), so an array changed in place
- * is re-indexed, never misread.
+ * The label index of `labels`, cached per array. A hit on an array that is not frozen is
+ * re-checked row by row (~0.4 ms at 100k rows), so an array changed in place is re-indexed,
+ * never misread; a frozen array (the Worker's snapshots) cannot change, so it skips the check.
  */
 export function labelIndex(labels: readonly string[]): LabelIndex {
   const hit = cache.get(labels)
-  if (hit && hit.ids.length === labels.length && matches(hit, labels)) return hit
+  if (
+    hit &&
+    (Object.isFrozen(labels) || (hit.ids.length === labels.length && matches(hit, labels)))
+  )
+    return hit
   const rowOf = new Map<string, number>()
   const ids = new Uint32Array(labels.length)
   for (let i = 0; i < labels.length; i++) {

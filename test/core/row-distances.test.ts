@@ -32,12 +32,29 @@ describe('rowDistances', () => {
   })
 })
 
+describe('classify distances', () => {
+  it('equal distance() bit for bit (13 rows: a pass of eight and a remainder)', () => {
+    const labels = Array.from({ length: 13 }, (_, i) => `l${i}`)
+    const set = { labels, matrix: randomVectors(13, 5, 4), dim: 5 }
+    const query = randomVectors(1, 5, 9)
+    for (const metric of METRICS) {
+      const p = classify(query, set, { metric, k: 13, threshold: 9, mode: 'nearest' })
+      for (const t of p.top) {
+        const r = labels.indexOf(t.label)
+        expect(t.distance).toBe(distance(metric, query, set.matrix, 0, r * 5, 5))
+      }
+    }
+  })
+})
+
 describe('classify label index', () => {
   it('sees labels changed in place between calls', () => {
     const set = { labels: ['a', 'b'], matrix: Float32Array.of(0, 5), dim: 1 }
     const opts = { metric: { name: 'euclidean' }, k: 1, threshold: 9, mode: 'nearest' } as const
     expect(classify(Float32Array.of(0), set, opts).label).toBe('a')
     set.labels[0] = 'c'
+    expect(classify(Float32Array.of(0), set, opts).label).toBe('c')
+    Object.freeze(set.labels) // frozen arrays skip the re-check; results stay the same
     expect(classify(Float32Array.of(0), set, opts).label).toBe('c')
   })
 })

@@ -77,5 +77,7 @@ export function decodeSnapshot(buf: ArrayBuffer): Snapshot {
   const rows: string[] = []
   for (let i = 0; i < n; i++, at += 2) rows.push(table[view.getUint16(at, true)]!)
   const matrix = new Float32Array(buf, (at + 3) & ~3, n * dim)
+  // Frozen: cached per isolate (snapshot-cache.ts), and core's label index skips its re-check.
+  Object.freeze(rows)
   return { set: { ...meta, labels: [...table].sort() }, rows, dim, matrix }
 }
