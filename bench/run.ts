@@ -1,14 +1,17 @@
 /**
  * `npm run bench -- <name> [flags]`: runs one benchmark under bench/ (each prints its own table).
  *   train     training throughput per backend (bench/train/throughput.ts)
+ *   parallel  data-parallel worker threads vs one thread: throughput and loss curves
  *   edge      Worker latency, throughput and bundle size under wrangler dev (bench/edge/run.ts)
  *   accuracy  the served model on Omniglot, Lake and Vinyals protocols (bench/accuracy/run.ts)
+ *   nn        nearest-neighbour search over up to 100k stored embeddings (bench/edge/nn.ts)
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  */
 import { spawnSync } from 'node:child_process'
 
 const BENCHES: Record<string, string> = {
   train: 'bench/train/throughput.ts',
+  parallel: 'bench/train/parallel.ts',
   edge: 'bench/edge/run.ts',
   accuracy: 'bench/accuracy/run.ts',
   gpu: 'bench/gpu/check.ts',
