@@ -2,6 +2,7 @@
  * `npm run bench -- <name> [flags]`: runs one benchmark under bench/ (each prints its own table).
  *   train     training throughput per backend (bench/train/throughput.ts)
  *   parallel  data-parallel worker threads vs one thread: throughput and loss curves
+ *   profile   per-kernel time of one training step (bench/train/profile.ts)
  *   edge      Worker latency, throughput and bundle size under wrangler dev (bench/edge/run.ts)
  *   accuracy  the served model on Omniglot, Lake and Vinyals protocols (bench/accuracy/run.ts)
  *   nn        nearest-neighbour search over up to 100k stored embeddings (bench/edge/nn.ts)
@@ -12,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 const BENCHES: Record<string, string> = {
   train: 'bench/train/throughput.ts',
   parallel: 'bench/train/parallel.ts',
+  profile: 'bench/train/profile.ts',
   edge: 'bench/edge/run.ts',
   accuracy: 'bench/accuracy/run.ts',
   gpu: 'bench/gpu/check.ts',
