@@ -57,6 +57,8 @@ async function main() {
   console.log(
     `backend ${backend}: ${(wall / steps).toFixed(1)} ms per 64-image step (profiled), kernels ${(total / steps).toFixed(1)} ms`,
   )
+  // kernel times nest: the gradient kernels run Conv2D, Transpose and Pad inside
+  console.log('(nested kernels are counted in their parents too, so shares overlap)')
   console.log('| kernel | ms per step | share | calls per step |\n|---|---|---|---|')
   for (const [name, e] of rows.slice(0, 15))
     console.log(
