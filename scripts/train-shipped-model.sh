@@ -16,3 +16,7 @@ npm run train -- --data "$DATA" --split background --loss prototypical --ways 60
   --workers "$WORKERS" --id "$ID" --out "runs/$ID" --export --default
 npm run eval -- --model "models/$ID.onnx" --data "$DATA" --split evaluation --episodes 1000 \
   --write-manifest --report "models/$ID.eval.md"
+# The report with the evaluation table, next to the model.
+npm run report -- --run "runs/$ID" --data "$DATA" --split evaluation --eval "models/$ID.json"
+mkdir -p "models/$ID.report"
+cp "runs/$ID"/{report.html,loss.png,validation.png,projection.png,history.json} "models/$ID.report/"
