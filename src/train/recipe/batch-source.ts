@@ -1,6 +1,7 @@
 import type { ImageDataset } from '../data/types.js'
 import {
   ClassBalancedSampler,
+  gatherPixels,
   EpisodeSampler,
   jitterBatch,
   Rng,
@@ -8,13 +9,6 @@ import {
 } from '../data/index.js'
 import type { Batch, BatchSource } from '../loop/trainer.js'
 import type { Recipe } from './recipe.js'
-
-function gather(ds: ImageDataset, indices: Int32Array): Float32Array {
-  const px = ds.height * ds.width
-  const out = new Float32Array(indices.length * px)
-  indices.forEach((i, k) => out.set(ds.pixels.subarray(i * px, (i + 1) * px), k * px))
-  return out
-}
 
 interface Sampler {
   next(): { indices: Int32Array; labels: Int32Array; classes: Int32Array }
@@ -59,7 +53,7 @@ export class TrainingBatches implements BatchSource {
 
   next(): Batch {
     const b = this.sampler.next()
-    let x = gather(this.ds, b.indices)
+    let x = gatherPixels(this.ds, b.indices)
     if (this.recipe.jitter) x = jitterBatch(x, this.ds.height, this.ds.width, this.jitterRng)
     const labels =
       this.recipe.loss === 'center' ? Int32Array.from(b.labels, (l) => b.classes[l]) : b.labels

@@ -1,4 +1,5 @@
-import { existsSync, statSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { isOmniglotSource } from '../eval/load-data.js'
 import {
   augmentRotations,
   generatedSplit,
@@ -21,12 +22,6 @@ export interface DataOptions {
   download?: boolean
 }
 
-function looksLikeOmniglot(path: string): boolean {
-  if (!existsSync(path)) return false
-  if (statSync(path).isFile()) return /images_(background|evaluation)\.zip$/.test(path)
-  return readdirSync(path).some((f) => /^images_(background|evaluation)(\.zip)?$/.test(f))
-}
-
 /** Loads the dataset a training or evaluation run names; errors name the flag or path at fault. */
 export async function loadDataset(
   o: DataOptions,
@@ -37,7 +32,7 @@ export async function loadDataset(
       ? o.dataset
       : o.data === 'generated'
         ? 'generated'
-        : looksLikeOmniglot(o.data)
+        : existsSync(o.data) && isOmniglotSource(o.data)
           ? 'omniglot'
           : 'folder'
   if (kind === 'generated') return generatedSplit(o.split, o.size)
