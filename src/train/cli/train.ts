@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { selectBackend, BACKEND_NAMES, type BackendName } from '../backends/index.js'
 import { exportModel } from '../export/export-model.js'
 import { saveWeights } from '../export/checkpoint-io.js'
+import { initFrom } from '../loop/init-from.js'
 import { train } from '../loop/trainer.js'
 import { localStepper } from '../loop/stepper.js'
 import { ParallelStepper } from '../parallel/parallel-stepper.js'
@@ -55,6 +56,11 @@ const SPEC = {
   ways: { type: 'string', default: s(D.ways), help: 'episode classes (prototypical)' },
   shots: { type: 'string', default: s(D.shots), help: 'support images per class (prototypical)' },
   queries: { type: 'string', default: s(D.queries), help: 'query images per class (prototypical)' },
+  'group-episodes': {
+    type: 'string',
+    default: s(D.groupEpisodes),
+    help: 'fraction of episodes from one alphabet (prototypical)',
+  },
   'classes-per-batch': {
     type: 'string',
     default: s(D.classesPerBatch),
@@ -99,6 +105,10 @@ const SPEC = {
     type: 'string',
     help: 'run folder (default runs/<id>); an existing checkpoint there is resumed',
   },
+  init: {
+    type: 'string',
+    help: 'start from the weights of this run folder (fine-tune: fresh optimizer and schedule)',
+  },
   'checkpoint-every': { type: 'string', default: '50', help: 'steps between checkpoints' },
   id: { type: 'string', help: 'model id (default <dataset>-<loss>-<date>)' },
   export: { type: 'boolean', help: 'export models/<id>.onnx + manifest when done' },
@@ -117,6 +127,7 @@ function recipeOf(f: ReturnType<typeof parseFlags<typeof SPEC>>): Recipe {
     ways: intFlag('ways', f.ways, 2),
     shots: intFlag('shots', f.shots),
     queries: intFlag('queries', f.queries),
+    groupEpisodes: numberFlag('group-episodes', f['group-episodes'], 0, 1),
     classesPerBatch: intFlag('classes-per-batch', f['classes-per-batch'], 2),
     imagesPerClass: intFlag('images-per-class', f['images-per-class'], 2),
     size: intFlag('size', f.size, 16, 512),
@@ -132,6 +143,16 @@ function recipeOf(f: ReturnType<typeof parseFlags<typeof SPEC>>): Recipe {
     seed: intFlag('seed', f.seed, 0),
     centerLambda: numberFlag('center-lambda', f['center-lambda'], 0),
     centerAlpha: numberFlag('center-alpha', f['center-alpha'], 0, 1),
+  }
+}
+
+function initOrExplain(model: Parameters<typeof initFrom>[0], runDir: string) {
+  try {
+    const init = initFrom(model, runDir)
+    console.error(`initialised from ${runDir} (step ${init.steps})`)
+    return init
+  } catch (e) {
+    throw new ArgsError(`--init ${runDir}: ${e instanceof Error ? e.message : String(e)}`)
   }
 }
 
@@ -186,6 +207,7 @@ async function main(): Promise<void> {
     embDim: recipe.embDim,
     seed: recipe.seed,
   })
+  const init = f.init ? initOrExplain(model, f.init) : null
   const dim = model.outputs[0].shape[1] as number
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
   const validator = val
@@ -239,8 +261,10 @@ async function main(): Promise<void> {
     steps: state.step,
     backend,
     workers,
-    wallTimeSec: Math.round(state.wallSec),
+    // a fine-tuned model's cost includes the run it started from
+    wallTimeSec: Math.round(state.wallSec + (init?.wallTimeSec ?? 0)),
     command,
+    ...(init ? { init } : {}),
     recipe,
     validation: state.best ? { ways: validator?.ways, shots: 1, ...state.best } : null,
   }

@@ -29,6 +29,20 @@ function eligible(byClass: Int32Array[], min: number, allowed?: ArrayLike<number
   return ids.filter((c) => byClass[c].length >= min)
 }
 
+/** The classes of `pool` grouped by `ds.classes[c].group`, keeping groups of >= `ways` classes. */
+function groupPools(ds: ImageDataset, pool: number[], ways: number) {
+  const groups = new Map<string, number[]>()
+  for (const c of pool) {
+    const g = ds.classes[c].group
+    const list = groups.get(g)
+    if (list) list.push(c)
+    else groups.set(g, [c])
+  }
+  return [...groups]
+    .filter(([, cs]) => cs.length >= ways)
+    .map(([group, classes]) => ({ group, classes }))
+}
+
 export interface ClassBalancedOptions {
   /** classes per batch */
   P: number
@@ -117,6 +131,11 @@ export interface EpisodeOptions {
   rng: RngInit
   /** draw all N classes from one group (within-alphabet episodes, Lake et al.) */
   sameGroup?: boolean
+  /**
+   * training: this fraction of episodes draws all N classes from one group (hard, look-alike
+   * negatives), the rest from all classes. Ignored with `sameGroup`.
+   */
+  groupFraction?: number
   /** restrict to these dataset classes (default: all) */
   classes?: ArrayLike<number>
 }
@@ -133,6 +152,8 @@ export class EpisodeSampler {
   readonly rng: Rng
   private readonly byClass: Int32Array[]
   private readonly pools: { group?: string; classes: number[] }[]
+  /** groups with at least N eligible classes, for `groupFraction` */
+  private readonly groupPools: { group?: string; classes: number[] }[]
 
   constructor(
     ds: ImageDataset,
@@ -146,19 +167,17 @@ export class EpisodeSampler {
     this.rng = toRng(opts.rng)
     this.byClass = indicesByClass(ds)
     const pool = eligible(this.byClass, shots + queries, opts.classes)
+    const fraction = opts.groupFraction ?? 0
+    if (!(fraction >= 0 && fraction <= 1))
+      throw new RangeError(`EpisodeSampler: groupFraction must be in [0, 1] (${fraction})`)
+    const needGroups = opts.sameGroup || fraction > 0
+    this.groupPools = needGroups ? groupPools(ds, pool, ways) : []
+    if (needGroups && this.groupPools.length === 0)
+      throw new Error(
+        `EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images`,
+      )
     if (opts.sameGroup) {
-      const groups = new Map<string, number[]>()
-      for (const c of pool) {
-        const g = ds.classes[c].group
-        groups.set(g, [...(groups.get(g) ?? []), c])
-      }
-      this.pools = [...groups]
-        .filter(([, cs]) => cs.length >= ways)
-        .map(([group, classes]) => ({ group, classes }))
-      if (this.pools.length === 0)
-        throw new Error(
-          `EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images`,
-        )
+      this.pools = this.groupPools
     } else {
       if (pool.length < ways)
         throw new Error(
@@ -174,11 +193,18 @@ export class EpisodeSampler {
     return this.rng.state()
   }
 
+  private pickPool() {
+    const fraction = this.opts.sameGroup ? 0 : (this.opts.groupFraction ?? 0)
+    // Without groupFraction no random number is spent here, so older seeds replay unchanged.
+    if (fraction > 0 && this.rng.next() < fraction)
+      return this.groupPools[this.rng.int(this.groupPools.length)]
+    // One pool (no sameGroup) consumes no random number for the group choice.
+    return this.pools.length === 1 ? this.pools[0] : this.pools[this.rng.int(this.pools.length)]
+  }
+
   next(): Episode {
     const { ways, shots, queries } = this.opts
-    // One pool (no sameGroup) consumes no random number for the group choice.
-    const pool =
-      this.pools.length === 1 ? this.pools[0] : this.pools[this.rng.int(this.pools.length)]
+    const pool = this.pickPool()
     const picks = this.rng.sample(pool.classes.length, ways)
     const ns = ways * shots
     const indices = new Int32Array(ways * (shots + queries))

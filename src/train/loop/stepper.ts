@@ -7,8 +7,11 @@ import type { BatchSource, Objective } from './trainer.js'
 export interface Stepper {
   /** one optimisation step at learning rate `lr` */
   step(lr: number): Promise<{ loss: number; images: number }>
-  /** the tensors and batch-stream state a checkpoint holds */
-  snapshot(): Promise<{ tensors: NamedTensor[]; batches: unknown }>
+  /**
+   * The tensors and batch-stream state a checkpoint holds. `release` frees copies made for the
+   * snapshot (absent when the tensors are the live variables themselves).
+   */
+  snapshot(): Promise<{ tensors: NamedTensor[]; batches: unknown; release?: () => void }>
   restore(ckpt: Checkpoint<{ batches: unknown }>): Promise<void>
   /** brings the caller's model up to date (before validation or export) */
   sync(): Promise<void>

@@ -96,7 +96,11 @@ export async function train(o: TrainOptions): Promise<TrainState> {
     if (!dir) return
     const snap = await o.stepper.snapshot()
     s.batches = snap.batches
-    await saveCheckpoint(dir, s, snap.tensors)
+    try {
+      await saveCheckpoint(dir, s, snap.tensors)
+    } finally {
+      snap.release?.()
+    }
   }
   const t0 = performance.now()
   const wall0 = s.wallSec

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { Worker } from 'node:worker_threads'
 import type { ImageDataset } from '../data/types.js'
 import type { BackendName } from '../backends/index.js'
-import { restoreModel, type Checkpoint } from '../loop/checkpoint.js'
+import { modelTensors, restoreModel, type Checkpoint } from '../loop/checkpoint.js'
 import type { Stepper } from '../loop/stepper.js'
 import type { Recipe } from '../recipe/recipe.js'
 import type { Reply, Request, WireTensor } from './protocol.js'
@@ -85,6 +85,11 @@ export class ParallelStepper implements Stepper {
     model: tf.LayersModel
   }): Promise<ParallelStepper> {
     const dataset = shareDataset(opts.dataset)
+    const weights: WireTensor[] = modelTensors(opts.model).map(({ name, tensor }) => ({
+      name,
+      shape: tensor.shape,
+      data: tensor.dataSync() as Float32Array,
+    }))
     const threads = Array.from({ length: opts.workers }, (_, index) => {
       const worker = new Worker(new URL('./replica-worker.mjs', import.meta.url), {
         workerData: {
@@ -93,6 +98,7 @@ export class ParallelStepper implements Stepper {
           recipe: opts.recipe,
           numClasses: opts.numClasses,
           dataset,
+          weights,
         },
       })
       return new ReplicaThread(worker)
@@ -131,10 +137,8 @@ export class ParallelStepper implements Stepper {
 
   async snapshot() {
     const { tensors, batches } = await this.fetch()
-    return {
-      tensors: tensors.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) })),
-      batches,
-    }
+    const copies = tensors.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) }))
+    return { tensors: copies, batches, release: () => copies.forEach((c) => c.tensor.dispose()) }
   }
 
   async restore(ckpt: Checkpoint<{ batches: unknown }>) {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { selectBackend } from '../backends/index.js'
+import { restoreModel } from '../loop/checkpoint.js'
 import { Replica } from '../loop/replica.js'
 import { buildConv4 } from '../model/conv4.js'
 import { TrainingBatches } from '../recipe/batch-source.js'
@@ -13,8 +14,12 @@ const send = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, tra
 async function main() {
   const { backend } = await selectBackend(init.backend)
   const r = init.recipe
-  // same seed everywhere: every replica starts from identical weights
   const model = buildConv4({ size: r.size, width: r.width, embDim: r.embDim, seed: r.seed })
+  // every replica starts from the caller's weights (identical, and whatever --init loaded)
+  restoreModel(model, {
+    state: null,
+    tensors: new Map(init.weights.map((t) => [t.name, { shape: t.shape, data: t.data }])),
+  })
   const objective = buildObjective(r, model.outputs[0].shape[1] as number, init.numClasses)
   // ...but each draws its own batches
   const batches = new TrainingBatches(init.dataset, { ...r, seed: r.seed + 1009 * init.index })

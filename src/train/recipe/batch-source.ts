@@ -40,6 +40,7 @@ export class TrainingBatches implements BatchSource {
           ways: r.ways,
           shots: r.shots,
           queries: r.queries,
+          groupFraction: r.groupEpisodes,
           rng,
           classes: this.classes,
         })

@@ -15,6 +15,8 @@ export interface Recipe {
   ways: number
   shots: number
   queries: number
+  /** fraction of episodes drawn from one group (alphabet): look-alike negatives */
+  groupEpisodes: number
   /** class-balanced batches (the other losses): P classes x K images */
   classesPerBatch: number
   imagesPerClass: number
@@ -42,6 +44,7 @@ export const DEFAULT_RECIPE: Recipe = {
   ways: 60,
   shots: 5,
   queries: 5,
+  groupEpisodes: 0,
   classesPerBatch: 16,
   imagesPerClass: 4,
   size: 28,

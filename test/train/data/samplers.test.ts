@@ -98,6 +98,38 @@ describe('EpisodeSampler', () => {
     expect([r.next(), r.next(), r.next()]).toEqual(want)
   })
 
+  it('groupFraction draws that share of episodes from one group, the rest from all', () => {
+    const single = (e: { classes: Int32Array }) =>
+      new Set(Array.from(e.classes, (c) => ds.classes[c].group)).size === 1
+    const count = (fraction: number) => {
+      const s = new EpisodeSampler(ds, {
+        ways: 5,
+        shots: 1,
+        queries: 1,
+        rng: 3,
+        groupFraction: fraction,
+      })
+      let n = 0
+      for (let t = 0; t < 400; t++) n += single(s.next()) ? 1 : 0
+      return n
+    }
+    // 5 of 24 classes by chance from one group: 24 / 42504 per episode
+    expect(count(0)).toBeLessThan(3)
+    expect(count(0.5)).toBeGreaterThan(160)
+    expect(count(0.5)).toBeLessThan(240)
+    expect(count(1)).toBe(400)
+    // fraction 0 replays the sequence of a sampler without the option
+    const plain = new EpisodeSampler(ds, { ways: 4, shots: 1, queries: 1, rng: 9 })
+    const zero = new EpisodeSampler(ds, { ways: 4, shots: 1, queries: 1, rng: 9, groupFraction: 0 })
+    expect([zero.next(), zero.next()]).toEqual([plain.next(), plain.next()])
+    expect(
+      () => new EpisodeSampler(ds, { ways: 4, shots: 1, queries: 1, rng: 1, groupFraction: 1.5 }),
+    ).toThrow(/groupFraction/)
+    expect(
+      () => new EpisodeSampler(ds, { ways: 7, shots: 1, queries: 1, rng: 1, groupFraction: 0.5 }),
+    ).toThrow(/no group has 7/)
+  })
+
   it('needs shots + queries images per class', () => {
     const big = { ways: 2, shots: 5, queries: 6, rng: 1 }
     expect(() => new EpisodeSampler(ds, big)).toThrow(/>= 11 images/)

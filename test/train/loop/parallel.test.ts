@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
@@ -27,9 +28,8 @@ const recipe: Recipe = {
   seed: 4,
 }
 
-async function run(dir: string | undefined, stopAfter?: number) {
-  const model = buildConv4({ size: 28, width: recipe.width, seed: recipe.seed })
-  const stepper = await ParallelStepper.start({
+const start = (model: ReturnType<typeof buildConv4>) =>
+  ParallelStepper.start({
     workers: 2,
     backend: 'wasm',
     recipe,
@@ -37,6 +37,10 @@ async function run(dir: string | undefined, stopAfter?: number) {
     numClasses: ds.classes.length,
     model,
   })
+
+async function run(dir: string | undefined, stopAfter?: number) {
+  const model = buildConv4({ size: 28, width: recipe.width, seed: recipe.seed })
+  const stepper = await start(model)
   try {
     const state = await train({
       model,
@@ -63,6 +67,23 @@ describe('data-parallel training over worker threads', () => {
     dir = mkdtempSync(join(tmpdir(), 'parallel-'))
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it("starts every replica from the caller's weights, and releases snapshot copies", async () => {
+    // another seed than the recipe's: what --init loads is not what the replicas would build
+    const model = buildConv4({ size: 28, width: recipe.width, seed: recipe.seed + 17 })
+    const want = model.weights.map((w) => Array.from(w.read().dataSync()))
+    const stepper = await start(model)
+    try {
+      const before = tf.memory().numTensors
+      const snap = await stepper.snapshot()
+      const byName = new Map(snap.tensors.map((t) => [t.name, Array.from(t.tensor.dataSync())]))
+      expect(model.weights.map((w) => byName.get(`model/${w.originalName}`))).toEqual(want)
+      snap.release?.()
+      expect(tf.memory().numTensors).toBe(before)
+    } finally {
+      await stepper.dispose()
+    }
+  })
 
   it('keeps one batch stream per worker, trains, and resumes exactly', async () => {
     const straight = await run(undefined)
