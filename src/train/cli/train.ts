@@ -272,9 +272,12 @@ async function main(): Promise<void> {
     join(out, 'history.json'),
     JSON.stringify({ recipe, history: state.history, losses: state.losses, training }, null, 1),
   )
-  await saveWeights(model, join(out, 'model'), {
-    meta: { normalize: recipe.normalize, metric: objective.metric(), training },
-  })
+  // The served graph ends in L2 normalisation, so that distances and thresholds live on the unit
+  // sphere for every loss (and the 1e-5 parity bound is meaningful); only Koch's learned-L1 head,
+  // trained on raw features, keeps them. Saved in the checkpoint so `npm run export` agrees.
+  const metric = objective.metric()
+  const normalize = recipe.normalize || metric.name !== 'learned-l1'
+  await saveWeights(model, join(out, 'model'), { meta: { normalize, metric, training } })
   console.error(
     `trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`,
   )
@@ -293,11 +296,6 @@ async function main(): Promise<void> {
     console.error(`report not written: ${e instanceof Error ? e.message : String(e)}`)
   }
   if (f.export) {
-    // The served graph ends in L2 normalisation, so that distances and thresholds live on the unit
-    // sphere for every loss (and the 1e-5 parity bound is meaningful); only Koch's learned-L1 head,
-    // trained on raw features, keeps them.
-    const metric = objective.metric()
-    const normalize = recipe.normalize || metric.name !== 'learned-l1'
     const r = await exportModel(model, {
       id,
       modelsDir: f['models-dir'],
