@@ -13,12 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-../shared/data/omniglot}
 BASE=omniglot-conv4-proto-v1
-ID=__ID__
+ID=omniglot-conv4-proto-v3g
 EPISODES=(--data "$DATA" --split background --loss prototypical --ways 60 --shots 5 --queries 5
   --lr 1e-3 --schedule cosine --checkpoint-every 25 --backend wasm)
 
 npm run train -- "${EPISODES[@]}" --steps 650 --steps-per-epoch 50 --id "$BASE" --out "runs/$BASE"
-npm run train -- "${EPISODES[@]}" --steps 1300 --steps-per-epoch 100 --no-jitter __EXTRA__ \
+npm run train -- "${EPISODES[@]}" --steps 1300 --steps-per-epoch 100 --no-jitter --group-episodes 0.5 \
   --init "runs/$BASE" --id "$ID" --out "runs/$ID" --export --default
 npm run eval -- --model "models/$ID.onnx" --data "$DATA" --split evaluation --episodes 1000 \
   --write-manifest --report "models/$ID.eval.md"
