@@ -174,7 +174,8 @@ export class EpisodeSampler {
     this.groupPools = needGroups ? groupPools(ds, pool, ways) : []
     if (needGroups && this.groupPools.length === 0)
       throw new Error(
-        `EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images`,
+        `EpisodeSampler: no group has ${ways} classes with >= ${shots + queries} images` +
+          (opts.sameGroup ? '' : `, needed by groupFraction ${fraction} (--group-episodes)`),
       )
     if (opts.sameGroup) {
       this.pools = this.groupPools

@@ -104,6 +104,8 @@ export async function train(o: TrainOptions): Promise<TrainState> {
   }
   const t0 = performance.now()
   const wall0 = s.wallSec
+  // a number, not `restored.step`: on resume `s` is the restored object and counts on with the run
+  const step0 = s.step
   let imgs = 0
   let epochLoss = 0
   let epochSteps = 0
@@ -121,7 +123,7 @@ export async function train(o: TrainOptions): Promise<TrainState> {
       loss,
       imagesPerSec: imgs / elapsed,
       lr: learningRate(o.schedule, s.step),
-      etaSec: ((o.steps - s.step) * elapsed) / Math.max(1, s.step - (restored?.step ?? 0)),
+      etaSec: ((o.steps - s.step) * elapsed) / (s.step - step0),
     })
     const epochEnd = s.step % o.stepsPerEpoch === 0 || s.step === o.steps
     if (epochEnd) {

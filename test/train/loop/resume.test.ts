@@ -7,6 +7,7 @@ import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
 import { train } from '../../../src/train/loop/trainer'
 import { localStepper } from '../../../src/train/loop/stepper'
+import { Progress } from '../../../src/train/loop/progress'
 import { quietProgress as quiet } from '../quiet-progress'
 import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
@@ -22,7 +23,10 @@ const ds = generateGlyphDataset({
 })
 
 /** A run from scratch (or from `dir`'s checkpoint) of a tiny recipe; returns the final weights. */
-async function run(recipe: Recipe, opts: { dir?: string; stopAfter?: number }) {
+async function run(
+  recipe: Recipe,
+  opts: { dir?: string; stopAfter?: number; progress?: Progress },
+) {
   const model = buildConv4({ size: 28, width: 8, seed: recipe.seed })
   const objective = buildObjective(recipe, model.outputs[0].shape[1] as number, ds.classes.length)
   const state = await train({
@@ -34,7 +38,7 @@ async function run(recipe: Recipe, opts: { dir?: string; stopAfter?: number }) {
     checkpointDir: opts.dir,
     checkpointEvery: 3,
     stopAfter: opts.stopAfter,
-    progress: quiet(),
+    progress: opts.progress ?? quiet(),
   })
   const weights = [
     ...model.weights.map((w) => Array.from(w.read().dataSync())),
@@ -82,4 +86,18 @@ describe('training resume', () => {
       tf.disposeVariables()
     })
   }
+
+  it('a resumed run estimates its ETA from the steps it has run itself', async () => {
+    const recipe: Recipe = { ...DEFAULT_RECIPE, ways: 4, shots: 2, queries: 2, steps: 9, seed: 4 }
+    const ckpt = join(dir, 'eta')
+    await run(recipe, { dir: ckpt, stopAfter: 5 })
+    const seen: { step: number; imagesPerSec: number; etaSec: number }[] = []
+    const progress = quiet()
+    progress.update = (step, f) => void seen.push({ step, ...f })
+    await run(recipe, { dir: ckpt, progress })
+    // two steps of 16 images after the resume: elapsed = 32 / ips, ETA = 2 steps left x elapsed / 2
+    const at7 = seen.find((u) => u.step === 7)!
+    expect(at7.etaSec).toBeCloseTo((2 * (32 / at7.imagesPerSec)) / 2, 6)
+    tf.disposeVariables()
+  })
 })

@@ -1,0 +1,117 @@
+/**
+ * Trial (eval only): do ensembles or test-time shifts help? Scores, on the SAME episodes of
+ * images_evaluation (same seed, so differences are paired):
+ *   - each model alone (as served);
+ *   - the concatenation of all models' L2-normalised embeddings, normalised again (one ONNX graph
+ *     could serve this);
+ *   - the first model with its embedding averaged over the image and its four 1-pixel shifts.
+ *
+ *   npx tsx bench/accuracy/ensemble.ts --model a.onnx --model b.onnx [--episodes 300]
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { ImageDataset } from '../../src/train/data/types.js'
+import {
+  embedDataset,
+  fromEmbeddings,
+  type EmbeddedDataset,
+} from '../../src/train/eval/embedded.js'
+import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
+import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { readManifest } from '../../src/train/export/manifest-writer.js'
+
+const { values: f } = parseArgs({
+  options: {
+    model: { type: 'string', multiple: true },
+    data: { type: 'string', default: '../shared/data/omniglot' },
+    episodes: { type: 'string', default: '300' },
+    shifts: { type: 'boolean', default: true },
+  },
+})
+
+/** Rows scaled to unit length, in place. */
+function normaliseRows(x: Float32Array, d: number): Float32Array {
+  for (let i = 0; i < x.length / d; i++) {
+    let n = 0
+    for (let j = 0; j < d; j++) n += x[i * d + j] ** 2
+    const s = 1 / Math.sqrt(n || 1)
+    for (let j = 0; j < d; j++) x[i * d + j] *= s
+  }
+  return x
+}
+
+/** Row-wise concatenation of several embeddings of the same images. */
+function concatRows(parts: EmbeddedDataset[]): { rows: Float32Array; dim: number } {
+  const n = parts[0].labels.length
+  const dim = parts.reduce((s, p) => s + p.dim, 0)
+  const rows = new Float32Array(n * dim)
+  for (let i = 0; i < n; i++) {
+    let o = i * dim
+    for (const p of parts) {
+      rows.set(p.embeddings.subarray(i * p.dim, (i + 1) * p.dim), o)
+      o += p.dim
+    }
+  }
+  return { rows, dim }
+}
+
+/** `ds` with every image moved by (dx, dy) pixels, uncovered pixels taking its corner value. */
+function shifted(ds: ImageDataset, dx: number, dy: number): ImageDataset {
+  const { height: h, width: w } = ds
+  const out = new Float32Array(ds.pixels.length)
+  for (let i = 0; i < ds.labels.length; i++) {
+    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
+    const dst = out.subarray(i * h * w, (i + 1) * h * w)
+    dst.fill(src[0])
+    for (let y = 0; y < h; y++) {
+      const sy = y - dy
+      if (sy < 0 || sy >= h) continue
+      for (let x = 0; x < w; x++) {
+        const sx = x - dx
+        if (sx >= 0 && sx < w) dst[y * w + x] = src[sy * w + sx]
+      }
+    }
+  }
+  return { ...ds, pixels: out }
+}
+
+async function main() {
+  const models = f.model ?? []
+  if (models.length === 0) throw new Error('--model <onnx> is required (repeat it for an ensemble)')
+  const manifest = readManifest(models[0].replace(/\.onnx$/, '.json'))
+  const test = await loadEvalData(f.data!, 'evaluation', manifest)
+  const single = await Promise.all(models.map((m) => embedDataset(readFileSync(m), test.dataset)))
+  const variants: [string, EmbeddedDataset][] = single.map((e, i) => [models[i], e])
+  if (models.length > 1) {
+    const { rows, dim } = concatRows(single)
+    variants.push([`concat of ${models.length}`, fromEmbeddings(normaliseRows(rows, dim), dim, test.dataset)])
+  }
+  if (f.shifts) {
+    const bytes = readFileSync(models[0])
+    const d = single[0].dim
+    const sum = Float32Array.from(single[0].embeddings)
+    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+      const e = await embedDataset(bytes, shifted(test.dataset, dx, dy))
+      for (let k = 0; k < sum.length; k++) sum[k] += e.embeddings[k]
+    }
+    variants.push([`${models[0]} + 4 one-pixel shifts`, fromEmbeddings(normaliseRows(sum, d), d, test.dataset)])
+  }
+  const opts = { split: test.splitName, ways: [5, 20], shots: [1], episodes: Number(f.episodes), pairs: 0 }
+  console.log(`${test.splitName}; ${f.episodes} episodes per setting, 15 queries, mean ± 95% CI (%)`)
+  console.log('| variant | all 5-way 1-shot | all 20-way 1-shot | within 5-way 1-shot | within 20-way 1-shot |')
+  console.log('|---|---|---|---|---|')
+  for (const [name, data] of variants) {
+    const r = evaluateEmbeddings(data, manifest, opts).results
+    const cell = (p: string, w: number) => {
+      const x = r.find((e) => e.protocol === p && e.ways === w)!
+      return `${(100 * x.accuracy).toFixed(2)} ± ${(100 * x.ci95).toFixed(2)}`
+    }
+    const cells = ['all-alphabets', 'within-alphabet'].flatMap((p) => [cell(p, 5), cell(p, 20)])
+    console.log(`| ${name} | ${cells.join(' | ')} |`)
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message)
+  process.exit(1)
+})
