@@ -12,9 +12,9 @@ import {
   fromEmbeddings,
   type EmbeddedDataset,
 } from '../../src/train/eval/embedded.js'
-import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
 import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
+import { printVariantTable } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -64,29 +64,8 @@ async function main() {
       fromEmbeddings(centered(plain, mu), plain.dim, test.dataset),
     ],
   ] as const
-  const opts = {
-    split: test.splitName,
-    ways: [5, 20],
-    shots: [1],
-    episodes: Number(f.episodes),
-    pairs: 0,
-  }
-  console.log(
-    `model ${manifest.id}; ${test.splitName}; ${f.episodes} episodes per setting, 15 queries, mean ± 95% CI (%)`,
-  )
-  console.log(
-    '| variant | all 5-way 1-shot | all 20-way 1-shot | within 5-way 1-shot | within 20-way 1-shot |',
-  )
-  console.log('|---|---|---|---|---|')
-  for (const [name, data] of variants) {
-    const r = evaluateEmbeddings(data, manifest, opts).results
-    const cell = (p: string, w: number) => {
-      const x = r.find((e) => e.protocol === p && e.ways === w)!
-      return `${(100 * x.accuracy).toFixed(2)} ± ${(100 * x.ci95).toFixed(2)}`
-    }
-    const cells = ['all-alphabets', 'within-alphabet'].flatMap((p) => [cell(p, 5), cell(p, 20)])
-    console.log(`| ${name} | ${cells.join(' | ')} |`)
-  }
+  console.log(`model ${manifest.id}`)
+  printVariantTable(variants, manifest, test.splitName, Number(f.episodes))
 }
 
 main().catch((e: Error) => {

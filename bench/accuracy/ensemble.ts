@@ -16,9 +16,9 @@ import {
   fromEmbeddings,
   type EmbeddedDataset,
 } from '../../src/train/eval/embedded.js'
-import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
 import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
+import { normaliseRows, printVariantTable } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -28,17 +28,6 @@ const { values: f } = parseArgs({
     shifts: { type: 'boolean', default: true },
   },
 })
-
-/** Rows scaled to unit length, in place. */
-function normaliseRows(x: Float32Array, d: number): Float32Array {
-  for (let i = 0; i < x.length / d; i++) {
-    let n = 0
-    for (let j = 0; j < d; j++) n += x[i * d + j] ** 2
-    const s = 1 / Math.sqrt(n || 1)
-    for (let j = 0; j < d; j++) x[i * d + j] *= s
-  }
-  return x
-}
 
 /** Row-wise concatenation of several embeddings of the same images. */
 function concatRows(parts: EmbeddedDataset[]): { rows: Float32Array; dim: number } {
@@ -84,31 +73,30 @@ async function main() {
   const variants: [string, EmbeddedDataset][] = single.map((e, i) => [models[i], e])
   if (models.length > 1) {
     const { rows, dim } = concatRows(single)
-    variants.push([`concat of ${models.length}`, fromEmbeddings(normaliseRows(rows, dim), dim, test.dataset)])
+    variants.push([
+      `concat of ${models.length}`,
+      fromEmbeddings(normaliseRows(rows, dim), dim, test.dataset),
+    ])
   }
   if (f.shifts) {
     const bytes = readFileSync(models[0])
     const d = single[0].dim
     const sum = Float32Array.from(single[0].embeddings)
-    for (const [dx, dy] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [dx, dy] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]) {
       const e = await embedDataset(bytes, shifted(test.dataset, dx, dy))
       for (let k = 0; k < sum.length; k++) sum[k] += e.embeddings[k]
     }
-    variants.push([`${models[0]} + 4 one-pixel shifts`, fromEmbeddings(normaliseRows(sum, d), d, test.dataset)])
+    variants.push([
+      `${models[0]} + 4 one-pixel shifts`,
+      fromEmbeddings(normaliseRows(sum, d), d, test.dataset),
+    ])
   }
-  const opts = { split: test.splitName, ways: [5, 20], shots: [1], episodes: Number(f.episodes), pairs: 0 }
-  console.log(`${test.splitName}; ${f.episodes} episodes per setting, 15 queries, mean ± 95% CI (%)`)
-  console.log('| variant | all 5-way 1-shot | all 20-way 1-shot | within 5-way 1-shot | within 20-way 1-shot |')
-  console.log('|---|---|---|---|---|')
-  for (const [name, data] of variants) {
-    const r = evaluateEmbeddings(data, manifest, opts).results
-    const cell = (p: string, w: number) => {
-      const x = r.find((e) => e.protocol === p && e.ways === w)!
-      return `${(100 * x.accuracy).toFixed(2)} ± ${(100 * x.ci95).toFixed(2)}`
-    }
-    const cells = ['all-alphabets', 'within-alphabet'].flatMap((p) => [cell(p, 5), cell(p, 20)])
-    console.log(`| ${name} | ${cells.join(' | ')} |`)
-  }
+  printVariantTable(variants, manifest, test.splitName, Number(f.episodes))
 }
 
 main().catch((e: Error) => {

@@ -45,7 +45,16 @@ export interface ModelManifest {
     mean: number
     std: number
   }
-  output: { name: string; dim: number; normalized: boolean }
+  output: {
+    name: string
+    dim: number
+    normalized: boolean
+    /**
+     * Test-time moves (dx, dy) in pixels whose embeddings the graph itself averages: informative
+     * (the cost is one forward pass per view), nothing to do for a client. Absent: one view.
+     */
+    views?: [number, number][]
+  }
   /** learned-l1 carries one weight per embedding dimension (and an optional bias). */
   metric: { name: MetricName; weights?: number[]; bias?: number }
   threshold: {
@@ -118,6 +127,11 @@ export function validateManifest(x: unknown): ModelManifest {
   str(output, 'name')
   const dim = int(output, 'dim', 1)
   bool(output, 'normalized')
+  if (has(output, 'views'))
+    array(output, 'views').forEach((v, i) => {
+      if (!(Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d))))
+        fail(output, 'views', `expected [dx, dy] integer pairs, item ${i} is ${JSON.stringify(v)}`)
+    })
 
   checkMetric(child(root, 'metric'), dim)
   checkThreshold(child(root, 'threshold'))

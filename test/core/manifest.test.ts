@@ -22,6 +22,20 @@ describe('validateManifest', () => {
     expect(validateManifest(m).training.seed).toBe(7)
     const l1 = { ...m, metric: { name: 'learned-l1', weights: [1, -2, 0.5, 0], bias: 0.1 } }
     expect(validateManifest(l1).metric.weights).toHaveLength(4)
+    const views = {
+      ...m,
+      output: {
+        ...m.output,
+        views: [
+          [0, 0],
+          [1, -1],
+        ],
+      },
+    }
+    expect(validateManifest(views).output.views).toEqual([
+      [0, 0],
+      [1, -1],
+    ])
   })
 
   it('names the first bad field path in the message', () => {
@@ -46,6 +60,9 @@ describe('validateManifest', () => {
     ['preprocess.scale', (m) => (m.preprocess.scale = 'x')],
     ['output.dim', (m) => (m.output.dim = -1)],
     ['output.normalized', (m) => (m.output.normalized = 'yes')],
+    ['output.views', (m) => (m.output.views = [[0, 0], [1]])],
+    ['output.views', (m) => (m.output.views = [[0, 0.5]])],
+    ['output.views', (m) => (m.output.views = 'plus1')],
     ['metric.name', (m) => (m.metric.name = 'manhattan')],
     ['metric.weights', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2] })],
     ['metric.weights[2]', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2, NaN, 4] })],

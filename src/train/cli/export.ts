@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
 import { loadCheckpoint } from '../export/checkpoint-io'
 import { exportModel } from '../export/export-model'
+import { VIEW_SET_NAMES, VIEW_SETS } from '../model/shift-views'
 import { ArgsError, choiceFlag, parseFlags, runCli, usage } from './args'
 import type { FlagSpec } from './args'
 
@@ -23,6 +24,11 @@ const SPEC = {
   normalize: {
     type: 'string',
     help: 'yes | no: append L2 normalisation (default: checkpoint meta, else yes)',
+  },
+  views: {
+    type: 'string',
+    default: 'none',
+    help: `moved views the graph averages (test-time shifts): ${VIEW_SET_NAMES.join(' | ')}`,
   },
   bn: {
     type: 'string',
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
   if (!f.checkpoint) throw new ArgsError('--checkpoint is required')
   if (!f.id) throw new ArgsError('--id is required')
   const bn = choiceFlag('bn', f.bn, ['fold', 'node'] as const)
+  const views = choiceFlag('views', f.views, VIEW_SET_NAMES)
   await tf.setBackend('cpu') // the reference side of the parity check; speed is irrelevant here
   const { model, file } = loadCheckpoint(f.checkpoint)
   const meta = file.meta
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     id: f.id,
     modelsDir: f['models-dir'],
     normalize,
+    shifts: VIEW_SETS[views],
     foldBatchNorm: bn === 'fold',
     setDefault: f.default,
     version: f.version,

@@ -15,6 +15,7 @@ import { localStepper } from '../loop/stepper.js'
 import { ParallelStepper } from '../parallel/parallel-stepper.js'
 import { Progress } from '../loop/progress.js'
 import { buildConv4 } from '../model/conv4.js'
+import { VIEW_SET_NAMES, VIEW_SETS } from '../model/shift-views.js'
 import { buildObjective } from '../recipe/objective.js'
 import { TrainingBatches } from '../recipe/batch-source.js'
 import { loadDataset, splitForTraining } from '../recipe/load-data.js'
@@ -112,6 +113,11 @@ const SPEC = {
   'checkpoint-every': { type: 'string', default: '50', help: 'steps between checkpoints' },
   id: { type: 'string', help: 'model id (default <dataset>-<loss>-<date>)' },
   export: { type: 'boolean', help: 'export models/<id>.onnx + manifest when done' },
+  views: {
+    type: 'string',
+    default: 'none',
+    help: `with --export: moved views the graph averages (${VIEW_SET_NAMES.join(' | ')})`,
+  },
   default: { type: 'boolean', help: 'with --export: make it the model the Worker serves' },
   'models-dir': { type: 'string', default: 'models', help: 'where --export writes' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -161,6 +167,8 @@ async function main(): Promise<void> {
   if (f.help) return console.log(USAGE)
   if (!f.data) throw new ArgsError('--data is required')
   const recipe = recipeOf(f)
+  // checked now, not after hours of training
+  const views = choiceFlag('views', f.views, VIEW_SET_NAMES)
   const dataset = choiceFlag('dataset', f.dataset, [
     'auto',
     'omniglot',
@@ -300,6 +308,7 @@ async function main(): Promise<void> {
       id,
       modelsDir: f['models-dir'],
       normalize,
+      shifts: VIEW_SETS[views],
       metric,
       setDefault: f.default,
       training,

@@ -5,6 +5,7 @@
 import type * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
 import { Rng } from '../data/rng'
+import { isUnmoved, type Shift } from '../model/shift-views'
 import { buildManifest, writeModel } from './manifest-writer'
 import type { ManifestDraft, WrittenModel } from './manifest-writer'
 import { DEFAULT_INPUT_NAME, DEFAULT_OUTPUT_NAME, exportOnnx } from './onnx-graph'
@@ -26,6 +27,8 @@ export interface ExportModelOptions {
   id: string
   modelsDir: string
   normalize: boolean
+  /** moved views averaged inside the graph (test-time shift averaging); default: one view */
+  shifts?: readonly Shift[]
   foldBatchNorm?: boolean
   setDefault?: boolean
   version?: string
@@ -76,19 +79,31 @@ export async function exportModel(
   const bytes = exportOnnx(model, {
     foldBatchNorm: opts.foldBatchNorm ?? true,
     normalize: opts.normalize,
+    shifts: opts.shifts,
     graphName: opts.id,
   })
   const [, h, w] = model.inputs[0].shape as number[]
   const outDim = model.outputs[0].shape[1] as number
   const images = opts.parityImages ?? defaultParityImages(h, w)
-  const parity = await assertParity(model, bytes, images, { normalize: opts.normalize })
+  const parity = await assertParity(model, bytes, images, {
+    normalize: opts.normalize,
+    shifts: opts.shifts,
+  })
+  const views = isUnmoved(opts.shifts)
+    ? null
+    : opts.shifts!.map(([x, y]): [number, number] => [x, y])
   const draft: ManifestDraft = {
     id: opts.id,
     version: opts.version ?? '1.0.0',
     createdAt: new Date().toISOString(),
     input: { name: DEFAULT_INPUT_NAME, height: h, width: w, channels: 1, layout: 'NCHW' },
     preprocess: opts.preprocess ?? INK_PREPROCESS,
-    output: { name: DEFAULT_OUTPUT_NAME, dim: outDim, normalized: opts.normalize },
+    output: {
+      name: DEFAULT_OUTPUT_NAME,
+      dim: outDim,
+      normalized: opts.normalize,
+      ...(views ? { views } : {}),
+    },
     metric: opts.metric ?? { name: 'euclidean' },
     threshold: opts.threshold ?? uncalibratedThreshold(),
     training: opts.training,

@@ -7,9 +7,18 @@
  * Weights are permuted at export time (no Transpose nodes at run time): see weight-layout.ts.
  */
 import type * as tf from '@tensorflow/tfjs'
+import { isUnmoved, shiftRadius, type Shift } from '../model/shift-views'
 import { batchNormParams, layerConfig, pair, weightsByName } from './layer-reader'
 import type { LayerConfig } from './layer-reader'
-import { floatAttr, floatTensor, floatValueInfo, intAttr, intsAttr, onnx } from './onnx-proto'
+import {
+  floatAttr,
+  floatTensor,
+  floatValueInfo,
+  int64Tensor,
+  intAttr,
+  intsAttr,
+  onnx,
+} from './onnx-proto'
 import type { OnnxTypes } from './onnx-proto'
 import { convKernelToOihw, denseRowsHwcToChw, foldBatchNorm, samePads } from './weight-layout'
 
@@ -19,6 +28,8 @@ export interface OnnxExportOptions {
   foldBatchNorm?: boolean
   /** append LpNormalization(p=2, axis=-1), matching `embed(..., { normalize: true })` */
   normalize?: boolean
+  /** average over these moved views inside the graph, matching `embedViews` (default: none) */
+  shifts?: readonly Shift[]
   inputName?: string
   outputName?: string
   /** graph name (default: the model's name) */
@@ -49,6 +60,12 @@ class GraphBuilder {
   init(prefix: string, dims: number[], data: Float32Array): string {
     const name = this.fresh(prefix)
     this.inits.push(floatTensor(name, dims, data))
+    return name
+  }
+
+  ints(prefix: string, values: number[]): string {
+    const name = this.fresh(prefix)
+    this.inits.push(int64Tensor(name, values))
     return name
   }
 
@@ -87,6 +104,9 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
   if (h == null || w == null || c == null)
     throw new Error('exportOnnx: input H, W, C must be fixed')
   const g = new GraphBuilder(inputName, { h, w, c })
+  const shifts = opts.shifts ?? [[0, 0]]
+  const views = !isUnmoved(shifts)
+  if (views) addShiftedViews(g, shifts)
   let flattenedFrom: { h: number; w: number; c: number } | null = null
 
   const layers = model.layers
@@ -124,11 +144,16 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
       throw new Error(`exportOnnx: unsupported layer ${cls} (${layer.name})`)
     }
   }
-  if (opts.normalize)
-    g.node('LpNormalization', 'l2norm', [], [intAttr('axis', -1), intAttr('p', 2)])
+  const l2 = () => g.node('LpNormalization', 'l2norm', [], [intAttr('axis', -1), intAttr('p', 2)])
+  if (opts.normalize) l2()
   const outShape = model.outputs[0].shape
   if (outShape.length !== 2 || outShape[1] == null)
     throw new Error(`exportOnnx: output must be [N, dim], got [${outShape}]`)
+  if (views) {
+    g.node('Reshape', 'views', [g.ints('views_shape', [shifts.length, -1, outShape[1]])])
+    g.node('ReduceMean', 'view_mean', [], [intsAttr('axes', [0]), intAttr('keepdims', 0)])
+    if (opts.normalize) l2()
+  }
   g.nodes[g.nodes.length - 1].output = [outputName]
 
   const proto: OnnxTypes.IModelProto = {
@@ -147,6 +172,34 @@ export function exportOnnx(model: tf.LayersModel, opts: OnnxExportOptions = {}):
   const err = onnx.ModelProto.verify(proto)
   if (err) throw new Error(`exportOnnx: invalid ModelProto: ${err}`)
   return onnx.ModelProto.encode(onnx.ModelProto.create(proto)).finish()
+}
+
+/**
+ * Input [N, C, H, W] -> [views * N, C, H, W]: zero-padded, then one Slice per move, view-major
+ * (the layout `shiftedViews` builds in tfjs).
+ */
+function addShiftedViews(g: GraphBuilder, shifts: readonly Shift[]) {
+  const { h, w } = g.shape
+  const r = shiftRadius(shifts)
+  g.node('Pad', 'shift_pad', [g.ints('shift_pads', [0, 0, r, r, 0, 0, r, r])], [])
+  const padded = g.cur
+  const axes = g.ints('shift_axes', [2, 3])
+  const slices = shifts.map(([dx, dy]) => {
+    const starts = g.ints('shift_starts', [r - dy, r - dx])
+    const ends = g.ints('shift_ends', [r - dy + h, r - dx + w])
+    const out = g.fresh('shift_view')
+    g.nodes.push({ opType: 'Slice', name: out, input: [padded, starts, ends, axes], output: [out] })
+    return out
+  })
+  const out = g.fresh('shift_views')
+  g.nodes.push({
+    opType: 'Concat',
+    name: out,
+    input: slices,
+    output: [out],
+    attribute: [intAttr('axis', 0)],
+  })
+  g.cur = out
 }
 
 function addConv(

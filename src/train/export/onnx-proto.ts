@@ -14,6 +14,7 @@ export const onnx = onnxPkg.onnx
 export type { OnnxTypes }
 
 const F32 = onnx.TensorProto.DataType.FLOAT
+const I64 = onnx.TensorProto.DataType.INT64
 const AT = onnx.AttributeProto.AttributeType
 
 /** A float32 initializer. raw_data is little-endian, which is every platform Node runs on. */
@@ -27,6 +28,12 @@ export function floatTensor(
     data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   )
   return { name, dims, dataType: F32, rawData }
+}
+
+/** An int64 initializer (shapes, pads, slice bounds), little-endian raw_data. */
+export function int64Tensor(name: string, values: number[]): OnnxTypes.ITensorProto {
+  const rawData = new Uint8Array(BigInt64Array.from(values, (v) => BigInt(v)).buffer)
+  return { name, dims: [values.length], dataType: I64, rawData }
 }
 
 /** Reads a float32 initializer back (for tests and for tools that inspect an export). */

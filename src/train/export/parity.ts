@@ -3,7 +3,7 @@
  * same images. An export is only written when this passes.
  */
 import * as tf from '@tensorflow/tfjs'
-import { embed } from '../model/conv4'
+import { embedViews, type Shift } from '../model/shift-views'
 import { embedBatched, openEmbedder } from './ort-runner'
 
 /** The tolerance the design sets for an export (DESIGN.md §6). */
@@ -41,7 +41,7 @@ export async function measureParity(
   model: tf.LayersModel,
   onnxBytes: Uint8Array,
   images: Float32Array,
-  opts: { normalize: boolean },
+  opts: { normalize: boolean; shifts?: readonly Shift[] },
 ): Promise<ParityResult> {
   const e = await openEmbedder(onnxBytes)
   try {
@@ -53,7 +53,7 @@ export async function measureParity(
     const onnxOut = await embedBatched(e, images, n)
     // NCHW with C=1 is the same memory as NHWC [n,h,w,1]: the same floats go to both runtimes.
     const x = tf.tensor4d(images, [n, h, w, 1])
-    const y = embed(model, x, { normalize: opts.normalize })
+    const y = embedViews(model, x, { normalize: opts.normalize, shifts: opts.shifts ?? [[0, 0]] })
     x.dispose()
     const tfOut = (await y.data()) as Float32Array
     y.dispose()
@@ -80,7 +80,7 @@ export async function assertParity(
   model: tf.LayersModel,
   onnxBytes: Uint8Array,
   images: Float32Array,
-  opts: { normalize: boolean; tolerance?: number },
+  opts: { normalize: boolean; shifts?: readonly Shift[]; tolerance?: number },
 ): Promise<ParityResult> {
   const tolerance = opts.tolerance ?? PARITY_TOLERANCE
   const r = await measureParity(model, onnxBytes, images, opts)

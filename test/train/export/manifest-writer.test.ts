@@ -12,6 +12,7 @@ import {
   setDefaultModel,
   writeModel,
 } from '../../../src/train/export/manifest-writer'
+import { VIEW_SETS } from '../../../src/train/model/shift-views'
 import { TEST_TRAINING, randomConv4 } from './helpers'
 
 const TRAINING = TEST_TRAINING
@@ -61,6 +62,22 @@ describe('exportModel + manifest writer', () => {
     expect(def).toMatch(/export const manifest: unknown = manifestJson/)
     expect(def).toMatch(/export const model: ArrayBuffer \| null = onnxBytes/)
     expect(readdirSync(dir).sort()).toEqual(['default.ts', 'm1.json', 'm1.onnx']) // no temps left
+  })
+
+  it('records the moved views the graph averages in output.views', async () => {
+    const dir = tempModels()
+    const shifts = VIEW_SETS.plus1
+    const r = await exportModel(model, {
+      id: 'v',
+      modelsDir: dir,
+      normalize: true,
+      shifts,
+      training: TRAINING,
+    })
+    expect(r.parity.maxAbsDiff).toBeLessThan(1e-5)
+    const json = validateManifest(JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')))
+    expect(json.output.views).toEqual(shifts.map(([x, y]) => [x, y]))
+    expect(json.output.dim).toBe(16)
   })
 
   it('leaves nothing behind when the manifest is invalid', async () => {

@@ -1,0 +1,95 @@
+/**
+ * Trial (eval only): test-time shift averaging. The embedding of an image is replaced by the
+ * normalised mean of the embeddings of the image moved by a few pixels (uncovered pixels are
+ * background, 0 after the ink preprocessing). Every variant is scored on the SAME episodes.
+ * `--split validation` uses the background classes a training run with `--seed` held out (never
+ * trained on by runs with that seed): the split for choosing a variant before reading test figures.
+ *
+ *   npx tsx bench/accuracy/shifts.ts --model <onnx> [--split validation|evaluation] [--seed 1] [--episodes 1000]
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { ImageDataset } from '../../src/train/data/types.js'
+import { embedDataset, fromEmbeddings } from '../../src/train/eval/embedded.js'
+import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { readManifest } from '../../src/train/export/manifest-writer.js'
+import { VIEW_SETS, type Shift } from '../../src/train/model/shift-views.js'
+import { splitForTraining } from '../../src/train/recipe/load-data.js'
+import { normaliseRows, printVariantTable } from './variants.js'
+
+const { values: f } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string', default: '../shared/data/omniglot' },
+    split: { type: 'string', default: 'validation' },
+    seed: { type: 'string', default: '1' },
+    'val-fraction': { type: 'string', default: '0.05' },
+    episodes: { type: 'string', default: '1000' },
+  },
+})
+
+const VARIANTS: [string, readonly Shift[]][] = [
+  ['no shift (as served before)', VIEW_SETS.none],
+  ['plus1: plus, 1 px (5 views)', VIEW_SETS.plus1],
+  ['box1: 3x3 box, 1 px (9 views)', VIEW_SETS.box1],
+  ['plus2: plus, 1 and 2 px (9 views)', VIEW_SETS.plus2],
+]
+
+/** `ds` with every image moved by (dx, dy) pixels, uncovered pixels 0 (background). */
+function shifted(ds: ImageDataset, [dx, dy]: Shift): ImageDataset {
+  const { height: h, width: w } = ds
+  const out = new Float32Array(ds.pixels.length)
+  for (let i = 0; i < ds.labels.length; i++) {
+    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
+    const dst = out.subarray(i * h * w, (i + 1) * h * w)
+    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++)
+      for (let x = Math.max(0, dx); x < Math.min(w, w + dx); x++)
+        dst[y * w + x] = src[(y - dy) * w + (x - dx)]
+  }
+  return { ...ds, pixels: out }
+}
+
+/** Normalised mean of several embeddings of the same images. */
+function meanNormalised(parts: Float32Array[], dim: number): Float32Array {
+  const out = new Float32Array(parts[0].length)
+  for (const p of parts) for (let k = 0; k < out.length; k++) out[k] += p[k]
+  return normaliseRows(out, dim)
+}
+
+async function main() {
+  if (!f.model) throw new Error('--model <onnx> is required')
+  const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
+  const bytes = readFileSync(f.model)
+  let ds: ImageDataset
+  let splitName: string
+  if (f.split === 'validation') {
+    const bg = await loadEvalData(f.data!, 'background', manifest)
+    const opts = { valFraction: Number(f['val-fraction']), rotations: false, seed: Number(f.seed) }
+    ds = splitForTraining(bg.dataset, opts).val!
+    splitName = `${bg.splitName}: classes held out by --seed ${f.seed}`
+  } else {
+    ;({ dataset: ds, splitName } = await loadEvalData(f.data!, f.split!, manifest))
+  }
+  const cache = new Map<string, Float32Array>()
+  let dim = 0
+  for (const s of VARIANTS.flatMap(([, v]) => v)) {
+    if (cache.has(String(s))) continue
+    const e = await embedDataset(bytes, shifted(ds, s))
+    cache.set(String(s), e.embeddings)
+    dim = e.dim
+  }
+  const variants = VARIANTS.map(([name, shifts]) => {
+    const rows = meanNormalised(
+      shifts.map((s) => cache.get(String(s))!),
+      dim,
+    )
+    return [name, fromEmbeddings(rows, dim, ds)] as const
+  })
+  console.log(`model ${manifest.id}`)
+  printVariantTable(variants, manifest, splitName, Number(f.episodes))
+}
+
+main().catch((e: Error) => {
+  console.error(e.message)
+  process.exit(1)
+})

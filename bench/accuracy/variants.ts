@@ -1,0 +1,45 @@
+/**
+ * Shared by the eval-only trials (centering, ensemble, shifts): embeddings post-processing and the
+ * table that scores several variants of one split on the SAME episodes (paired differences).
+ */
+import type { ModelManifest } from '../../src/core/index.js'
+import type { EmbeddedDataset } from '../../src/train/eval/embedded.js'
+import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
+
+/** Rows of a row-major [n, d] matrix scaled to unit length, in place. */
+export function normaliseRows(x: Float32Array, d: number): Float32Array {
+  for (let i = 0; i < x.length / d; i++) {
+    let n = 0
+    for (let j = 0; j < d; j++) n += x[i * d + j] ** 2
+    const s = 1 / Math.sqrt(n || 1)
+    for (let j = 0; j < d; j++) x[i * d + j] *= s
+  }
+  return x
+}
+
+/**
+ * Prints a markdown table: one row per variant, 5- and 20-way 1-shot in both protocols, mean ±
+ * 95% CI over `episodes` episodes per setting (same seed for every variant).
+ */
+export function printVariantTable(
+  variants: readonly (readonly [string, EmbeddedDataset])[],
+  manifest: Pick<ModelManifest, 'id' | 'metric'>,
+  split: string,
+  episodes: number,
+): void {
+  const opts = { split, ways: [5, 20], shots: [1], episodes, pairs: 0 }
+  console.log(`${split}; ${episodes} episodes per setting, 15 queries, mean ± 95% CI (%)`)
+  console.log(
+    '| variant | all 5-way 1-shot | all 20-way 1-shot | within 5-way 1-shot | within 20-way 1-shot |',
+  )
+  console.log('|---|---|---|---|---|')
+  for (const [name, data] of variants) {
+    const r = evaluateEmbeddings(data, manifest, opts).results
+    const cell = (p: string, w: number) => {
+      const x = r.find((e) => e.protocol === p && e.ways === w)
+      return x ? `${(100 * x.accuracy).toFixed(2)} ± ${(100 * x.ci95).toFixed(2)}` : 'n/a'
+    }
+    const cells = ['all-alphabets', 'within-alphabet'].flatMap((p) => [cell(p, 5), cell(p, 20)])
+    console.log(`| ${name} | ${cells.join(' | ')} |`)
+  }
+}
