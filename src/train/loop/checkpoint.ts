@@ -65,6 +65,11 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, 'state.json')) && existsSync(join(dir, 'weights.bin'))
 }
 
+/** The training state of a checkpoint without its tensors (cheap: one small JSON file). */
+export function readCheckpointState<S>(dir: string): S {
+  return (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { state: S }).state
+}
+
 export function loadCheckpoint<S>(dir: string): Checkpoint<S> {
   const { state, tensors: index } = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as {
     state: S
