@@ -76,6 +76,12 @@ export async function exportModel(
   model: tf.LayersModel,
   opts: ExportModelOptions,
 ): Promise<ExportedModel> {
+  const preprocess = opts.preprocess ?? INK_PREPROCESS
+  // moved views are padded with 0, which must be the background: white after invert, mean 0
+  if (!isUnmoved(opts.shifts) && !(preprocess.invert && preprocess.mean === 0))
+    throw new Error(
+      '--views needs a preprocessing that maps the white background to 0 (invert, mean 0)',
+    )
   const bytes = exportOnnx(model, {
     foldBatchNorm: opts.foldBatchNorm ?? true,
     normalize: opts.normalize,
@@ -97,7 +103,7 @@ export async function exportModel(
     version: opts.version ?? '1.0.0',
     createdAt: new Date().toISOString(),
     input: { name: DEFAULT_INPUT_NAME, height: h, width: w, channels: 1, layout: 'NCHW' },
-    preprocess: opts.preprocess ?? INK_PREPROCESS,
+    preprocess,
     output: {
       name: DEFAULT_OUTPUT_NAME,
       dim: outDim,

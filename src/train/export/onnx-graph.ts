@@ -5,6 +5,8 @@
  * The graph takes NCHW [N, C, H, W] named 'input' with a symbolic batch dim. For one channel that
  * is the same memory as tfjs's NHWC [N, H, W, 1], so both runtimes are fed the same Float32Array.
  * Weights are permuted at export time (no Transpose nodes at run time): see weight-layout.ts.
+ * With `shifts`, the graph first stacks zero-padded moved copies of the input along the batch and
+ * ends by averaging their embeddings (test-time shift averaging, see model/shift-views.ts).
  */
 import type * as tf from '@tensorflow/tfjs'
 import { isUnmoved, shiftRadius, type Shift } from '../model/shift-views'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManifestError, validateManifest } from '../../../src/core'
-import { exportModel } from '../../../src/train/export/export-model'
+import { exportModel, INK_PREPROCESS } from '../../../src/train/export/export-model'
 import {
   defaultModuleSource,
   rewriteManifest,
@@ -78,6 +78,13 @@ describe('exportModel + manifest writer', () => {
     const json = validateManifest(JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')))
     expect(json.output.views).toEqual(shifts.map(([x, y]) => [x, y]))
     expect(json.output.dim).toBe(16)
+    // padding with 0 is only the background when white maps to 0
+    const noInvert = { ...INK_PREPROCESS, invert: false }
+    const bad = { id: 'w', modelsDir: dir, normalize: true, shifts, training: TRAINING }
+    await expect(exportModel(model, { ...bad, preprocess: noInvert })).rejects.toThrow(
+      /--views needs/,
+    )
+    expect(existsSync(join(dir, 'w.onnx'))).toBe(false)
   })
 
   it('leaves nothing behind when the manifest is invalid', async () => {
