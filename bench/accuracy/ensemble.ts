@@ -10,7 +10,6 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { ImageDataset } from '../../src/train/data/types.js'
 import {
   embedDataset,
   fromEmbeddings,
@@ -18,7 +17,7 @@ import {
 } from '../../src/train/eval/embedded.js'
 import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
-import { normaliseRows, printVariantTable } from './variants.js'
+import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -42,26 +41,6 @@ function concatRows(parts: EmbeddedDataset[]): { rows: Float32Array; dim: number
     }
   }
   return { rows, dim }
-}
-
-/** `ds` with every image moved by (dx, dy) pixels, uncovered pixels taking its corner value. */
-function shifted(ds: ImageDataset, dx: number, dy: number): ImageDataset {
-  const { height: h, width: w } = ds
-  const out = new Float32Array(ds.pixels.length)
-  for (let i = 0; i < ds.labels.length; i++) {
-    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
-    const dst = out.subarray(i * h * w, (i + 1) * h * w)
-    dst.fill(src[0])
-    for (let y = 0; y < h; y++) {
-      const sy = y - dy
-      if (sy < 0 || sy >= h) continue
-      for (let x = 0; x < w; x++) {
-        const sx = x - dx
-        if (sx >= 0 && sx < w) dst[y * w + x] = src[sy * w + sx]
-      }
-    }
-  }
-  return { ...ds, pixels: out }
 }
 
 async function main() {
@@ -88,7 +67,7 @@ async function main() {
       [0, 1],
       [0, -1],
     ]) {
-      const e = await embedDataset(bytes, shifted(test.dataset, dx, dy))
+      const e = await embedDataset(bytes, shiftedDataset(test.dataset, [dx, dy]))
       for (let k = 0; k < sum.length; k++) sum[k] += e.embeddings[k]
     }
     variants.push([

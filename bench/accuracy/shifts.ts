@@ -15,7 +15,7 @@ import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
 import { VIEW_SETS, type Shift } from '../../src/train/model/shift-views.js'
 import { splitForTraining } from '../../src/train/recipe/load-data.js'
-import { normaliseRows, printVariantTable } from './variants.js'
+import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -34,20 +34,6 @@ const VARIANTS: [string, readonly Shift[]][] = [
   ['box1: 3x3 box, 1 px (9 views)', VIEW_SETS.box1],
   ['plus2: plus, 1 and 2 px (9 views)', VIEW_SETS.plus2],
 ]
-
-/** `ds` with every image moved by (dx, dy) pixels, uncovered pixels 0 (background). */
-function shifted(ds: ImageDataset, [dx, dy]: Shift): ImageDataset {
-  const { height: h, width: w } = ds
-  const out = new Float32Array(ds.pixels.length)
-  for (let i = 0; i < ds.labels.length; i++) {
-    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
-    const dst = out.subarray(i * h * w, (i + 1) * h * w)
-    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++)
-      for (let x = Math.max(0, dx); x < Math.min(w, w + dx); x++)
-        dst[y * w + x] = src[(y - dy) * w + (x - dx)]
-  }
-  return { ...ds, pixels: out }
-}
 
 /** Normalised mean of several embeddings of the same images. */
 function meanNormalised(parts: Float32Array[], dim: number): Float32Array {
@@ -74,7 +60,7 @@ async function main() {
   let dim = 0
   for (const s of VARIANTS.flatMap(([, v]) => v)) {
     if (cache.has(String(s))) continue
-    const e = await embedDataset(bytes, shifted(ds, s))
+    const e = await embedDataset(bytes, shiftedDataset(ds, s))
     cache.set(String(s), e.embeddings)
     dim = e.dim
   }

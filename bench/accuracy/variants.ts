@@ -1,8 +1,10 @@
 /**
- * Shared by the eval-only trials (centering, ensemble, shifts): embeddings post-processing and the
- * table that scores several variants of one split on the SAME episodes (paired differences).
+ * Shared by the eval-only trials (centering, ensemble, shifts): moved images, embeddings
+ * post-processing and the table that scores several variants of one split on the SAME episodes (paired differences).
  */
 import type { ModelManifest } from '../../src/core/index.js'
+import type { ImageDataset } from '../../src/train/data/types.js'
+import type { Shift } from '../../src/train/model/shift-views.js'
 import type { EmbeddedDataset } from '../../src/train/eval/embedded.js'
 import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
 
@@ -42,4 +44,18 @@ export function printVariantTable(
     const cells = ['all-alphabets', 'within-alphabet'].flatMap((p) => [cell(p, 5), cell(p, 20)])
     console.log(`| ${name} | ${cells.join(' | ')} |`)
   }
+}
+
+/** `ds` with every image moved by (dx, dy) pixels, uncovered pixels 0 (background). */
+export function shiftedDataset(ds: ImageDataset, [dx, dy]: Shift): ImageDataset {
+  const { height: h, width: w } = ds
+  const out = new Float32Array(ds.pixels.length)
+  for (let i = 0; i < ds.labels.length; i++) {
+    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
+    const dst = out.subarray(i * h * w, (i + 1) * h * w)
+    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++)
+      for (let x = Math.max(0, dx); x < Math.min(w, w + dx); x++)
+        dst[y * w + x] = src[(y - dy) * w + (x - dx)]
+  }
+  return { ...ds, pixels: out }
 }
