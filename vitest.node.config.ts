@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// Unit tests that run in Node: the shared core, the training toolkit.
+// Unit tests that run in Node: the shared core, the training toolkit, the benches' helpers.
 export default defineConfig({
   test: {
-    include: ['test/core/**/*.test.ts', 'test/train/**/*.test.ts'],
+    include: ['test/core/**/*.test.ts', 'test/train/**/*.test.ts', 'test/bench/**/*.test.ts'],
     exclude: ['test/**/*.workerd.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
