@@ -1,12 +1,15 @@
 /**
  * `npm run export -- --checkpoint <dir> --id <id> [--default]`
  * Loads a checkpoint saved by `saveWeights` (src/train/export/checkpoint-io.ts), exports it to
- * ONNX, checks parity against tfjs (< 1e-5) and writes models/<id>.onnx + <id>.json.
+ * ONNX, checks parity against tfjs (< 1e-5, on 64 images of --data when given) and writes
+ * models/<id>.onnx + <id>.json.
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
 import { loadCheckpoint } from '../export/checkpoint-io'
-import { exportModel } from '../export/export-model'
+import { loadEvalData } from '../eval/load-data'
+import { exportModel, INK_PREPROCESS } from '../export/export-model'
+import { sampleParityImages } from '../export/parity-images'
 import { VIEW_SET_NAMES, VIEW_SETS } from '../model/shift-views'
 import { ArgsError, choiceFlag, parseFlags, runCli, usage } from './args'
 import type { FlagSpec } from './args'
@@ -29,6 +32,14 @@ const SPEC = {
     type: 'string',
     default: 'none',
     help: `moved views the graph averages (test-time shifts): ${VIEW_SET_NAMES.join(' | ')}`,
+  },
+  data: {
+    type: 'string',
+    help: 'images for the parity check: an Omniglot folder/zips, an image folder or generated (default: 16 noise images and a blank one)',
+  },
+  split: {
+    type: 'string',
+    help: "split of --data for the parity images (default: the checkpoint's training split)",
   },
   bn: {
     type: 'string',
@@ -67,6 +78,11 @@ async function main(): Promise<void> {
   const metric: ModelManifest['metric'] = f.metric
     ? { name: choiceFlag('metric', f.metric, ['euclidean', 'squared-euclidean', 'cosine']) }
     : (meta.metric ?? { name: 'euclidean' })
+  const parityImages = f.data
+    ? await realParityImages(model, meta, f.data, f.split ?? meta.training?.split)
+    : undefined
+  if (!parityImages)
+    console.error('warning: parity checked on noise only; pass --data for real images')
   const missing = Object.keys(UNKNOWN_TRAINING).filter((k) => meta.training?.[k] === undefined)
   if (missing.length)
     console.error(`warning: checkpoint meta lacks training.${missing.join(', training.')}`)
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
     metric,
     preprocess: meta.preprocess,
     training: { ...UNKNOWN_TRAINING, ...meta.training },
+    parityImages,
   })
   console.log(
     `exported ${r.manifest.id}: ${r.onnxPath} (${r.bytes} bytes, dim ${r.manifest.output.dim}), ` +
@@ -91,6 +108,22 @@ async function main(): Promise<void> {
     'threshold is uncalibrated: npm run eval -- ' +
       `--model ${r.onnxPath} --data <path> --write-manifest`,
   )
+}
+
+/** 64 images of `data`, preprocessed as the checkpoint says (eval's loader checks it can). */
+async function realParityImages(
+  model: tf.LayersModel,
+  meta: ReturnType<typeof loadCheckpoint>['file']['meta'],
+  data: string,
+  split: string | undefined,
+): Promise<Float32Array> {
+  if (!split) throw new ArgsError('--split is required: the checkpoint does not name its split')
+  const [, height, width] = model.inputs[0].shape as number[]
+  const { dataset } = await loadEvalData(data, split, {
+    input: { name: 'input', height, width, channels: 1, layout: 'NCHW' },
+    preprocess: meta.preprocess ?? INK_PREPROCESS,
+  })
+  return sampleParityImages(dataset)
 }
 
 runCli(main, USAGE)

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { selectBackend, BACKEND_NAMES, type BackendName } from '../backends/index.js'
 import { exportModel } from '../export/export-model.js'
 import { saveWeights } from '../export/checkpoint-io.js'
+import { sampleParityImages } from '../export/parity-images.js'
 import { initFrom } from '../loop/init-from.js'
 import { train } from '../loop/trainer.js'
 import { localStepper } from '../loop/stepper.js'
@@ -312,9 +313,10 @@ async function main(): Promise<void> {
       metric,
       setDefault: f.default,
       training,
+      parityImages: sampleParityImages(full),
     })
     console.error(
-      `exported ${r.onnxPath} (parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)})`,
+      `exported ${r.onnxPath} (parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)} on ${r.parity.images} images of the training data)`,
     )
   }
 }

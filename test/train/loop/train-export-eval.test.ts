@@ -7,6 +7,7 @@ import { generateGlyphDataset } from '../../../src/train/data/index'
 import { selectBackend } from '../../../src/train/backends/index'
 import { evaluateOnnx } from '../../../src/train/eval/index'
 import { exportModel } from '../../../src/train/export/export-model'
+import { sampleParityImages } from '../../../src/train/export/parity-images'
 import { train } from '../../../src/train/loop/trainer'
 import { localStepper } from '../../../src/train/loop/stepper'
 import { quietProgress as quiet } from '../quiet-progress'
@@ -74,7 +75,9 @@ describe('train -> export -> parity -> eval on generated data', () => {
           wallTimeSec: 0,
           command: 'test',
         },
+        parityImages: sampleParityImages(trainSet),
       })
+      expect(r.parity.images).toBe(64)
       expect(r.parity.maxAbsDiff).toBeLessThan(1e-5)
       const manifest = validateManifest(JSON.parse(readFileSync(r.manifestPath, 'utf8')))
       const report = await evaluateOnnx(
