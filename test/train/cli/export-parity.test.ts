@@ -1,0 +1,50 @@
+// `npm run export` as a user runs it: with --data the parity check runs on 64 real images of it;
+// without, on noise, and the user is told.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+function cli(script: string, args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', `src/train/cli/${script}.ts`, ...args],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+describe('npm run export: parity images', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'export-parity-'))
+    const r = cli('train', [
+      ...['--data', 'generated', '--steps', '2', '--ways', '5', '--shots', '1', '--queries', '1'],
+      ...['--width', '8', '--val-fraction', '0', '--id', 'tiny', '--out', join(dir, 'run')],
+    ])
+    expect(r.code, r.err).toBe(0)
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  const exportArgs = (id: string) => [
+    ...['--checkpoint', join(dir, 'run', 'model'), '--id', id, '--models-dir', join(dir, 'models')],
+  ]
+
+  it('checks 64 images of --data (the split defaults to the training one)', () => {
+    const r = cli('export', [...exportArgs('real'), '--data', 'generated'])
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/parity max abs diff \S+ on 64 images/)
+    expect(r.err).not.toMatch(/noise only/)
+  })
+
+  it('falls back to noise without --data, and warns', () => {
+    const r = cli('export', exportArgs('noise'))
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/on 17 images/)
+    expect(r.err).toMatch(/parity checked on noise only; pass --data/)
+  })
+})
