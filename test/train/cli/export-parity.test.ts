@@ -1,22 +1,10 @@
 // `npm run export` as a user runs it: with --data the parity check runs on 64 real images of it;
 // without, on noise, and the user is told.
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-function cli(script: string, args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', `src/train/cli/${script}.ts`, ...args],
-    {
-      encoding: 'utf8',
-      timeout: 120_000,
-    },
-  )
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+import { runCli as cli } from './run-cli'
 
 describe('npm run export: parity images', () => {
   let dir: string

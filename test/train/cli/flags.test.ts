@@ -1,19 +1,7 @@
 // The CLIs as a user runs them: a bad flag fails fast (before any data is read or any training
 // step runs) with exit code 2 and a message naming the flag.
-import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-
-function cli(script: string, args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', `src/train/cli/${script}.ts`, ...args],
-    {
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  )
-  return { code: r.status, err: r.stderr }
-}
+import { runCli as cli } from './run-cli'
 
 describe('train and export CLIs reject bad flags by name', () => {
   it('train --views with an unknown view set', () => {
