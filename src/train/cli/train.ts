@@ -22,6 +22,7 @@ import { TrainingBatches } from '../recipe/batch-source.js'
 import { loadDataset, splitForTraining } from '../recipe/load-data.js'
 import { DEFAULT_RECIPE as D, LOSS_NAMES, MINER_NAMES, type Recipe } from '../recipe/recipe.js'
 import { makeValidator } from '../recipe/validator.js'
+import { teacherEmbeddings } from '../recipe/teacher.js'
 import { writeRunReport } from '../report/index.js'
 import {
   ArgsError,
@@ -90,6 +91,15 @@ const SPEC = {
   seed: { type: 'string', default: s(D.seed), help: 'seed of init, sampling and jitter' },
   'center-lambda': { type: 'string', default: s(D.centerLambda), help: 'center-loss weight λ' },
   'center-alpha': { type: 'string', default: s(D.centerAlpha), help: 'center learning rate α' },
+  distill: {
+    type: 'string',
+    help: "teacher ONNX (e.g. a '--views box1' export): pull the embeddings towards its own",
+  },
+  'distill-weight': {
+    type: 'string',
+    default: '10',
+    help: 'with --distill: weight of the distillation term',
+  },
   'val-fraction': { type: 'string', default: '0.05', help: 'held-out classes for validation' },
   'val-episodes': { type: 'string', default: '200', help: 'validation episodes per epoch' },
   patience: {
@@ -150,6 +160,7 @@ function recipeOf(f: ReturnType<typeof parseFlags<typeof SPEC>>): Recipe {
     seed: intFlag('seed', f.seed, 0),
     centerLambda: numberFlag('center-lambda', f['center-lambda'], 0),
     centerAlpha: numberFlag('center-alpha', f['center-alpha'], 0, 1),
+    distillWeight: f.distill ? numberFlag('distill-weight', f['distill-weight'], 0) : 0,
   }
 }
 
@@ -160,6 +171,19 @@ function initOrExplain(model: Parameters<typeof initFrom>[0], runDir: string) {
     return init
   } catch (e) {
     throw new ArgsError(`--init ${runDir}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+async function loadTeacher(path: string, ds: Parameters<typeof teacherEmbeddings>[1], dim: number) {
+  const t0 = performance.now()
+  try {
+    const t = await teacherEmbeddings(path, ds, dim)
+    console.error(
+      `distilling from ${path}: ${ds.labels.length} teacher embeddings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    )
+    return t
+  } catch (e) {
+    throw new ArgsError(e instanceof Error ? e.message : String(e))
   }
 }
 
@@ -219,6 +243,7 @@ async function main(): Promise<void> {
   const init = f.init ? initOrExplain(model, f.init) : null
   const dim = model.outputs[0].shape[1] as number
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
+  const teacher = f.distill ? await loadTeacher(f.distill, trainDs, dim) : undefined
   const validator = val
     ? makeValidator(model, val, {
         normalize: recipe.normalize,
@@ -230,12 +255,18 @@ async function main(): Promise<void> {
   const workers = intFlag('workers', f.workers, 1, 64)
   const stepper =
     workers === 1
-      ? localStepper(model, objective, new TrainingBatches(trainDs, recipe), recipe.size)
+      ? localStepper(
+          model,
+          objective,
+          new TrainingBatches(trainDs, recipe, undefined, teacher),
+          recipe.size,
+        )
       : await ParallelStepper.start({
           workers,
           backend,
           recipe,
           dataset: trainDs,
+          teacher,
           numClasses: trainDs.classes.length,
           model,
         })
@@ -274,6 +305,7 @@ async function main(): Promise<void> {
     wallTimeSec: Math.round(state.wallSec + (init?.wallTimeSec ?? 0)),
     command,
     ...(init ? { init } : {}),
+    ...(f.distill ? { distill: { teacher: f.distill, weight: recipe.distillWeight } } : {}),
     recipe,
     validation: state.best ? { ways: validator?.ways, shots: 1, ...state.best } : null,
   }

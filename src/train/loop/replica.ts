@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 import { embed } from '../model/conv4.js'
 import { modelTensors, restoreModel, type Checkpoint, type NamedTensor } from './checkpoint.js'
-import type { BatchSource, Objective } from './trainer.js'
+import type { Batch, BatchSource, Objective } from './trainer.js'
+
+const targetsOf = (b: Batch) =>
+  b.targets ? tf.tensor2d(b.targets, [b.n, b.targets.length / b.n]) : undefined
 
 /**
  * One copy of everything training mutates: the model, the loss's variables, Adam's slots and the
@@ -43,15 +46,16 @@ export class Replica {
     this.setLr(lr)
     const b = this.batches.next()
     const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
+    const t = targetsOf(b)
     const lossT = this.optimizer.minimize(
-      () => this.objective.loss(this.embedBatch(x, true), b.labels),
+      () => this.objective.loss(this.embedBatch(x, true), b.labels, t),
       true,
       this.vars,
     )!
     this.afterStep(x, b.labels)
     // awaited: WebGPU in Node has no synchronous read
     const loss = (await lossT.data())[0]
-    tf.dispose([lossT, x])
+    tf.dispose([lossT, x, ...(t ? [t] : [])])
     return { loss, images: b.n }
   }
 
@@ -61,10 +65,12 @@ export class Replica {
   gradients(): { loss: number; images: number; grads: Float32Array } {
     const b = this.batches.next()
     const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
+    const t = targetsOf(b)
     const { value, grads } = tf.variableGrads(
-      () => this.objective.loss(this.embedBatch(x, true), b.labels),
+      () => this.objective.loss(this.embedBatch(x, true), b.labels, t),
       this.vars,
     )
+    t?.dispose()
     const flat = new Float32Array(this.vars.reduce((s, v) => s + v.size, 0))
     let o = 0
     for (const v of this.vars) {

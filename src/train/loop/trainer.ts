@@ -10,6 +10,8 @@ export interface Batch {
   x: Float32Array
   n: number
   labels: Int32Array
+  /** teacher embeddings [n, d] of the same images, when the run distils */
+  targets?: Float32Array
 }
 
 /** Where batches come from; its state is checkpointed so a resumed run sees the same batches. */
@@ -24,7 +26,8 @@ export interface Objective {
   name: string
   /** whether the loss wants L2-normalised embeddings */
   normalize: boolean
-  loss(embeddings: tf.Tensor2D, labels: Int32Array): tf.Scalar
+  /** `targets`: the batch's teacher embeddings, when the run distils */
+  loss(embeddings: tf.Tensor2D, labels: Int32Array, targets?: tf.Tensor2D): tf.Scalar
   trainableVariables(): tf.Variable[]
   /** non-gradient updates after each step (center loss's center rule) */
   afterStep?(embeddings: tf.Tensor2D, labels: Int32Array): void

@@ -45,11 +45,16 @@ class ReplicaThread {
 
 /** Copies a dataset's pixels and labels into SharedArrayBuffers (one copy for all workers). */
 function shareDataset(ds: ImageDataset): ImageDataset {
-  const pixels = new Float32Array(new SharedArrayBuffer(ds.pixels.byteLength))
-  pixels.set(ds.pixels)
+  const pixels = share(ds.pixels)
   const labels = new Int32Array(new SharedArrayBuffer(ds.labels.byteLength))
   labels.set(ds.labels)
   return { ...ds, pixels, labels }
+}
+
+function share(a: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength))
+  out.set(a)
+  return out
 }
 
 function mean(arrays: Float32Array[]): Float32Array {
@@ -80,11 +85,14 @@ export class ParallelStepper implements Stepper {
     backend: BackendName
     recipe: Recipe
     dataset: ImageDataset
+    /** teacher embeddings per dataset image, when the run distils */
+    teacher?: Float32Array
     numClasses: number
     /** the caller's model, kept current by sync() */
     model: tf.LayersModel
   }): Promise<ParallelStepper> {
     const dataset = shareDataset(opts.dataset)
+    const teacher = opts.teacher && share(opts.teacher)
     const weights: WireTensor[] = modelTensors(opts.model).map(({ name, tensor }) => ({
       name,
       shape: tensor.shape,
@@ -98,6 +106,7 @@ export class ParallelStepper implements Stepper {
           recipe: opts.recipe,
           numClasses: opts.numClasses,
           dataset,
+          teacher,
           weights,
         },
       })

@@ -16,6 +16,8 @@ export interface WorkerInit {
   numClasses: number
   /** pixels and labels live in SharedArrayBuffers: every worker reads the same memory */
   dataset: ImageDataset
+  /** teacher embeddings per dataset image (SharedArrayBuffer), when the run distils */
+  teacher?: Float32Array
   /** the caller's model weights: every replica starts from them (also after --init) */
   weights: WireTensor[]
 }

@@ -22,7 +22,12 @@ async function main() {
   })
   const objective = buildObjective(r, model.outputs[0].shape[1] as number, init.numClasses)
   // ...but each draws its own batches
-  const batches = new TrainingBatches(init.dataset, { ...r, seed: r.seed + 1009 * init.index })
+  const batches = new TrainingBatches(
+    init.dataset,
+    { ...r, seed: r.seed + 1009 * init.index },
+    undefined,
+    init.teacher,
+  )
   const replica = new Replica(model, objective, batches, r.size)
 
   const handle = async (m: Request): Promise<void> => {

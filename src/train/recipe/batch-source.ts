@@ -28,7 +28,13 @@ export class TrainingBatches implements BatchSource {
     private readonly ds: ImageDataset,
     private readonly recipe: Recipe,
     private readonly classes?: ArrayLike<number>,
+    /** teacher embeddings, one row per dataset image (`teacher.ts`), when the run distils */
+    private readonly teacher?: Float32Array,
   ) {
+    if (teacher && teacher.length % ds.labels.length !== 0)
+      throw new Error(
+        `TrainingBatches: ${teacher.length} teacher values for ${ds.labels.length} images`,
+      )
     this.jitterRng = new Rng(recipe.seed * 7919 + 1)
     this.sampler = this.makeSampler(recipe.seed)
   }
@@ -58,7 +64,16 @@ export class TrainingBatches implements BatchSource {
     if (this.recipe.jitter) x = jitterBatch(x, this.ds.height, this.ds.width, this.jitterRng)
     const labels =
       this.recipe.loss === 'center' ? Int32Array.from(b.labels, (l) => b.classes[l]) : b.labels
-    return { x, n: b.indices.length, labels }
+    return { x, n: b.indices.length, labels, targets: this.targetsOf(b.indices) }
+  }
+
+  /** The teacher rows of the batch's images (those of the unjittered images). */
+  private targetsOf(indices: Int32Array): Float32Array | undefined {
+    if (!this.teacher) return undefined
+    const d = this.teacher.length / this.ds.labels.length
+    const out = new Float32Array(indices.length * d)
+    indices.forEach((img, row) => out.set(this.teacher!.subarray(img * d, (img + 1) * d), row * d))
+    return out
   }
 
   state(): unknown {

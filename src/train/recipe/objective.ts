@@ -1,9 +1,10 @@
-import type * as tf from '@tensorflow/tfjs'
+import * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core/index.js'
 import {
   BaseLoss,
   CenterLoss,
   ContrastiveLoss,
+  embeddingDistillation,
   PrototypicalLoss,
   SiameseL1Loss,
   TripletMarginLoss,
@@ -52,8 +53,12 @@ export function buildObjective(
     name: loss.name,
     minerName: miner ? r.miner : null,
     normalize: r.normalize,
-    loss: (e: tf.Tensor2D, y: Int32Array) =>
-      loss.forward(e, y, miner ? miner.mine(e, y) : undefined),
+    loss: (e: tf.Tensor2D, y: Int32Array, targets?: tf.Tensor2D) => {
+      const main = loss.forward(e, y, miner ? miner.mine(e, y) : undefined)
+      if (!r.distillWeight) return main
+      if (!targets) throw new Error('distillation: the batch carries no teacher embeddings')
+      return tf.tidy(() => tf.add(main, tf.mul(embeddingDistillation(e, targets), r.distillWeight)))
+    },
     trainableVariables: () => loss.trainableWeights(),
     afterStep:
       loss instanceof CenterLoss

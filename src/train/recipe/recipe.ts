@@ -35,6 +35,8 @@ export interface Recipe {
   seed: number
   centerLambda: number
   centerAlpha: number
+  /** weight of the embedding-distillation term (0: no teacher) */
+  distillWeight: number
 }
 
 export const DEFAULT_RECIPE: Recipe = {
@@ -60,4 +62,5 @@ export const DEFAULT_RECIPE: Recipe = {
   seed: 1,
   centerLambda: 0.003,
   centerAlpha: 0.5,
+  distillWeight: 0,
 }
