@@ -13,7 +13,11 @@ import * as tf from '@tensorflow/tfjs'
  * const total = tf.add(protoLoss, tf.mul(embeddingDistillation(e, teacherRows), 10))
  */
 export function embeddingDistillation(embeddings: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
-  if (embeddings.rank !== 2 || targets.rank !== 2 || embeddings.shape.join() !== targets.shape.join())
+  if (
+    embeddings.rank !== 2 ||
+    targets.rank !== 2 ||
+    embeddings.shape.join() !== targets.shape.join()
+  )
     throw new Error(
       `embeddingDistillation: embeddings [${embeddings.shape}] and teacher rows [${targets.shape}] differ`,
     )
