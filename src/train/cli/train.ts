@@ -23,6 +23,7 @@ import { loadDataset, splitForTraining } from '../recipe/load-data.js'
 import { DEFAULT_RECIPE as D, LOSS_NAMES, MINER_NAMES, type Recipe } from '../recipe/recipe.js'
 import { makeValidator } from '../recipe/validator.js'
 import { teacherEmbeddings } from '../recipe/teacher.js'
+import type { ImageDataset } from '../data/types.js'
 import { writeRunReport } from '../report/index.js'
 import {
   ArgsError,
@@ -174,7 +175,8 @@ function initOrExplain(model: Parameters<typeof initFrom>[0], runDir: string) {
   }
 }
 
-async function loadTeacher(path: string, ds: Parameters<typeof teacherEmbeddings>[1], dim: number) {
+/** The teacher's embeddings of the training set, timed; a bad teacher is a bad --distill flag. */
+async function loadTeacher(path: string, ds: ImageDataset, dim: number) {
   const t0 = performance.now()
   try {
     const t = await teacherEmbeddings(path, ds, dim)
