@@ -98,8 +98,7 @@ const SPEC = {
   },
   'distill-weight': {
     type: 'string',
-    default: '10',
-    help: 'with --distill: weight of the distillation term',
+    help: 'with --distill: weight of the distillation term (default 10)',
   },
   'val-fraction': { type: 'string', default: '0.05', help: 'held-out classes for validation' },
   'val-episodes': { type: 'string', default: '200', help: 'validation episodes per epoch' },
@@ -161,8 +160,14 @@ function recipeOf(f: ReturnType<typeof parseFlags<typeof SPEC>>): Recipe {
     seed: intFlag('seed', f.seed, 0),
     centerLambda: numberFlag('center-lambda', f['center-lambda'], 0),
     centerAlpha: numberFlag('center-alpha', f['center-alpha'], 0, 1),
-    distillWeight: f.distill ? numberFlag('distill-weight', f['distill-weight'], 0) : 0,
+    distillWeight: distillWeightOf(f.distill, f['distill-weight']),
   }
+}
+
+function distillWeightOf(teacher: string | undefined, weight: string | undefined): number {
+  if (!teacher && weight !== undefined)
+    throw new ArgsError('--distill-weight needs --distill <teacher.onnx>')
+  return teacher ? numberFlag('distill-weight', weight ?? '10', 0) : 0
 }
 
 function initOrExplain(model: Parameters<typeof initFrom>[0], runDir: string) {

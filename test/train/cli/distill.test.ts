@@ -51,6 +51,15 @@ describe('npm run train -- --distill', () => {
     expect(training.recipe.distillWeight).toBe(4)
   })
 
+  it('refuses --distill-weight without a teacher, and a negative weight', () => {
+    const alone = cli('train', [...TINY, '--out', join(dir, 'w'), '--distill-weight', '3'])
+    expect(alone.code).toBe(2)
+    expect(alone.err).toMatch(/--distill-weight needs --distill/)
+    const negative = cli('train', [...TINY, '--distill', teacher, '--distill-weight', '-1'])
+    expect(negative.code).toBe(2)
+    expect(negative.err).toMatch(/--distill-weight/)
+  })
+
   it('names --distill when the teacher is missing or embeds in another size', () => {
     const missing = cli('train', [
       ...TINY,
