@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
+import { normalizeRows } from '../distances/cosine-similarity'
 
 /**
  * Embedding distillation: the mean squared distance between each student embedding, L2-normalised
@@ -21,8 +22,5 @@ export function embeddingDistillation(embeddings: tf.Tensor2D, targets: tf.Tenso
     throw new Error(
       `embeddingDistillation: embeddings [${embeddings.shape}] and teacher rows [${targets.shape}] differ`,
     )
-  return tf.tidy(() => {
-    const unit = tf.div(embeddings, tf.maximum(tf.norm(embeddings, 'euclidean', -1, true), 1e-12))
-    return tf.mean(tf.sum(tf.square(tf.sub(unit, targets)), 1))
-  })
+  return tf.tidy(() => tf.mean(tf.sum(tf.square(tf.sub(normalizeRows(embeddings), targets)), 1)))
 }

@@ -45,14 +45,14 @@ class ReplicaThread {
 
 /** Copies a dataset's pixels and labels into SharedArrayBuffers (one copy for all workers). */
 function shareDataset(ds: ImageDataset): ImageDataset {
-  const pixels = share(ds.pixels)
-  const labels = new Int32Array(new SharedArrayBuffer(ds.labels.byteLength))
-  labels.set(ds.labels)
-  return { ...ds, pixels, labels }
+  return { ...ds, pixels: share(ds.pixels), labels: share(ds.labels) }
 }
 
-function share(a: Float32Array): Float32Array {
-  const out = new Float32Array(new SharedArrayBuffer(a.byteLength))
+/** A copy of `a` in a SharedArrayBuffer, which worker threads read without copying. */
+function share<T extends Float32Array | Int32Array>(a: T): T {
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(
+    new SharedArrayBuffer(a.byteLength),
+  )
   out.set(a)
   return out
 }
