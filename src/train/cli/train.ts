@@ -180,15 +180,19 @@ function initOrExplain(model: Parameters<typeof initFrom>[0], runDir: string) {
   }
 }
 
-/** The teacher's embeddings of the training set, timed; a bad teacher is a bad --distill flag. */
-async function loadTeacher(path: string, ds: ImageDataset, dim: number) {
+/**
+ * The teacher's embeddings of the training set, timed, kept in the run folder for a resume; a bad
+ * teacher is a bad --distill flag.
+ */
+async function loadTeacher(path: string, ds: ImageDataset, dim: number, runDir: string) {
   const t0 = performance.now()
   try {
-    const t = await teacherEmbeddings(path, ds, dim)
+    const t = await teacherEmbeddings(path, ds, dim, runDir)
+    const how = t.cached ? `read back from ${runDir}` : 'computed'
     console.error(
-      `distilling from ${path}: ${ds.labels.length} teacher embeddings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `distilling from ${path}: ${ds.labels.length} teacher embeddings ${how} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     )
-    return t
+    return t.embeddings
   } catch (e) {
     throw new ArgsError(e instanceof Error ? e.message : String(e))
   }
@@ -250,7 +254,7 @@ async function main(): Promise<void> {
   const init = f.init ? initOrExplain(model, f.init) : null
   const dim = model.outputs[0].shape[1] as number
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
-  const teacher = f.distill ? await loadTeacher(f.distill, trainDs, dim) : undefined
+  const teacher = f.distill ? await loadTeacher(f.distill, trainDs, dim, out) : undefined
   const validator = val
     ? makeValidator(model, val, {
         normalize: recipe.normalize,

@@ -32,20 +32,23 @@ describe('npm run train -- --distill', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('embeds every training image with the teacher once, trains, and records the teacher', () => {
+  it('embeds every training image with the teacher once, keeps the rows for a resume, and records the teacher', () => {
     const out = join(dir, 'student')
-    const r = cli(
-      'train',
-      [...TINY, '--id', 'student', '--out', out, '--workers', '2'].concat([
-        '--distill',
-        teacher,
-        '--distill-weight',
-        '4',
-      ]),
-    )
+    const args = [...TINY, '--id', 'student', '--out', out, '--workers', '2'].concat([
+      '--distill',
+      teacher,
+      '--distill-weight',
+      '4',
+    ])
+    const r = cli('train', args)
     expect(r.code, r.err).toBe(0)
     // 96 generated classes x 10 images x 4 rotations
-    expect(r.err).toMatch(/distilling from \S+teacher\.onnx: 3840 teacher embeddings/)
+    expect(r.err).toMatch(/distilling from \S+teacher\.onnx: 3840 teacher embeddings computed/)
+    // started again, the run resumes and reads the rows it kept instead of embedding again
+    const again = cli('train', args)
+    expect(again.code, again.err).toBe(0)
+    expect(again.err).toContain(`3840 teacher embeddings read back from ${out}`)
+    expect(again.err).toMatch(/resumed from/)
     const { training } = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'))
     expect(training.distill).toEqual({ teacher, weight: 4 })
     expect(training.recipe.distillWeight).toBe(4)
