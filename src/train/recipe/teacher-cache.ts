@@ -36,7 +36,7 @@ export function readTeacherCache(dir: string, key: string): Float32Array | null 
   } catch {
     return null
   }
-  if (record.key !== key) return null
+  if (record.key !== key || !existsSync(join(dir, ROWS))) return null
   const bytes = readFileSync(join(dir, ROWS))
   if (bytes.byteLength !== record.values * 4) return null
   // copied out: Buffer's pooled memory is not 4-byte aligned in general

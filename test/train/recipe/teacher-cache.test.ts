@@ -56,9 +56,11 @@ describe('teacher cache', () => {
     expect(existsSync(join(dir, 'teacher.f32.tmp'))).toBe(false)
   })
 
-  it('returns null for an empty folder, short rows or an unreadable key file', () => {
+  it('returns null for an empty folder, missing or short rows, or an unreadable key file', () => {
     expect(readTeacherCache(dir, 'k')).toBeNull()
     writeTeacherCache(dir, 'k', new Float32Array(8).fill(1))
+    rmSync(join(dir, 'teacher.f32'))
+    expect(readTeacherCache(dir, 'k')).toBeNull()
     writeFileSync(join(dir, 'teacher.f32'), new Uint8Array(12))
     expect(readTeacherCache(dir, 'k')).toBeNull()
     writeFileSync(join(dir, 'teacher.json'), '{"key":')
