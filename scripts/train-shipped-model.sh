@@ -13,7 +13,7 @@
 #   6. 1,500 more steps like phase 5, another seed, distilling phase 5's 9-view embedding (a
 #      `--views box1` export, the teacher) into the one-view net (`--distill`, ~106 min);
 #   7. 1,500 more steps like phase 6, another seed, with phase 6's own 9-view export as the teacher
-#      (~110 min).
+#      (~100 min).
 # Then exports phase 7 twice, both parity-checked: with test-time shift averaging inside the graph
 # (`--views plus1`: the image and its four 1-pixel moves, 5 forward passes) and without (one pass,
 # the faster model), evaluates both on images_evaluation (1,000 episodes per setting, both
