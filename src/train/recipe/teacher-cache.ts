@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ImageDataset } from '../data/types.js'
+import { writeFilesAtomic } from '../export/atomic-write.js'
 
 /**
  * The teacher's rows kept beside a run (`teacher.f32` + `teacher.json`), so that resuming an
@@ -44,18 +45,15 @@ export function readTeacherCache(dir: string, key: string): Float32Array | null 
 }
 
 /**
- * Drops the old key, writes rows, then the new key, each through a temporary name: the key file is
- * the commit marker, so a run killed mid-write leaves no key that vouches for other rows.
+ * Drops the old key, then writes rows and the new key atomically, key last: the key file is the
+ * commit marker, so a run killed mid-write leaves no key that vouches for other rows.
  */
 export function writeTeacherCache(dir: string, key: string, rows: Float32Array): void {
   mkdirSync(dir, { recursive: true })
   rmSync(join(dir, KEY), { force: true })
   const record: CacheRecord = { key, values: rows.length }
-  writeFileSync(
-    join(dir, `${ROWS}.tmp`),
-    new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength),
-  )
-  renameSync(join(dir, `${ROWS}.tmp`), join(dir, ROWS))
-  writeFileSync(join(dir, `${KEY}.tmp`), JSON.stringify(record))
-  renameSync(join(dir, `${KEY}.tmp`), join(dir, KEY))
+  writeFilesAtomic([
+    { path: join(dir, ROWS), data: new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength) },
+    { path: join(dir, KEY), data: JSON.stringify(record) },
+  ])
 }
