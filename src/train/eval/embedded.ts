@@ -9,6 +9,11 @@ import { embedBatched, openEmbedder } from '../export/ort-runner'
 /** Embeddings [n, dim] with the labels and classes of the dataset they came from. */
 export interface EmbeddedDataset {
   embeddings: Float32Array
+  /**
+   * rows to use when an image is a support example, when they differ from `embeddings` (support
+   * images embedded over moved views at enrolment); same layout
+   */
+  supportEmbeddings?: Float32Array
   dim: number
   labels: Int32Array
   classes: ClassInfo[]

@@ -82,6 +82,7 @@ export function episodeAccuracies(
 
   const rng = new Rng(hashSeed(seed, PROTOCOL_ID[protocol], ways, shots, queries))
   const { dim, embeddings } = data
+  const supportRows = data.supportEmbeddings ?? embeddings
   const acc = new Float64Array(episodes)
   const support = new Float32Array(ways * shots * dim)
   const labels: string[] = new Array(ways * shots)
@@ -96,7 +97,7 @@ export function episodeAccuracies(
       const pick = rng.sample(imgs.length, need)
       for (let s = 0; s < shots; s++) {
         const row = imgs[pick[s]]
-        support.set(embeddings.subarray(row * dim, (row + 1) * dim), (j * shots + s) * dim)
+        support.set(supportRows.subarray(row * dim, (row + 1) * dim), (j * shots + s) * dim)
         labels[j * shots + s] = String(j)
       }
       for (let q = shots; q < need; q++) {

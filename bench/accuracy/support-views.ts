@@ -1,0 +1,79 @@
+/**
+ * Trial #16 (eval only): support-side shift averaging. Support examples are embedded once, when a
+ * support set is stored, so they can afford several forward passes; queries are embedded on every
+ * classify call and stay one view. This scores, on the SAME episodes: one view everywhere,
+ * supports over moved views with one-view queries, and moved views on both sides (for reference).
+ * `--split validation` uses the background classes a run with `--seed` held out.
+ *
+ *   npx tsx bench/accuracy/support-views.ts --model <onnx> [--split validation|evaluation] [--seed 7] [--episodes 1000]
+ */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import type { ImageDataset } from '../../src/train/data/types.js'
+import { embedDataset, fromEmbeddings } from '../../src/train/eval/embedded.js'
+import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { readManifest } from '../../src/train/export/manifest-writer.js'
+import { VIEW_SETS, type Shift } from '../../src/train/model/shift-views.js'
+import { splitForTraining } from '../../src/train/recipe/load-data.js'
+import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
+
+const { values: f } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string', default: '../shared/data/omniglot' },
+    split: { type: 'string', default: 'validation' },
+    seed: { type: 'string', default: '7' },
+    'val-fraction': { type: 'string', default: '0.05' },
+    episodes: { type: 'string', default: '1000' },
+  },
+})
+
+async function loadSplit(manifest: ReturnType<typeof readManifest>) {
+  if (f.split !== 'validation') return loadEvalData(f.data!, f.split!, manifest)
+  const bg = await loadEvalData(f.data!, 'background', manifest)
+  const opts = { valFraction: Number(f['val-fraction']), rotations: false, seed: Number(f.seed) }
+  const dataset: ImageDataset = splitForTraining(bg.dataset, opts).val!
+  return { dataset, splitName: `${bg.splitName}: classes held out by --seed ${f.seed}` }
+}
+
+async function main() {
+  if (!f.model) throw new Error('--model <onnx> is required')
+  const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
+  const bytes = readFileSync(f.model)
+  const { dataset: ds, splitName } = await loadSplit(manifest)
+  const views = new Map<string, Float32Array>()
+  let dim = 0
+  for (const s of VIEW_SETS.plus1) {
+    const e = await embedDataset(bytes, shiftedDataset(ds, s))
+    views.set(String(s), e.embeddings)
+    dim = e.dim
+  }
+  const averaged = (shifts: readonly Shift[]) => {
+    const out = new Float32Array(views.get('0,0')!.length)
+    for (const s of shifts) {
+      const rows = views.get(String(s))!
+      for (let k = 0; k < out.length; k++) out[k] += rows[k]
+    }
+    return normaliseRows(out, dim)
+  }
+  const one = averaged(VIEW_SETS.none)
+  const plus1 = averaged(VIEW_SETS.plus1)
+  const variant = (name: string, queries: Float32Array, supports: Float32Array) =>
+    [name, { ...fromEmbeddings(queries, dim, ds), supportEmbeddings: supports }] as const
+  console.log(`model ${manifest.id}`)
+  printVariantTable(
+    [
+      variant('one view (as served)', one, one),
+      variant('supports plus1, queries one view', one, plus1),
+      variant('plus1 on both sides (the -views5 export)', plus1, plus1),
+    ],
+    manifest,
+    splitName,
+    Number(f.episodes),
+  )
+}
+
+main().catch((e: Error) => {
+  console.error(e.message)
+  process.exit(1)
+})
