@@ -10,12 +10,12 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { ImageDataset } from '../../src/train/data/types.js'
-import { embedDataset, fromEmbeddings } from '../../src/train/eval/embedded.js'
+import { embedDataset, embedSupportRows, fromEmbeddings } from '../../src/train/eval/embedded.js'
 import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
-import { VIEW_SETS, type Shift } from '../../src/train/model/shift-views.js'
+import { VIEW_SETS } from '../../src/train/model/shift-views.js'
 import { splitForTraining } from '../../src/train/recipe/load-data.js'
-import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
+import { printVariantTable } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -41,23 +41,17 @@ async function main() {
   const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
   const bytes = readFileSync(f.model)
   const { dataset: ds, splitName } = await loadSplit(manifest)
-  const views = new Map<string, Float32Array>()
-  let dim = 0
-  for (const s of VIEW_SETS.plus1) {
-    const e = await embedDataset(bytes, shiftedDataset(ds, s))
-    views.set(String(s), e.embeddings)
-    dim = e.dim
+  // the product's own path (core's moves and mean, as the Worker and `npm run eval` use them)
+  const one = (await embedDataset(bytes, ds)).embeddings
+  const withViews = {
+    ...manifest,
+    output: {
+      ...manifest.output,
+      supportViews: VIEW_SETS.plus1.map(([x, y]): [number, number] => [x, y]),
+    },
   }
-  const averaged = (shifts: readonly Shift[]) => {
-    const out = new Float32Array(views.get('0,0')!.length)
-    for (const s of shifts) {
-      const rows = views.get(String(s))!
-      for (let k = 0; k < out.length; k++) out[k] += rows[k]
-    }
-    return normaliseRows(out, dim)
-  }
-  const one = averaged(VIEW_SETS.none)
-  const plus1 = averaged(VIEW_SETS.plus1)
+  const plus1 = await embedSupportRows(bytes, ds, withViews)
+  const dim = manifest.output.dim
   const variant = (name: string, queries: Float32Array, supports: Float32Array) =>
     [name, { ...fromEmbeddings(queries, dim, ds), supportEmbeddings: supports }] as const
   console.log(`model ${manifest.id}`)

@@ -2,7 +2,7 @@
  * Shared by the eval-only trials (centering, ensemble, shifts): moved images, embeddings
  * post-processing and the table that scores several variants of one split on the SAME episodes (paired differences).
  */
-import type { ModelManifest } from '../../src/core/index.js'
+import { moveInput, type ModelManifest } from '../../src/core/index.js'
 import type { ImageDataset } from '../../src/train/data/types.js'
 import type { Shift } from '../../src/train/model/shift-views.js'
 import type { EmbeddedDataset } from '../../src/train/eval/embedded.js'
@@ -47,15 +47,12 @@ export function printVariantTable(
 }
 
 /** `ds` with every image moved by (dx, dy) pixels, uncovered pixels 0 (background). */
-export function shiftedDataset(ds: ImageDataset, [dx, dy]: Shift): ImageDataset {
-  const { height: h, width: w } = ds
+export function shiftedDataset(ds: ImageDataset, shift: Shift): ImageDataset {
+  const { height, width } = ds
+  const px = height * width
   const out = new Float32Array(ds.pixels.length)
-  for (let i = 0; i < ds.labels.length; i++) {
-    const src = ds.pixels.subarray(i * h * w, (i + 1) * h * w)
-    const dst = out.subarray(i * h * w, (i + 1) * h * w)
-    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++)
-      for (let x = Math.max(0, dx); x < Math.min(w, w + dx); x++)
-        dst[y * w + x] = src[(y - dy) * w + (x - dx)]
-  }
+  const shape = { channels: 1, height, width }
+  for (let i = 0; i < ds.labels.length; i++)
+    out.set(moveInput(ds.pixels.subarray(i * px, (i + 1) * px), shape, shift, 0), i * px)
   return { ...ds, pixels: out }
 }

@@ -54,6 +54,11 @@ export interface ModelManifest {
      * (the cost is one forward pass per view), nothing to do for a client. Absent: one view.
      */
     views?: [number, number][]
+    /**
+     * Moves (dx, dy) whose embeddings are averaged when an image is stored as a support example
+     * (support-views.ts): queries stay one pass. Absent: supports are embedded like queries.
+     */
+    supportViews?: [number, number][]
   }
   /** learned-l1 carries one weight per embedding dimension (and an optional bias). */
   metric: { name: MetricName; weights?: number[]; bias?: number }
@@ -127,11 +132,12 @@ export function validateManifest(x: unknown): ModelManifest {
   str(output, 'name')
   const dim = int(output, 'dim', 1)
   bool(output, 'normalized')
-  if (has(output, 'views'))
-    array(output, 'views').forEach((v, i) => {
-      if (!(Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d))))
-        fail(output, 'views', `expected [dx, dy] integer pairs, item ${i} is ${JSON.stringify(v)}`)
-    })
+  for (const key of ['views', 'supportViews'])
+    if (has(output, key))
+      array(output, key).forEach((v, i) => {
+        if (!(Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d))))
+          fail(output, key, `expected [dx, dy] integer pairs, item ${i} is ${JSON.stringify(v)}`)
+      })
 
   checkMetric(child(root, 'metric'), dim)
   checkThreshold(child(root, 'threshold'))

@@ -36,6 +36,20 @@ describe('validateManifest', () => {
       [0, 0],
       [1, -1],
     ])
+    const supportViews = {
+      ...m,
+      output: {
+        ...m.output,
+        supportViews: [
+          [0, 0],
+          [-1, 2],
+        ],
+      },
+    }
+    expect(validateManifest(supportViews).output.supportViews).toEqual([
+      [0, 0],
+      [-1, 2],
+    ])
   })
 
   it('names the first bad field path in the message', () => {
@@ -63,6 +77,8 @@ describe('validateManifest', () => {
     ['output.views', (m) => (m.output.views = [[0, 0], [1]])],
     ['output.views', (m) => (m.output.views = [[0, 0.5]])],
     ['output.views', (m) => (m.output.views = 'plus1')],
+    ['output.supportViews', (m) => (m.output.supportViews = [[1, 0], [0]])],
+    ['output.supportViews', (m) => (m.output.supportViews = { dx: 1 })],
     ['metric.name', (m) => (m.metric.name = 'manhattan')],
     ['metric.weights', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2] })],
     ['metric.weights[2]', (m) => (m.metric = { name: 'learned-l1', weights: [1, 2, NaN, 4] })],

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import { base64Image, bodyKind } from '../images'
 import { ClassifyResult, EpisodeJson, errors } from '../schemas'
 import { classifyQueries } from '../services/classify'
-import { embedImages } from '../services/embed'
+import { embedImages, embedSupportImages } from '../services/embed'
 import { router, SECURED } from './router'
 
 const episode = createRoute({
@@ -26,27 +26,25 @@ const episode = createRoute({
 export const episodeRoutes = router().openapi(episode, async (c) => {
   bodyKind(c, ['json'])
   const body = c.req.valid('json')
-  const images = [
-    ...body.support.map((s, i) => ({
-      field: `support.${i}.image`,
-      bytes: base64Image(s.image, `support.${i}.image`),
-    })),
-    ...body.queries.map((q, i) => ({
-      field: `queries.${i}`,
-      bytes: base64Image(q, `queries.${i}`),
-    })),
-  ]
-  const all = await embedImages(c.var.models, images, c.var.timing)
-  const n = body.support.length
+  const supportImages = body.support.map((s, i) => ({
+    field: `support.${i}.image`,
+    bytes: base64Image(s.image, `support.${i}.image`),
+  }))
+  const queryImages = body.queries.map((q, i) => ({
+    field: `queries.${i}`,
+    bytes: base64Image(q, `queries.${i}`),
+  }))
+  // supports as a stored set would hold them (enrolment views), queries as classify embeds them
+  const supportRows = await embedSupportImages(c.var.models, supportImages, c.var.timing)
+  const queries = await embedImages(c.var.models, queryImages, c.var.timing)
   const support = {
     rows: body.support.map((s) => s.label),
-    dim: all.dim,
-    matrix: all.matrix.subarray(0, n * all.dim),
+    dim: supportRows.dim,
+    matrix: supportRows.matrix,
   }
-  const queries = { ...all, matrix: all.matrix.subarray(n * all.dim) }
-  const threshold = body.threshold ?? all.manifest.threshold.distance
+  const threshold = body.threshold ?? queries.manifest.threshold.distance
   const results = c.var.timing.measure('search', () =>
-    classifyQueries(queries, support, { ...body, metric: all.manifest.metric.name, threshold }),
+    classifyQueries(queries, support, { ...body, metric: queries.manifest.metric.name, threshold }),
   )
-  return c.json({ model: all.ref.id, results }, 200)
+  return c.json({ model: queries.ref.id, results }, 200)
 })

@@ -15,7 +15,7 @@ import {
   RAW_IMAGE,
   SetParams,
 } from '../schemas'
-import { embedImages, row } from '../services/embed'
+import { embedSupportImages, row } from '../services/embed'
 import { getSet, modelMismatch, setStub, unwrap } from '../services/sets'
 import { ID_PATTERN, newId, storage } from '../storage'
 import { router, SECURED, validJson } from './router'
@@ -105,7 +105,7 @@ export const exampleRoutes = router()
     const record = await getSet(c.env, c.var.tenant, id)
     if (record.count > 0 && !c.var.models.isServing(record.model) && c.var.models.manifest)
       throw modelMismatch(record, c.var.models)
-    const out = await embedImages(
+    const out = await embedSupportImages(
       c.var.models,
       items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes })),
     )

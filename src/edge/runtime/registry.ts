@@ -1,6 +1,7 @@
 import { ManifestError, validateManifest, type ModelManifest } from '../../core'
 import { ApiError, modelUnavailable } from '../errors'
 import { Embedder } from './embedder'
+import { modelRef, sameModel, type ModelRef } from './model-ref'
 import { createOrtSession } from './ort'
 
 /** A model as the bundle provides it (`models/default.ts`): a manifest and the .onnx bytes. */
@@ -9,11 +10,7 @@ export interface ModelSource {
   model: ArrayBuffer | null
 }
 
-/** What a support set records about the model its embeddings came from. */
-export interface ModelRef {
-  id: string
-  sha256: string
-}
+export type { ModelRef } from './model-ref'
 
 // Sessions live per isolate, keyed by the bytes object and the sha256 the manifest claims, so
 // apps built over the same bundled model (and tests building several apps) share one session.
@@ -62,14 +59,12 @@ export class ModelRegistry {
   /** The serving model's reference, or a 503. */
   serving(): { manifest: ModelManifest; ref: ModelRef } {
     if (!this.manifest) throw modelUnavailable(this.problem ?? undefined)
-    return { manifest: this.manifest, ref: { id: this.manifest.id, sha256: this.manifest.sha256 } }
+    return { manifest: this.manifest, ref: modelRef(this.manifest) }
   }
 
-  /** True when `ref` names the serving model (same id and same weights). */
+  /** True when `ref` names the serving model (same id, weights and enrolment views). */
   isServing(ref: ModelRef | null): boolean {
-    return (
-      !!ref && !!this.manifest && ref.id === this.manifest.id && ref.sha256 === this.manifest.sha256
-    )
+    return !!this.manifest && sameModel(ref, modelRef(this.manifest))
   }
 
   /** Embeds preprocessed inputs with the serving model: a row-major [n, dim] matrix. */

@@ -1,4 +1,4 @@
-import type { ModelManifest } from '../../core'
+import { meanOfViews, supportInputs, type ModelManifest } from '../../core'
 import { toInputs, type NamedImage } from '../images'
 import type { ModelRef, ModelRegistry } from '../runtime'
 import type { ServerTiming } from '../timing'
@@ -14,19 +14,34 @@ export interface Embedded {
 
 /**
  * Decodes, preprocesses and embeds images in one batched run (503 first if there is no model),
- * timing each phase when given a request's `timing`.
+ * timing each phase when given a request's `timing`. Images that become support examples
+ * (`role: 'support'`) are embedded over the manifest's `output.supportViews` and the views
+ * averaged (core's support-views.ts): a stored example pays the extra passes once, and every
+ * later classify stays one pass per query.
  */
 export async function embedImages(
   models: ModelRegistry,
   images: NamedImage[],
   timing?: ServerTiming,
+  role: 'query' | 'support' = 'query',
 ): Promise<Embedded> {
   const { manifest, ref } = models.serving()
+  const dim = manifest.output.dim
   const inputs = toInputs(images, manifest, timing)
-  const embed = () => models.embed(inputs)
-  const matrix = await (timing ? timing.measure('embed', embed) : embed())
-  return { manifest, ref, dim: manifest.output.dim, matrix }
+  const batch = role === 'support' ? supportInputs(inputs, manifest) : inputs
+  const embed = () => models.embed(batch)
+  const rows = await (timing ? timing.measure('embed', embed) : embed())
+  const views = batch.length / Math.max(inputs.length, 1)
+  const matrix = meanOfViews(rows, inputs.length, dim, views, manifest.output.normalized)
+  return { manifest, ref, dim, matrix }
 }
+
+/** {@link embedImages} of images that are stored (or used) as support examples. */
+export const embedSupportImages = (
+  models: ModelRegistry,
+  images: NamedImage[],
+  timing?: ServerTiming,
+) => embedImages(models, images, timing, 'support')
 
 /** Row `i` of a row-major matrix (a view, no copy). */
 export function row(matrix: Float32Array, dim: number, i: number): Float32Array {

@@ -2,7 +2,7 @@ import type { Bindings } from '../env'
 import { ApiError, setNotFound } from '../errors'
 import { MAX_BATCH, type ModelRegistry } from '../runtime'
 import { readImage, storage, type SetRecord } from '../storage'
-import { embedImages, row } from './embed'
+import { embedSupportImages, row } from './embed'
 import { getSet, setStub, unwrap } from './sets'
 
 /**
@@ -34,7 +34,7 @@ export async function reembedSet(
         'reembed_impossible',
         `stored images of ${missing.length} example(s) are missing (e.g. ${missing[0]}); delete them and retry`,
       )
-    const out = await embedImages(
+    const out = await embedSupportImages(
       models,
       images.map((bytes, i) => ({ field: `example ${batch[i]}`, bytes: bytes! })),
     )

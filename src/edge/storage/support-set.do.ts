@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Bindings } from '../env'
-import type { ModelRef } from '../runtime'
+import { sameModel, type ModelRef } from '../runtime/model-ref'
 import { deleteKeys, kvKeys, writeImage, writeSnapshot } from './kv'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
@@ -9,8 +9,6 @@ import type { ExampleInfo, NewExample, Page, SetMeta, SetRecord, StoreResult } f
 /** KV allows about one write per second to one key: snapshots are published no more often. */
 export const PUBLISH_INTERVAL_MS = 1000
 const GC_BATCH = 100
-
-const sameModel = (a: ModelRef | null, b: ModelRef) => !!a && a.id === b.id && a.sha256 === b.sha256
 
 /**
  * One support set (RPC only, no fetch). The object serialises every write to the set, holds the

@@ -33,6 +33,11 @@ const SPEC = {
     default: 'none',
     help: `moved views the graph averages (test-time shifts): ${VIEW_SET_NAMES.join(' | ')}`,
   },
+  'support-views': {
+    type: 'string',
+    default: 'none',
+    help: `moved views the API averages when it stores a support example (queries stay one pass): ${VIEW_SET_NAMES.join(' | ')}`,
+  },
   data: {
     type: 'string',
     help: 'images for the parity check: an Omniglot folder/zips, an image folder or generated (default: 16 noise images and a blank one)',
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
   if (!f.id) throw new ArgsError('--id is required')
   const bn = choiceFlag('bn', f.bn, ['fold', 'node'] as const)
   const views = choiceFlag('views', f.views, VIEW_SET_NAMES)
+  const supportViews = choiceFlag('support-views', f['support-views'], VIEW_SET_NAMES)
   await tf.setBackend('cpu') // the reference side of the parity check; speed is irrelevant here
   const { model, file } = loadCheckpoint(f.checkpoint)
   const meta = file.meta
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
     modelsDir: f['models-dir'],
     normalize,
     shifts: VIEW_SETS[views],
+    supportShifts: VIEW_SETS[supportViews],
     foldBatchNorm: bn === 'fold',
     setDefault: f.default,
     version: f.version,

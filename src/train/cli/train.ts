@@ -129,6 +129,11 @@ const SPEC = {
     default: 'none',
     help: `with --export: moved views the graph averages (${VIEW_SET_NAMES.join(' | ')})`,
   },
+  'support-views': {
+    type: 'string',
+    default: 'none',
+    help: `with --export: moved views the API averages per stored support example (${VIEW_SET_NAMES.join(' | ')})`,
+  },
   default: { type: 'boolean', help: 'with --export: make it the model the Worker serves' },
   'models-dir': { type: 'string', default: 'models', help: 'where --export writes' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -205,6 +210,7 @@ async function main(): Promise<void> {
   const recipe = recipeOf(f)
   // checked now, not after hours of training
   const views = choiceFlag('views', f.views, VIEW_SET_NAMES)
+  const supportViews = choiceFlag('support-views', f['support-views'], VIEW_SET_NAMES)
   const dataset = choiceFlag('dataset', f.dataset, [
     'auto',
     'omniglot',
@@ -353,6 +359,7 @@ async function main(): Promise<void> {
       modelsDir: f['models-dir'],
       normalize,
       shifts: VIEW_SETS[views],
+      supportShifts: VIEW_SETS[supportViews],
       metric,
       setDefault: f.default,
       training,

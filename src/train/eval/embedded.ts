@@ -2,6 +2,13 @@
  * A dataset's embeddings, computed once through the exported ONNX graph and then shared by every
  * episode and pair sample (embedding dominates cost; sampling on cached rows is cheap).
  */
+import {
+  backgroundValue,
+  meanOfViews,
+  moveInput,
+  supportViews,
+  type SupportViewSpec,
+} from '../../core'
 import type { ClassInfo, ImageDataset } from '../data/types'
 import { indicesByClass } from '../data/types'
 import { embedBatched, openEmbedder } from '../export/ort-runner'
@@ -39,6 +46,37 @@ export async function embedDataset(
       )
     const embeddings = await embedBatched(e, ds.pixels, ds.labels.length, batchSize)
     return fromEmbeddings(embeddings, e.dim, ds)
+  } finally {
+    await e.session.release()
+  }
+}
+
+/**
+ * Every image of `ds` embedded as a support example of the API would be: over the manifest's
+ * `output.supportViews`, averaged with core's `meanOfViews` (the Worker's own code path). One
+ * view at a time, so memory stays at one moved copy of the split.
+ */
+export async function embedSupportRows(
+  onnxBytes: Uint8Array,
+  ds: ImageDataset,
+  manifest: SupportViewSpec,
+  batchSize = 256,
+): Promise<Float32Array> {
+  const views = supportViews(manifest)
+  const n = ds.labels.length
+  const px = ds.height * ds.width
+  const shape = { channels: 1, height: ds.height, width: ds.width }
+  const fill = backgroundValue(manifest)
+  const e = await openEmbedder(onnxBytes)
+  try {
+    const rows = new Float32Array(views.length * n * e.dim)
+    const moved = new Float32Array(n * px)
+    for (const [v, view] of views.entries()) {
+      for (let i = 0; i < n; i++)
+        moved.set(moveInput(ds.pixels.subarray(i * px, (i + 1) * px), shape, view, fill), i * px)
+      rows.set(await embedBatched(e, moved, n, batchSize), v * n * e.dim)
+    }
+    return meanOfViews(rows, n, e.dim, views.length, manifest.output.normalized)
   } finally {
     await e.session.release()
   }

@@ -5,7 +5,7 @@
 import { validateManifest } from '../../core'
 import type { EvalResult, ModelManifest } from '../../core'
 import type { ImageDataset } from '../data/types'
-import { embedDataset } from './embedded'
+import { embedDataset, embedSupportRows } from './embedded'
 import type { EmbeddedDataset } from './embedded'
 import { isSkipped, runEpisodes } from './episodes'
 import type { EpisodeSetting, Protocol, SkippedSetting } from './episodes'
@@ -38,6 +38,8 @@ export interface EvalReport {
   seed: number
   results: EvalResult[]
   skipped: SkippedSetting[]
+  /** views each support image was embedded over (manifest `output.supportViews`); absent: 1 */
+  supportViews?: number
   verification: VerificationResult | null
   embedSeconds: number
   totalSeconds: number
@@ -67,10 +69,20 @@ export async function evaluateOnnx(
   opts: EvalOptions,
 ): Promise<EvalReport> {
   const t0 = performance.now()
-  const data = await embedDataset(onnxBytes, ds, opts.batchSize ?? EVAL_DEFAULTS.batchSize)
+  const batchSize = opts.batchSize ?? EVAL_DEFAULTS.batchSize
+  const data: EmbeddedDataset = await embedDataset(onnxBytes, ds, batchSize)
+  // supports are scored as the API stores them: over the manifest's enrolment views
+  if (manifest.output.supportViews?.length)
+    data.supportEmbeddings = await embedSupportRows(onnxBytes, ds, manifest, batchSize)
   const embedSeconds = (performance.now() - t0) / 1000
   const report = evaluateEmbeddings(data, manifest, opts)
-  return { ...report, embedSeconds, totalSeconds: (performance.now() - t0) / 1000 }
+  const supportViews = manifest.output.supportViews?.length
+  return {
+    ...report,
+    ...(data.supportEmbeddings ? { supportViews } : {}),
+    embedSeconds,
+    totalSeconds: (performance.now() - t0) / 1000,
+  }
 }
 
 /** The episode and verification part of {@link evaluateOnnx}, on embeddings already computed. */

@@ -15,6 +15,13 @@ export function formatReport(r: EvalReport): string {
     '',
     `${r.images} images, ${r.classes} classes; metric ${r.metric.name}; classifier: nearest ` +
       `prototype (1-shot = 1-NN); seed ${r.seed}; 95% CI = 1.96·sd/√episodes.`,
+    ...(r.supportViews
+      ? [
+          '',
+          `Support images are embedded as the API stores them, averaged over ` +
+            `${r.supportViews} moved views (manifest output.supportViews); queries are one view.`,
+        ]
+      : []),
     '',
     '| split | protocol | ways | shots | queries/class | episodes | accuracy | 95% CI |',
     '|---|---|---:|---:|---:|---:|---:|---:|',

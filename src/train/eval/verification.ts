@@ -5,7 +5,9 @@
  * and halved. The CALIBRATION half gives the threshold at the target false-accept rate; the TEST
  * half, whose classes the threshold never saw, gives the ROC AUC, EER and the achieved FAR/TAR.
  * Each half samples balanced pairs: same = two distinct images of one class, different = one
- * image from each of two distinct classes.
+ * image from each of two distinct classes. When the data has support rows (the API embeds stored
+ * examples over several views), a pair's first image comes from them: the threshold is then the
+ * one classify needs, stored example against one-view query.
  */
 import { distance } from '../../core'
 import type { ModelManifest } from '../../core'
@@ -56,7 +58,9 @@ export function samplePairDistances(
     throw new Error('verification needs ≥ 2 classes and a class with ≥ 2 images')
   const half = Math.floor(pairs / 2)
   const { embeddings: m, dim } = data
-  const d = (a: number, b: number) => distance(metric, m, m, a * dim, b * dim, dim)
+  // `a` plays the stored example (its support rows when they differ), `b` the query
+  const s = data.supportEmbeddings ?? m
+  const d = (a: number, b: number) => distance(metric, s, m, a * dim, b * dim, dim)
   const same = new Float64Array(half)
   const different = new Float64Array(half)
   for (let i = 0; i < half; i++) {

@@ -29,6 +29,8 @@ export interface ExportModelOptions {
   normalize: boolean
   /** moved views averaged inside the graph (test-time shift averaging); default: one view */
   shifts?: readonly Shift[]
+  /** moves the API averages when it stores a support example (manifest output.supportViews) */
+  supportShifts?: readonly Shift[]
   foldBatchNorm?: boolean
   setDefault?: boolean
   version?: string
@@ -95,9 +97,10 @@ export async function exportModel(
     normalize: opts.normalize,
     shifts: opts.shifts,
   })
-  const views = isUnmoved(opts.shifts)
-    ? null
-    : opts.shifts!.map(([x, y]): [number, number] => [x, y])
+  const pairs = (shifts: readonly Shift[] | undefined) =>
+    isUnmoved(shifts) ? null : shifts!.map(([x, y]): [number, number] => [x, y])
+  const views = pairs(opts.shifts)
+  const supportViews = pairs(opts.supportShifts)
   const draft: ManifestDraft = {
     id: opts.id,
     version: opts.version ?? '1.0.0',
@@ -109,6 +112,7 @@ export async function exportModel(
       dim: outDim,
       normalized: opts.normalize,
       ...(views ? { views } : {}),
+      ...(supportViews ? { supportViews } : {}),
     },
     metric: opts.metric ?? { name: 'euclidean' },
     threshold: opts.threshold ?? uncalibratedThreshold(),

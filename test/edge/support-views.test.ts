@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import type { ModelSource } from '../../src/edge/runtime'
+import { modelA } from './fixtures/models'
+import { apiFor, b64, glyph, setWith } from './helpers'
+
+/** modelA's weights with plus1 enrolment views: stored examples average 5 moved copies. */
+const manifest = modelA.manifest as { output: object }
+const plus1: [number, number][] = [
+  [0, 0],
+  [1, 0],
+  [-1, 0],
+  [0, 1],
+  [0, -1],
+]
+const modelViews: ModelSource = {
+  ...modelA,
+  manifest: { ...manifest, output: { ...manifest.output, supportViews: plus1 } },
+}
+
+/**
+ * modelA pools 4x4 cells: glyph(cell) embeds as e_cell, and moved by 1 px as (3 e_cell + e_next) /
+ * sqrt(10). The stored example of an inner cell is then normalise(a e_cell + sum of its 4
+ * neighbours / sqrt(10)), a = 1 + 12 / sqrt(10), and the unmoved query lies at this distance.
+ */
+const a = 1 + 12 / Math.sqrt(10)
+const EXPECTED = Math.sqrt(2 - (2 * a) / Math.sqrt(a * a + 4 / 10))
+const INNER = 24 // row 3, column 3 of the 7x7 grid: all four neighbours exist
+
+describe('enrolment views (manifest output.supportViews)', () => {
+  it('a stored example averages its moved views; the query stays one view', async () => {
+    const plain = apiFor(modelA)
+    const views = apiFor(modelViews)
+    const query = { images: [b64(glyph(INNER))], threshold: 2 }
+    const before = await plain.post(`/v1/sets/${await setWith(plain, [INNER])}/classify`, {
+      json: query,
+    })
+    expect(before.json.results[0].distance).toBeCloseTo(0, 5)
+    const after = await views.post(`/v1/sets/${await setWith(views, [INNER])}/classify`, {
+      json: query,
+    })
+    expect(after.status).toBe(200)
+    expect(after.json.results[0]).toMatchObject({ label: `c${INNER}`, unknown: false })
+    expect(after.json.results[0].distance).toBeCloseTo(EXPECTED, 4)
+    expect(EXPECTED).toBeGreaterThan(0.1) // far from 0: the assertion tells the two paths apart
+  })
+
+  it('/v1/episodes embeds its supports the same way', async () => {
+    const body = {
+      support: [{ label: 'x', image: b64(glyph(INNER)) }],
+      queries: [b64(glyph(INNER))],
+      threshold: 2,
+    }
+    const r = await apiFor(modelViews).post('/v1/episodes', { json: body })
+    expect(r.status).toBe(200)
+    expect(r.json.results[0].distance).toBeCloseTo(EXPECTED, 4)
+    const plain = await apiFor(modelA).post('/v1/episodes', { json: body })
+    expect(plain.json.results[0].distance).toBeCloseTo(0, 5)
+  })
+
+  it('a set stored without the views must be re-embedded, and reembed applies them', async () => {
+    const id = await setWith(apiFor(modelA), [INNER, 0])
+    const views = apiFor(modelViews) // same weights and id, other enrolment views
+    const query = { json: { images: [b64(glyph(INNER))], threshold: 2 } }
+    const stale = await views.post(`/v1/sets/${id}/classify?consistency=strong`, query)
+    expect(stale.status).toBe(409)
+    expect(stale.json.error.code).toBe('model_mismatch')
+    expect((await views.get(`/v1/sets/${id}`)).json.reembedRequired).toBe(true)
+    expect((await views.post(`/v1/sets/${id}/reembed`)).status).toBe(200)
+    const r = await views.post(`/v1/sets/${id}/classify?consistency=strong`, query)
+    expect(r.status).toBe(200)
+    expect(r.json.results[0].distance).toBeCloseTo(EXPECTED, 4)
+  })
+})
