@@ -149,7 +149,10 @@ export function manifestWithEval(manifest: ModelManifest, report: EvalReport): M
             targetFalseAcceptRate: v.calibration.targetFalseAcceptRate,
             split:
               `${report.split} (${v.calibration.calibrationClasses} calibration classes; ` +
-              `rates on ${v.calibration.testClasses} held-out classes)`,
+              `rates on ${v.calibration.testClasses} held-out classes` +
+              (report.supportViews
+                ? `; pairs: a stored example over ${report.supportViews} views, a one-view query)`
+                : ')'),
             pairs: v.pairs,
             falseAcceptRate: v.calibration.falseAcceptRate,
             trueAcceptRate: v.calibration.trueAcceptRate,

@@ -8,7 +8,7 @@ import { Rng } from '../../../src/train/data/rng'
 import type { ImageDataset } from '../../../src/train/data/types'
 import { embedDataset, embedSupportRows, fromEmbeddings } from '../../../src/train/eval/embedded'
 import { runEpisodes, isSkipped } from '../../../src/train/eval/episodes'
-import { evaluateOnnx } from '../../../src/train/eval/evaluate'
+import { evaluateOnnx, manifestWithEval } from '../../../src/train/eval/evaluate'
 import { formatReport } from '../../../src/train/eval/report'
 import { samplePairDistances } from '../../../src/train/eval/verification'
 import { exportModel } from '../../../src/train/export/export-model'
@@ -71,6 +71,9 @@ describe('support rows: supports embedded over the manifest supportViews', () =>
     })
     expect(report.supportViews).toBe(5)
     expect(formatReport(report)).toContain('averaged over 5 moved views')
+    expect(manifestWithEval(manifest, report).threshold.calibration.split).toContain(
+      'a stored example over 5 views',
+    )
   })
 
   it('episodes take support rows from supportEmbeddings and queries from embeddings', () => {
