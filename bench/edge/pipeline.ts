@@ -9,7 +9,13 @@
 // and not included (bench/edge/run.ts shows it). Default model: the tiny test fixture.
 import { readFileSync } from 'node:fs'
 import * as ort from 'onnxruntime-web/wasm'
-import { classify, validateManifest, type ModelManifest } from '../../src/core'
+import {
+  classify,
+  meanOfViews,
+  supportInputs,
+  validateManifest,
+  type ModelManifest,
+} from '../../src/core'
 import { toInputs } from '../../src/edge/images/inputs'
 import { decodeSnapshot, encodeSnapshot } from '../../src/edge/storage/snapshot'
 import { decodeSnapshotCached } from '../../src/edge/storage/snapshot-cache'
@@ -129,3 +135,34 @@ for (const n of [20, 1000]) {
   const ratio = `${(ma / mb).toFixed(1)}×`
   console.log(`| ${n} rows | ${ma.toFixed(3)} ms | ${mb.toFixed(3)} ms | ${ratio} |`)
 }
+
+// Enrolment: one image embedded as a stored example (over the manifest's supportViews, one ORT
+// run of all views, then their mean) against the same image embedded as a query (one pass).
+async function embedOnce(role: 'query' | 'support'): Promise<number> {
+  const t0 = performance.now()
+  const inputs = toInputs([{ field: 'image', bytes: query }], manifest)
+  const batch = role === 'support' ? supportInputs(inputs, manifest) : inputs
+  const data = new Float32Array(batch.length * size)
+  batch.forEach((x, i) => data.set(x, i * size))
+  const shape = [batch.length, input.channels, input.height, input.width]
+  const out = await session.run({ [input.name]: new ort.Tensor('float32', data, shape) })
+  meanOfViews(out[output.name]!.data as Float32Array, 1, dim, batch.length, output.normalized)
+  return performance.now() - t0
+}
+const perRole = { query: [] as number[], support: [] as number[] }
+for (let run = 0; run < RUNS; run++)
+  for (const role of ['query', 'support'] as const) {
+    for (let i = 0; i < 30; i++) await embedOnce(role)
+    const t: number[] = []
+    for (let i = 0; i < 200; i++) t.push(await embedOnce(role))
+    perRole[role].push(quantile(t, 0.5))
+  }
+const views = supportInputs([new Float32Array(size)], manifest).length
+const [mq, ms] = [median(perRole.query), median(perRole.support)]
+console.log(
+  '\n| one image, decode to embedding | as a query (1 view) | as a stored example | ratio |',
+)
+console.log('|---|---|---|---|')
+console.log(
+  `| p50 | ${mq.toFixed(3)} ms | ${ms.toFixed(3)} ms (${views} view${views > 1 ? 's' : ''}) | ${(ms / mq).toFixed(1)}× |`,
+)
