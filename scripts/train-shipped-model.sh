@@ -18,7 +18,8 @@
 #      (~35 min).
 # Then exports phase 8 twice, both parity-checked: with test-time shift averaging inside the graph
 # (`--views plus1`: the image and its four 1-pixel moves, 5 forward passes) and without (one pass,
-# the faster model), evaluates both on images_evaluation (1,000 episodes per setting, both
+# the faster model; it embeds a stored support example over the same five views, `--support-views
+# plus1`, so only enrolment pays for them and a classify stays one pass), evaluates both on images_evaluation (1,000 episodes per setting, both
 # protocols), writes the figures and calibrated thresholds into their manifests
 # (training.wallTimeSec counts all eight phases, training.init names them), and makes the fast
 # one the default (the accurate one misses the 2 ms warm-classify budget; DEFAULT_ID=omniglot-conv4-proto-v9d-views5
@@ -71,9 +72,10 @@ npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 500 --steps-per-epoch 125 --
   --group-episodes 0.7 --seed 7 --workers 2 --distill "runs/teachers/$P7-box1.onnx" \
   --init "runs/$P7" --id "$P8" --out "runs/$P8"
 
-for spec in "$ACCURATE plus1" "$FAST none"; do
-  read -r ID VIEWS <<<"$spec"
-  npm run export -- --checkpoint "runs/$P8/model" --id "$ID" --views "$VIEWS" --data "$DATA" \
+for spec in "$ACCURATE plus1 none" "$FAST none plus1"; do
+  read -r ID VIEWS SUPPORT_VIEWS <<<"$spec"
+  npm run export -- --checkpoint "runs/$P8/model" --id "$ID" --views "$VIEWS" \
+    --support-views "$SUPPORT_VIEWS" --data "$DATA" \
     $([ "$ID" = "$DEFAULT_ID" ] && echo --default)
   npm run eval -- --model "models/$ID.onnx" --data "$DATA" --split evaluation --episodes 1000 \
     --write-manifest --report "models/$ID.eval.md"
