@@ -57,7 +57,7 @@ async function main() {
   console.log(`model ${manifest.id}`)
   printVariantTable(
     [
-      variant('one view (as served)', one, one),
+      variant('one view on both sides', one, one),
       variant('supports plus1, queries one view', one, plus1),
       variant('plus1 on both sides (the -views5 export)', plus1, plus1),
     ],
