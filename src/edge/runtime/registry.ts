@@ -38,6 +38,8 @@ export class ModelRegistry {
   readonly manifest: ModelManifest | null
   /** Why there is no serving model, for logs and 503 messages. */
   readonly problem: string | null
+  /** What a set records for embeddings of the serving model (built once: checked per request). */
+  private readonly ref: ModelRef | null
 
   constructor(private readonly source: ModelSource) {
     let manifest: ModelManifest | null = null
@@ -54,17 +56,18 @@ export class ModelRegistry {
     }
     this.manifest = manifest
     this.problem = problem
+    this.ref = manifest ? modelRef(manifest) : null
   }
 
   /** The serving model's reference, or a 503. */
   serving(): { manifest: ModelManifest; ref: ModelRef } {
-    if (!this.manifest) throw modelUnavailable(this.problem ?? undefined)
-    return { manifest: this.manifest, ref: modelRef(this.manifest) }
+    if (!this.manifest || !this.ref) throw modelUnavailable(this.problem ?? undefined)
+    return { manifest: this.manifest, ref: this.ref }
   }
 
   /** True when `ref` names the serving model (same id, weights and enrolment views). */
   isServing(ref: ModelRef | null): boolean {
-    return !!this.manifest && sameModel(ref, modelRef(this.manifest))
+    return !!this.ref && sameModel(ref, this.ref)
   }
 
   /** Embeds preprocessed inputs with the serving model: a row-major [n, dim] matrix. */
