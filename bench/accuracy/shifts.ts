@@ -9,13 +9,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { ImageDataset } from '../../src/train/data/types.js'
 import { embedDataset, fromEmbeddings } from '../../src/train/eval/embedded.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
 import { VIEW_SETS, type Shift } from '../../src/train/model/shift-views.js'
-import { splitForTraining } from '../../src/train/recipe/load-data.js'
-import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
+import { loadTrialSplit, normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -46,16 +43,7 @@ async function main() {
   if (!f.model) throw new Error('--model <onnx> is required')
   const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
   const bytes = readFileSync(f.model)
-  let ds: ImageDataset
-  let splitName: string
-  if (f.split === 'validation') {
-    const bg = await loadEvalData(f.data!, 'background', manifest)
-    const opts = { valFraction: Number(f['val-fraction']), rotations: false, seed: Number(f.seed) }
-    ds = splitForTraining(bg.dataset, opts).val!
-    splitName = `${bg.splitName}: classes held out by --seed ${f.seed}`
-  } else {
-    ;({ dataset: ds, splitName } = await loadEvalData(f.data!, f.split!, manifest))
-  }
+  const { dataset: ds, splitName } = await loadTrialSplit(f, manifest)
   const cache = new Map<string, Float32Array>()
   let dim = 0
   for (const s of VARIANTS.flatMap(([, v]) => v)) {

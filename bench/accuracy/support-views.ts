@@ -9,13 +9,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import type { ImageDataset } from '../../src/train/data/types.js'
 import { embedDataset, embedSupportRows, fromEmbeddings } from '../../src/train/eval/embedded.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
 import { VIEW_SETS } from '../../src/train/model/shift-views.js'
-import { splitForTraining } from '../../src/train/recipe/load-data.js'
-import { printVariantTable } from './variants.js'
+import { loadTrialSplit, printVariantTable } from './variants.js'
 
 const { values: f } = parseArgs({
   options: {
@@ -28,19 +25,11 @@ const { values: f } = parseArgs({
   },
 })
 
-async function loadSplit(manifest: ReturnType<typeof readManifest>) {
-  if (f.split !== 'validation') return loadEvalData(f.data!, f.split!, manifest)
-  const bg = await loadEvalData(f.data!, 'background', manifest)
-  const opts = { valFraction: Number(f['val-fraction']), rotations: false, seed: Number(f.seed) }
-  const dataset: ImageDataset = splitForTraining(bg.dataset, opts).val!
-  return { dataset, splitName: `${bg.splitName}: classes held out by --seed ${f.seed}` }
-}
-
 async function main() {
   if (!f.model) throw new Error('--model <onnx> is required')
   const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
   const bytes = readFileSync(f.model)
-  const { dataset: ds, splitName } = await loadSplit(manifest)
+  const { dataset: ds, splitName } = await loadTrialSplit(f, manifest)
   // the product's own path (core's moves and mean, as the Worker and `npm run eval` use them)
   const one = (await embedDataset(bytes, ds)).embeddings
   const withViews = {

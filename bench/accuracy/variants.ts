@@ -4,6 +4,8 @@
  */
 import { moveInput, type ModelManifest } from '../../src/core/index.js'
 import type { ImageDataset } from '../../src/train/data/types.js'
+import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { splitForTraining } from '../../src/train/recipe/load-data.js'
 import type { Shift } from '../../src/train/model/shift-views.js'
 import type { EmbeddedDataset } from '../../src/train/eval/embedded.js'
 import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
@@ -55,4 +57,25 @@ export function shiftedDataset(ds: ImageDataset, shift: Shift): ImageDataset {
   for (let i = 0; i < ds.labels.length; i++)
     out.set(moveInput(ds.pixels.subarray(i * px, (i + 1) * px), shape, shift, 0), i * px)
   return { ...ds, pixels: out }
+}
+
+/**
+ * The split a trial scores, from the scripts' `--data --split --seed --val-fraction` flags:
+ * `validation` is the background classes a training run with that seed held out; any other
+ * name is an eval split of `--data`.
+ */
+export async function loadTrialSplit(
+  f: { data?: string; split?: string; seed?: string; 'val-fraction'?: string },
+  manifest: Pick<ModelManifest, 'input' | 'preprocess'>,
+): Promise<{ dataset: ImageDataset; splitName: string }> {
+  const [data, split] = [f.data ?? '../shared/data/omniglot', f.split ?? 'validation']
+  if (split !== 'validation') return loadEvalData(data, split, manifest)
+  const bg = await loadEvalData(data, 'background', manifest)
+  const opts = {
+    valFraction: Number(f['val-fraction'] ?? 0.05),
+    rotations: false,
+    seed: Number(f.seed),
+  }
+  const dataset = splitForTraining(bg.dataset, opts).val!
+  return { dataset, splitName: `${bg.splitName}: classes held out by --seed ${f.seed}` }
 }
