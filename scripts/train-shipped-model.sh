@@ -58,26 +58,18 @@ npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 1800 --steps-per-epoch 200 -
 npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 1500 --steps-per-epoch 150 --no-jitter \
   --group-episodes 0.7 --seed 4 --workers 2 --init "runs/$P4" --id "$P5" --out "runs/$P5"
 # Phases 6 to 9 each distil the previous phase's 9-view export (the teacher) into the one-view net.
-teacher() {
+# distil <from phase> <to phase> <steps> <steps per epoch> <seed>
+distil() {
   npm run export -- --checkpoint "runs/$1/model" --id "$1-box1" --views box1 --data "$DATA" \
     --models-dir runs/teachers
+  npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps "$3" --steps-per-epoch "$4" --no-jitter \
+    --group-episodes 0.7 --seed "$5" --workers 2 --distill "runs/teachers/$1-box1.onnx" \
+    --init "runs/$1" --id "$2" --out "runs/$2"
 }
-teacher "$P5"
-npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 1500 --steps-per-epoch 150 --no-jitter \
-  --group-episodes 0.7 --seed 5 --workers 2 --distill "runs/teachers/$P5-box1.onnx" \
-  --init "runs/$P5" --id "$P6" --out "runs/$P6"
-teacher "$P6"
-npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 1500 --steps-per-epoch 150 --no-jitter \
-  --group-episodes 0.7 --seed 6 --workers 2 --distill "runs/teachers/$P6-box1.onnx" \
-  --init "runs/$P6" --id "$P7" --out "runs/$P7"
-teacher "$P7"
-npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 500 --steps-per-epoch 125 --no-jitter \
-  --group-episodes 0.7 --seed 7 --workers 2 --distill "runs/teachers/$P7-box1.onnx" \
-  --init "runs/$P7" --id "$P8" --out "runs/$P8"
-teacher "$P8"
-npm run train -- "${EPISODES[@]}" --lr 1e-3 --steps 1000 --steps-per-epoch 125 --no-jitter \
-  --group-episodes 0.7 --seed 8 --workers 2 --distill "runs/teachers/$P8-box1.onnx" \
-  --init "runs/$P8" --id "$P9" --out "runs/$P9"
+distil "$P5" "$P6" 1500 150 5
+distil "$P6" "$P7" 1500 150 6
+distil "$P7" "$P8" 500 125 7
+distil "$P8" "$P9" 1000 125 8
 
 for spec in "$ACCURATE plus1 none" "$FAST none box1"; do
   read -r ID VIEWS SUPPORT_VIEWS <<<"$spec"
