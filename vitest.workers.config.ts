@@ -11,6 +11,8 @@ export default defineConfig({
       miniflare: {
         bindings: {
           DEV_API_KEY: 'test-dev-key',
+          // Storage is reset between tests while an isolate lives on: no cached catalogue.
+          CATALOGUE_CACHE_MS: '0',
           API_KEYS: [
             'alpha:d1a9c70d19c81f247d9a6c57b2a6bb48212cc202e49a432e16025a9d5d3fa8d3',
             'beta:038833737202aaf8dd73da38fc2bdef7b37ac9dffb7832e626094221bd84421d',

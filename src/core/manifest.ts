@@ -1,194 +1,97 @@
-import type { Obj } from './manifest-checks'
-import {
-  array,
-  bool,
-  child,
-  fail,
-  has,
-  int,
-  matches,
-  num,
-  numbers,
-  object,
-  oneOf,
-  str,
-} from './manifest-checks'
+import { z } from 'zod'
+import { ManifestError } from './errors'
+import { ModelManifestSchema, valueAt, type ModelManifest } from './manifest-schema'
 
-/** Distance functions a model can be served with (see distances.ts). */
-export type MetricName = 'euclidean' | 'squared-euclidean' | 'cosine' | 'learned-l1'
-
-/** One N-way K-shot evaluation figure; `accuracy` and `ci95` are fractions. */
-export interface EvalResult {
-  protocol: 'all-alphabets' | 'within-alphabet' | string
-  ways: number
-  shots: number
-  queries: number
-  episodes: number
-  accuracy: number
-  ci95: number
-}
-
-/** models/<id>.json: everything needed to serve, reproduce and judge one exported model. */
-export interface ModelManifest {
-  id: string
-  version: string
-  createdAt: string
-  sha256: string
-  /** '<id>.onnx' */
-  file: string
-  input: { name: string; height: number; width: number; channels: 1 | 3; layout: 'NCHW' }
-  preprocess: {
-    grayscale: boolean
-    invert: boolean
-    resize: 'area'
-    scale: number
-    mean: number
-    std: number
-  }
-  output: {
-    name: string
-    dim: number
-    normalized: boolean
-    /**
-     * Test-time moves (dx, dy) in pixels whose embeddings the graph itself averages: informative
-     * (the cost is one forward pass per view), nothing to do for a client. Absent: one view.
-     */
-    views?: [number, number][]
-    /**
-     * Moves (dx, dy) whose embeddings are averaged when an image is stored as a support example
-     * (support-views.ts): queries stay one pass. Absent: supports are embedded like queries.
-     */
-    supportViews?: [number, number][]
-  }
-  /** learned-l1 carries one weight per embedding dimension (and an optional bias). */
-  metric: { name: MetricName; weights?: number[]; bias?: number }
-  threshold: {
-    distance: number
-    calibration: {
-      method: string
-      targetFalseAcceptRate: number
-      split: string
-      pairs: number
-      falseAcceptRate: number
-      trueAcceptRate: number
-    }
-  }
-  training: {
-    dataset: string
-    split: string
-    loss: string
-    miner: string | null
-    epochs: number
-    steps: number
-    backend: string
-    wallTimeSec: number
-    command: string
-    [k: string]: unknown
-  }
-  eval: {
-    split: string
-    results: EvalResult[]
-    verification?: { auc: number; eer: number; pairs: number }
-  }
-}
-
-const METRICS: readonly MetricName[] = ['euclidean', 'squared-euclidean', 'cosine', 'learned-l1']
+export {
+  EvalResultSchema,
+  MetricNameSchema,
+  ModelManifestSchema,
+  type EvalResult,
+  type MetricName,
+  type ModelManifest,
+} from './manifest-schema'
 
 /**
  * Checks an untrusted parsed JSON value against the manifest schema and returns it typed.
- * Extra fields are kept. Throws a ManifestError whose message starts with the first bad
- * field's path, e.g. `input.height: expected a positive integer`.
+ * Extra fields are kept (the input itself is returned). Throws a ManifestError whose message
+ * starts with the first bad field's path, e.g. `input.height: expected a positive integer`.
  *
  * @example
  * const manifest = validateManifest(JSON.parse(text))
  */
-export function validateManifest(x: unknown): ModelManifest {
-  const root = object(x, '')
-  const id = matches(root, 'id', /^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"')
-  str(root, 'version')
-  if (Number.isNaN(Date.parse(str(root, 'createdAt')))) {
-    fail(root, 'createdAt', 'expected an ISO date')
+export function validateManifest(value: unknown): ModelManifest {
+  const result = ModelManifestSchema.safeParse(value)
+  if (!result.success) throw manifestError(result.error.issues, value)
+  // The schema has no transforms, so the input is the parsed value plus any unknown fields.
+  return value as ModelManifest
+}
+
+type Path = readonly PropertyKey[]
+
+/** The issue whose field comes first in the schema's field order, as a ManifestError. */
+function manifestError(issues: readonly z.core.$ZodIssue[], value: unknown): ManifestError {
+  const ranked = issues.map((issue) => ({ issue, ...locate(issue.path) }))
+  // Stable: issues at the same field keep zod's order (a type error before a refinement).
+  ranked.sort((a, b) => compareRanks(a.rank, b.rank))
+  const { issue, cut, item } = ranked[0]!
+  const field = issue.path.slice(0, cut)
+  // A bad (x, y) pair in a list is reported at the list, naming the item: a pair is one value.
+  const problem =
+    item === undefined
+      ? issue.message
+      : `${issue.message}, item ${item} is ${JSON.stringify(valueAt(value, [...field, item]))}`
+  return new ManifestError(formatPath(field), problem)
+}
+
+/**
+ * Walks `path` through the schema: `rank` orders issues by where their field is declared, and
+ * `cut` is how much of the path names the field: paths into a tuple stop at the tuple, or at the
+ * list holding it (`item` is then the tuple's index in that list).
+ */
+function locate(path: Path): { rank: number[]; cut: number; item?: number } {
+  const rank: number[] = []
+  let schema = unwrap(ModelManifestSchema)
+  let cut = path.length
+  let item: number | undefined
+  for (const [i, key] of path.entries()) {
+    if (schema instanceof z.ZodObject && typeof key === 'string') {
+      const keys = Object.keys(schema.shape)
+      rank.push(keys.includes(key) ? keys.indexOf(key) : keys.length)
+      schema = unwrap(schema.shape[key])
+    } else if (typeof key === 'number') {
+      rank.push(key)
+      if (schema instanceof z.ZodArray) schema = unwrap(schema.element)
+      else if (schema instanceof z.ZodTuple) schema = unwrap(schema.def.items[key])
+      else schema = undefined
+    } else {
+      rank.push(Infinity)
+      schema = undefined
+    }
+    // Entering a tuple: the field is the tuple, or the list when the tuple is one of its items.
+    if (schema instanceof z.ZodTuple && cut === path.length) {
+      cut = typeof key === 'number' ? i : i + 1
+      if (typeof key === 'number') item = key
+    }
   }
-  matches(root, 'sha256', /^[0-9a-f]{64}$/, '64 lowercase hex digits')
-  if (str(root, 'file') !== `${id}.onnx`) fail(root, 'file', `expected "${id}.onnx"`)
-
-  const input = child(root, 'input')
-  str(input, 'name')
-  int(input, 'height', 1)
-  int(input, 'width', 1)
-  const channels = oneOf(input, 'channels', [1, 3] as const)
-  oneOf(input, 'layout', ['NCHW'] as const)
-
-  const pre = child(root, 'preprocess')
-  const grayscale = bool(pre, 'grayscale')
-  if (channels === 1 && !grayscale) fail(pre, 'grayscale', 'expected true when input.channels is 1')
-  bool(pre, 'invert')
-  oneOf(pre, 'resize', ['area'] as const)
-  if (num(pre, 'scale') === 0) fail(pre, 'scale', 'expected a non-zero number')
-  num(pre, 'mean')
-  if (num(pre, 'std') <= 0) fail(pre, 'std', 'expected a positive number')
-
-  const output = child(root, 'output')
-  str(output, 'name')
-  const dim = int(output, 'dim', 1)
-  bool(output, 'normalized')
-  for (const key of ['views', 'supportViews'])
-    if (has(output, key))
-      array(output, key).forEach((v, i) => {
-        if (!(Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d))))
-          fail(output, key, `expected [dx, dy] integer pairs, item ${i} is ${JSON.stringify(v)}`)
-      })
-
-  checkMetric(child(root, 'metric'), dim)
-  checkThreshold(child(root, 'threshold'))
-  checkTraining(child(root, 'training'))
-  checkEval(child(root, 'eval'))
-  return x as ModelManifest
+  return { rank, cut, item }
 }
 
-function checkMetric(metric: Obj, dim: number): void {
-  const name = oneOf(metric, 'name', METRICS)
-  if (name === 'learned-l1' || has(metric, 'weights')) numbers(metric, 'weights', dim)
-  if (has(metric, 'bias')) num(metric, 'bias')
+function unwrap(schema: unknown): z.ZodType | undefined {
+  let s = schema
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap()
+  return s instanceof z.ZodType ? s : undefined
 }
 
-function checkThreshold(threshold: Obj): void {
-  num(threshold, 'distance', 0)
-  const cal = child(threshold, 'calibration')
-  str(cal, 'method')
-  num(cal, 'targetFalseAcceptRate', 0, 1)
-  str(cal, 'split')
-  int(cal, 'pairs', 0)
-  num(cal, 'falseAcceptRate', 0, 1)
-  num(cal, 'trueAcceptRate', 0, 1)
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!
+  return a.length - b.length
 }
 
-function checkTraining(training: Obj): void {
-  for (const key of ['dataset', 'split', 'loss']) str(training, key)
-  const miner = training.value.miner
-  if (miner !== null && (typeof miner !== 'string' || miner.length === 0)) {
-    fail(training, 'miner', 'expected a non-empty string or null')
-  }
-  int(training, 'epochs', 0)
-  int(training, 'steps', 0)
-  str(training, 'backend')
-  num(training, 'wallTimeSec', 0)
-  str(training, 'command')
-}
-
-function checkEval(evaluation: Obj): void {
-  str(evaluation, 'split')
-  array(evaluation, 'results').forEach((r, i) => {
-    const result = object(r, `${evaluation.path}.results[${i}]`)
-    str(result, 'protocol')
-    for (const key of ['ways', 'shots', 'queries', 'episodes']) int(result, key, 1)
-    num(result, 'accuracy', 0, 1)
-    num(result, 'ci95', 0, 1)
-  })
-  if (has(evaluation, 'verification')) {
-    const v = child(evaluation, 'verification')
-    num(v, 'auc', 0, 1)
-    num(v, 'eer', 0, 1)
-    int(v, 'pairs', 0)
-  }
+/** `eval.results[0].accuracy`; the root itself is `(root)`. */
+function formatPath(path: Path): string {
+  const text = path
+    .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+    .join('')
+    .replace(/^\./, '')
+  return text || '(root)'
 }

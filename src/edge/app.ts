@@ -1,12 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
-import { bearerAuth } from './auth'
+import { adminAuth, bearerAuth } from './auth'
 import type { AppEnv } from './env'
 import { ApiError, notFound, onError } from './errors'
 import { LIMITS } from './limits'
 import { mountOpenApi } from './openapi'
 import { pageRoutes } from './page'
 import {
+  adminRoutes,
   classifyRoutes,
   embedRoutes,
   episodeRoutes,
@@ -14,29 +15,24 @@ import {
   healthRoutes,
   setRoutes,
 } from './routes'
-import { ModelRegistry, type ModelSource } from './runtime'
+import { ModelStore } from './models'
 import { serverTiming } from './timing'
 
-/** What an app is built from; tests pass other models (or none). */
-export interface AppOptions {
-  model: ModelSource
-}
-
 /**
- * Builds the Hono app. The chained `.route()` calls keep every route's types, so `AppType`
+ * Builds the Hono app. Models come from the deployment's model store (the CATALOGUE object and
+ * the MODELS bucket), not from the bundle. The chained `.route()` calls keep every route's types, so `AppType`
  * (below) gives hono/client a fully typed client. Other sub-apps (e.g. a demo page) mount with
  * `app.route('/', pageRoutes)`.
  *
  * @example
- * export default createApp({ model: { manifest, model } })
+ * export default createApp()
  */
-export function createApp(options: AppOptions) {
-  const models = new ModelRegistry(options.model)
+export function createApp() {
   const app = new OpenAPIHono<AppEnv>()
   app.onError(onError)
   app.notFound(notFound)
   app.use('*', async function registry(c, next) {
-    c.set('models', models)
+    c.set('models', new ModelStore(c.env))
     await next()
   })
   app.use('/v1/*', serverTiming()) // first, so `total` covers auth and body parsing too
@@ -54,6 +50,8 @@ export function createApp(options: AppOptions) {
       },
     }),
   )
+  app.use('/admin/*', serverTiming())
+  app.use('/admin/*', adminAuth())
   const routes = app
     .route('/', healthRoutes)
     .route('/', embedRoutes)
@@ -61,6 +59,7 @@ export function createApp(options: AppOptions) {
     .route('/', exampleRoutes)
     .route('/', classifyRoutes)
     .route('/', episodeRoutes)
+    .route('/', adminRoutes)
   mountOpenApi(app)
   app.route('/', pageRoutes)
   return routes

@@ -1,24 +1,58 @@
-// Shared helpers for the edge tests (run inside workerd): synthetic glyph images, an app over a
-// test model, and a small request helper that sends the bearer key.
+// Shared helpers for the edge tests (run inside workerd): synthetic glyph images, an app whose
+// model store holds test models (published through the real admin route into Miniflare's R2
+// and the catalogue Durable Object), and a small request helper that sends the bearer key.
+import { runDurableObjectAlarm } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createApp } from '../../src/edge/app'
-import type { ModelSource } from '../../src/edge/runtime'
+import { supportSet } from '../../src/edge/storage'
 import { b64, glyph } from './fixtures/glyphs'
+import type { ModelSource } from './fixtures/model-source'
 import { modelA } from './fixtures/models'
 
 export { b64, glyph }
 
-/** Keys configured in vitest.workers.config.ts. */
+/** Keys configured in vitest.workers.config.ts (the dev key is also an admin key there). */
 export const KEYS = { dev: 'test-dev-key', alpha: 'test-key-alpha', beta: 'test-key-beta' } as const
 
-/** An API bound to one model and one key: `api.post('/v1/sets', {json})`. */
+const app = createApp()
+
+/** A raw request to the app with the Worker's bindings. */
+export const request = (path: string, init: RequestInit = {}) => app.request(path, init, env)
+
+/** Publishes a model through POST /admin/models (aliases, and `default` when asked). */
+export async function publish(
+  model: ModelSource,
+  opts: { default?: boolean; aliases?: string[]; onnx?: ArrayBuffer } = {},
+) {
+  const form = new FormData()
+  form.append('manifest', JSON.stringify(model.manifest))
+  form.append('onnx', new File([opts.onnx ?? model.model!], 'model.onnx'))
+  for (const a of opts.aliases ?? []) form.append('alias', a)
+  if (opts.default) form.append('default', 'true')
+  const res = await request('/admin/models', {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${KEYS.dev}` },
+  })
+  const json: any = await res.json()
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`publish: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/**
+ * An API bound to one key whose deployment default is `model` (published before the first
+ * call; null: nothing published): `api.post('/v1/sets', {json})`. Storage is isolated per test,
+ * so each test starts with an empty store.
+ */
 export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.dev) {
-  const app = createApp({ model: model ?? { manifest: null, model: null } })
+  let ready: Promise<unknown> | null = null
   const call = async (
     method: string,
     path: string,
     init: { json?: unknown; body?: BodyInit; type?: string; auth?: string | null } = {},
   ) => {
+    if (model) await (ready ??= publish(model, { default: true }))
     const headers: Record<string, string> = {}
     const auth = init.auth === undefined ? key : init.auth
     if (auth !== null) headers.authorization = `Bearer ${auth}`
@@ -28,7 +62,7 @@ export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.de
       headers['content-type'] = 'application/json'
     }
     if (init.type) headers['content-type'] = init.type
-    const res = await app.request(path, { method, headers, body }, env)
+    const res = await request(path, { method, headers, body })
     const text = await res.text()
     let json: any = null
     try {
@@ -42,6 +76,7 @@ export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.de
     app,
     get: (path: string, init?: Parameters<typeof call>[2]) => call('GET', path, init),
     post: (path: string, init?: Parameters<typeof call>[2]) => call('POST', path, init),
+    put: (path: string, init?: Parameters<typeof call>[2]) => call('PUT', path, init),
     del: (path: string, init?: Parameters<typeof call>[2]) => call('DELETE', path, init),
   }
 }
@@ -58,4 +93,26 @@ export async function setWith(api: ReturnType<typeof apiFor>, cells: number[], b
     if (added.status !== 201) throw new Error(`add: ${added.status} ${JSON.stringify(added.json)}`)
   }
   return id
+}
+
+/** Runs a set's alarms until its migration is no longer running (the runtime may run some too). */
+export async function finishMigration(tenant: string, id: string): Promise<void> {
+  const stub = supportSet(env, tenant, id)
+  for (let i = 0; i < 200; i++) {
+    if ((await stub.info())?.migration?.state !== 'running') return
+    await runDurableObjectAlarm(stub)
+  }
+  throw new Error(`set ${id}: migration still running after 200 alarms`)
+}
+
+/** modelA's graph under another id and other bytes (its producer name differs): a third model. */
+export async function renamedModelA(id: string): Promise<ModelSource> {
+  const bytes = new Uint8Array(modelA.model!.slice(0))
+  const text = new TextEncoder().encode('oneshot-edge-tests')
+  const at = bytes.findIndex((_, i) => text.every((b, j) => bytes[i + j] === b))
+  bytes.set(new TextEncoder().encode(id.padEnd(text.length, '-').slice(0, text.length)), at)
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  const manifest = { ...(modelA.manifest as object), id, file: `${id}.onnx`, sha256 }
+  return { manifest, model: bytes.buffer }
 }

@@ -1,10 +1,10 @@
 import { env, exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
 import { describe, expect, it } from 'vitest'
-import { manifest } from '../../models/default'
 import type { AppType } from '../../src/edge/app'
 import { decodeSnapshot, encodeSnapshot } from '../../src/edge/storage'
-import { apiFor, b64, glyph, KEYS } from './helpers'
+import { modelB } from './fixtures/models'
+import { apiFor, b64, glyph, KEYS, publish } from './helpers'
 
 const api = apiFor()
 
@@ -76,30 +76,21 @@ describe('typed client (hono/client)', () => {
   })
 })
 
-describe('the deployed entry (models/default.ts)', () => {
-  it('serves /healthz through the Worker default export', async () => {
+describe('the deployed entry (src/edge/index.ts)', () => {
+  it('serves the default model from the model store', async () => {
     const worker = (exports as unknown as { default: Fetcher }).default
-    const res = await worker.fetch('http://edge.test/healthz')
+    const health = async () =>
+      (await (await worker.fetch('http://edge.test/healthz')).json()) as any
+    await publish(modelB, { default: true })
+    expect(await health()).toEqual({ ok: true, model: 'tiny-max' })
+    const res = await worker.fetch('http://edge.test/v1/embed', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.dev}`, 'content-type': 'image/png' },
+      body: glyph(3),
+    })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { ok: boolean; model: string | null }
-    expect(body.ok).toBe(true)
-    expect(body.model).toBe((manifest as { id?: string } | null)?.id ?? null)
+    expect(((await res.json()) as { embedding: number[] }).embedding).toHaveLength(49)
   })
-
-  it.skipIf(!manifest)(
-    'embeds with the bundled model (its sha256 verified at first use)',
-    async () => {
-      const worker = (exports as unknown as { default: Fetcher }).default
-      const res = await worker.fetch('http://edge.test/v1/embed', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${KEYS.dev}`, 'content-type': 'image/png' },
-        body: glyph(3),
-      })
-      expect(res.status).toBe(200)
-      const out = (await res.json()) as { embedding: number[] }
-      expect(out.embedding).toHaveLength((manifest as { output: { dim: number } }).output.dim)
-    },
-  )
 })
 
 describe('snapshot codec', () => {

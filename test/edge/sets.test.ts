@@ -13,7 +13,9 @@ describe('sets', () => {
     expect(r.status).toBe(201)
     expect(r.json).toMatchObject({
       name: 'letters',
-      model: null,
+      model: 'tiny-avg',
+      alias: 'default',
+      migration: null,
       metric: 'euclidean',
       threshold: 0.7,
       count: 0,
@@ -21,11 +23,13 @@ describe('sets', () => {
     })
     expect(Object.keys(r.json).sort()).toEqual(
       [
+        'alias',
         'count',
         'createdAt',
         'id',
         'labels',
         'metric',
+        'migration',
         'model',
         'name',
         'reembedRequired',

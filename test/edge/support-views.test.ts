@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { ModelSource } from '../../src/edge/runtime'
+import type { ModelSource } from './fixtures/model-source'
 import { modelA } from './fixtures/models'
-import { apiFor, b64, glyph, setWith } from './helpers'
+import { apiFor, b64, finishMigration, glyph, setWith } from './helpers'
 
 /** modelA's weights with plus1 enrolment views: stored examples average 5 moved copies. */
 const manifest = modelA.manifest as { output: object }
@@ -14,7 +14,12 @@ const plus1: [number, number][] = [
 ]
 const modelViews: ModelSource = {
   ...modelA,
-  manifest: { ...manifest, output: { ...manifest.output, supportViews: plus1 } },
+  manifest: {
+    ...manifest,
+    id: 'tiny-avg-plus1',
+    file: 'tiny-avg-plus1.onnx',
+    output: { ...manifest.output, supportViews: plus1 },
+  },
 }
 
 /**
@@ -57,17 +62,18 @@ describe('enrolment views (manifest output.supportViews)', () => {
     expect(plain.json.results[0].distance).toBeCloseTo(0, 5)
   })
 
-  it('a set stored without the views must be re-embedded, and reembed applies them', async () => {
+  it('a set stored without the views keeps them until it is re-embedded with a views model', async () => {
     const id = await setWith(apiFor(modelA), [INNER, 0])
-    const views = apiFor(modelViews) // same weights and id, other enrolment views
+    const views = apiFor(modelViews) // the same weights with enrolment views, as the new default
     const query = { json: { images: [b64(glyph(INNER))], threshold: 2 } }
-    const stale = await views.post(`/v1/sets/${id}/classify?consistency=strong`, query)
-    expect(stale.status).toBe(409)
-    expect(stale.json.error.code).toBe('model_mismatch')
-    expect((await views.get(`/v1/sets/${id}`)).json.reembedRequired).toBe(true)
+    const before = await views.post(`/v1/sets/${id}/classify?consistency=strong`, query)
+    expect(before.json).toMatchObject({ model: 'tiny-avg' }) // still served by its own model
+    expect(before.json.results[0].distance).toBeCloseTo(0, 5)
     expect((await views.post(`/v1/sets/${id}/reembed`)).status).toBe(200)
+    await finishMigration('dev', id)
     const r = await views.post(`/v1/sets/${id}/classify?consistency=strong`, query)
     expect(r.status).toBe(200)
+    expect(r.json.model).toBe('tiny-avg-plus1')
     expect(r.json.results[0].distance).toBeCloseTo(EXPECTED, 4)
   })
 })

@@ -1,2 +1,3 @@
+export { adminAuth } from './admin'
 export { bearerAuth, DEV_TENANT } from './bearer'
 export { equalHashes, parseApiKeys, sha256, sha256Hex, TENANT_PATTERN, type KeyEntry } from './keys'

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { ApiError, modelUnavailable } from '../errors'
+import { ApiError } from '../errors'
 import { base64Image, bodyKind, formData, imageParts, rawImage, type NamedImage } from '../images'
 import { LIMITS } from '../limits'
 import {
@@ -25,7 +25,8 @@ const classify = createRoute({
   summary:
     'Classify query images against a set: JSON `{images, k, mode, threshold}`, multipart `image` parts, or one raw image ' +
     "(options then in the query). `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. " +
-    'A set embedded with another model answers 409 until POST /v1/sets/{id}/reembed has run.',
+    'Queries are embedded with the model the set was embedded with (`model` in the answer); a set whose model ' +
+    'is no longer served answers 409 until POST /v1/sets/{id}/reembed has run.',
   request: {
     params: SetParams,
     query: ClassifyQuery,
@@ -81,9 +82,11 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   )
   if (snap.rows.length === 0)
     throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
-  if (!c.var.models.manifest) throw modelUnavailable(c.var.models.problem ?? undefined)
-  if (!c.var.models.isServing(snap.set.model)) throw modelMismatch(snap.set, c.var.models)
-  const queries = await embedImages(c.var.models, images, time)
+  // Queries are embedded by the model the set's embeddings came from (never compared across
+  // models): during a migration that is still the old one, until the set switches.
+  const entry = await c.var.models.forRef(snap.set.model)
+  if (!entry) throw modelMismatch(snap.set)
+  const queries = await embedImages(c.var.models.model(entry), images, time)
   const threshold = opts.threshold ?? snap.set.threshold ?? queries.manifest.threshold.distance
   const results = time.measure('search', () =>
     classifyQueries(queries, snap, { ...opts, metric: snap.set.metric, threshold }),

@@ -5,6 +5,7 @@ import {
   EmbedJson,
   EmbedResult,
   errors,
+  ModelQuery,
   multipart,
   RAW_IMAGE,
   VerifyJson,
@@ -20,8 +21,10 @@ const embed = createRoute({
   path: '/v1/embed',
   tags: ['inference'],
   security: SECURED,
-  summary: 'Embed one image (raw body, multipart part `image`, or JSON base64)',
+  summary:
+    'Embed one image (raw body, multipart part `image`, or JSON base64); `model` in JSON or `?model=`',
   request: {
+    query: ModelQuery,
     body: {
       content: {
         'application/json': { schema: EmbedJson },
@@ -41,8 +44,10 @@ const verify = createRoute({
   path: '/v1/verify',
   tags: ['inference'],
   security: SECURED,
-  summary: 'Same or different: two images `a` and `b` (JSON base64 or multipart parts)',
+  summary:
+    'Same or different: two images `a` and `b` (JSON base64 or multipart parts); `model` in JSON or `?model=`',
   request: {
+    query: ModelQuery,
     body: {
       content: {
         'application/json': { schema: VerifyJson },
@@ -60,21 +65,28 @@ const verify = createRoute({
 export const embedRoutes = router()
   .openapi(embed, async (c) => {
     const kind = bodyKind(c, ['json', 'multipart', 'image'])
-    const bytes =
-      kind === 'json'
-        ? base64Image(validJson(c, EmbedJson).image, 'image')
-        : kind === 'multipart'
-          ? await oneImagePart(await formData(c), 'image')
-          : await rawImage(c)
-    const out = await embedImages(c.var.models, [{ field: 'image', bytes }], c.var.timing)
+    const json = kind === 'json' ? validJson(c, EmbedJson) : null
+    const bytes = json
+      ? base64Image(json.image, 'image')
+      : kind === 'multipart'
+        ? await oneImagePart(await formData(c), 'image')
+        : await rawImage(c)
+    const entry = await c.var.models.resolve(json?.model ?? c.req.valid('query').model)
+    const out = await embedImages(
+      c.var.models.model(entry),
+      [{ field: 'image', bytes }],
+      c.var.timing,
+    )
     return c.json({ model: out.ref.id, embedding: Array.from(out.matrix) }, 200)
   })
   .openapi(verify, async (c) => {
     const kind = bodyKind(c, ['json', 'multipart'])
     let a: Uint8Array, b: Uint8Array, threshold: number | undefined
+    let name = c.req.valid('query').model
     if (kind === 'json') {
       const body = validJson(c, VerifyJson)
       ;[a, b, threshold] = [base64Image(body.a, 'a'), base64Image(body.b, 'b'), body.threshold]
+      name = body.model ?? name
     } else {
       const form = await formData(c)
       ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
@@ -83,7 +95,8 @@ export const embedRoutes = router()
       { field: 'a', bytes: a },
       { field: 'b', bytes: b },
     ]
-    const out = await embedImages(c.var.models, pair, c.var.timing)
+    const entry = await c.var.models.resolve(name)
+    const out = await embedImages(c.var.models.model(entry), pair, c.var.timing)
     const d = c.var.timing.measure('search', () =>
       distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1)),
     )

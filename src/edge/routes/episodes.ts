@@ -11,7 +11,7 @@ const episode = createRoute({
   tags: ['inference'],
   security: SECURED,
   summary:
-    'Stateless N-way K-shot task: `{support:[{label,image}], queries:[image]}`; nothing is stored',
+    'Stateless N-way K-shot task: `{support:[{label,image}], queries:[image], model?}`; nothing is stored',
   request: { body: { content: { 'application/json': { schema: EpisodeJson } } } },
   responses: {
     200: {
@@ -35,8 +35,9 @@ export const episodeRoutes = router().openapi(episode, async (c) => {
     bytes: base64Image(q, `queries.${i}`),
   }))
   // supports as a stored set would hold them (enrolment views), queries as classify embeds them
-  const supportRows = await embedSupportImages(c.var.models, supportImages, c.var.timing)
-  const queries = await embedImages(c.var.models, queryImages, c.var.timing)
+  const model = c.var.models.model(await c.var.models.resolve(body.model))
+  const supportRows = await embedSupportImages(model, supportImages, c.var.timing)
+  const queries = await embedImages(model, queryImages, c.var.timing)
   const support = {
     rows: body.support.map((s) => s.label),
     dim: supportRows.dim,

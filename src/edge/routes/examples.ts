@@ -15,8 +15,10 @@ import {
   RAW_IMAGE,
   SetParams,
 } from '../schemas'
+import type { ModelStore } from '../models'
 import { embedSupportImages, row } from '../services/embed'
-import { getSet, modelMismatch, setStub, unwrap } from '../services/sets'
+import { aliasOf, getSet, modelMismatch, setStub, unwrap } from '../services/sets'
+import type { SetRecord } from '../storage'
 import { ID_PATTERN, newId, storage } from '../storage'
 import { router, SECURED, validJson } from './router'
 
@@ -102,24 +104,28 @@ export const exampleRoutes = router()
         )
       items = [{ label, bytes: await rawImage(c) }]
     }
-    const record = await getSet(c.env, c.var.tenant, id)
-    if (record.count > 0 && !c.var.models.isServing(record.model) && c.var.models.manifest)
-      throw modelMismatch(record, c.var.models)
-    const out = await embedSupportImages(
-      c.var.models,
-      items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes })),
-    )
-    const examples = items.map((e, i) => ({
-      id: newId('ex'),
-      label: e.label,
-      image: e.bytes,
-      embedding: row(out.matrix, out.dim, i).slice(),
-    }))
-    const result = await storage(() =>
-      setStub(c.env, c.var.tenant, id).add(examples, out.ref, LIMITS.examplesPerSet),
-    )
-    const after = unwrap(id, result, c.var.models)
-    return c.json({ ids: examples.map((e) => e.id), count: after.count }, 201)
+    const images = items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes }))
+    const stub = setStub(c.env, c.var.tenant, id)
+    // The set may switch models (a migration finishing) between reading it and adding: the
+    // object then refuses embeddings of the old model, and one retry embeds with the new one.
+    let result
+    let ids: string[] = []
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const record = await getSet(c.env, c.var.tenant, id)
+      const model = c.var.models.model(await modelForAdd(c.var.models, record))
+      const out = await embedSupportImages(model, images, attempt ? undefined : c.var.timing)
+      const examples = items.map((e, i) => ({
+        id: newId('ex'),
+        label: e.label,
+        image: e.bytes,
+        embedding: row(out.matrix, out.dim, i).slice(),
+      }))
+      ids = examples.map((e) => e.id)
+      result = await storage(() => stub.add(examples, out.ref, LIMITS.examplesPerSet))
+      if (result.ok || result.reason !== 'model_mismatch') break
+    }
+    const after = unwrap(id, result!)
+    return c.json({ ids, count: after.count }, 201)
   })
   .openapi(list, async (c) => {
     const { id } = c.req.valid('param')
@@ -142,3 +148,19 @@ export const exampleRoutes = router()
     }
     return c.body(null, 204)
   })
+
+/**
+ * The model new examples of a set are embedded with: the set's own model while it has examples
+ * (also during a migration: the job re-embeds them too); an empty set takes what its alias names now.
+ */
+async function modelForAdd(store: ModelStore, record: SetRecord) {
+  if (record.count === 0) {
+    const alias = aliasOf(record)
+    const entry = alias ? await store.find(alias) : await store.forRef(record.model)
+    if (entry) return entry
+    if (!record.model) return store.resolve() // 503: the deployment serves no model
+  }
+  const entry = await store.forRef(record.model)
+  if (!entry) throw modelMismatch(record)
+  return entry
+}

@@ -2,8 +2,19 @@ import { createRoute } from '@hono/zod-openapi'
 import { ApiError, setNotFound } from '../errors'
 import { bodyKind } from '../images'
 import { LIMITS } from '../limits'
-import { CreateSetJson, errors, PageQuery, SetList, SetParams, SupportSet } from '../schemas'
-import { reembedSet } from '../services/reembed'
+import { DEFAULT_ALIAS } from '../models'
+import { modelRef } from '../runtime'
+import {
+  CreateSetJson,
+  errors,
+  MigrationSummary,
+  PageQuery,
+  ReembedJson,
+  SetList,
+  SetParams,
+  SupportSet,
+} from '../schemas'
+import { migrateSet, migrateTenant } from '../services/migrate'
 import { getSet, setStub, toApiSet, unwrap } from '../services/sets'
 import { newId, storage, supportSet, tenantIndex } from '../storage'
 import { router, SECURED } from './router'
@@ -50,24 +61,48 @@ const reembed = createRoute({
   ...base,
   method: 'post',
   path: '/v1/sets/{id}/reembed',
-  summary: "Re-embed the set's stored example images with the serving model",
-  request: { params: SetParams },
-  responses: { 200: json(SupportSet, 'the set'), ...errors(401, 404, 409, 503) },
+  summary:
+    "Re-embed the set's stored example images with the model its alias names now (or with `model`), in the " +
+    'background: the set keeps answering from its current model and switches atomically when done; ' +
+    '`migration` on the set shows the progress. A second call for the same model joins the running job.',
+  request: {
+    params: SetParams,
+    body: { content: { 'application/json': { schema: ReembedJson } }, required: false },
+  },
+  responses: { 200: json(SupportSet, 'the set, with its job'), ...errors(401, 404, 409, 422, 503) },
+})
+const migrations = createRoute({
+  ...base,
+  method: 'post',
+  path: '/v1/migrations',
+  summary:
+    'Re-embed every set of the tenant whose alias now names another model (after a publish); sets already on their target, or migrating there, are left alone',
+  responses: {
+    200: {
+      description: 'what was started',
+      content: { 'application/json': { schema: MigrationSummary } },
+    },
+    ...errors(401, 503),
+  },
 })
 
 /** /v1/sets: create, list, get, delete, reembed. */
 export const setRoutes = router()
   .openapi(create, async (c) => {
     const body = c.req.header('content-type') ? (bodyKind(c, ['json']), c.req.valid('json')) : {}
-    const serving = c.var.models.manifest
-    if (body.model !== undefined && body.model !== serving?.id)
-      throw new ApiError(
-        422,
-        'unknown_model',
-        `model '${body.model}' is not served here (GET /v1/models)`,
-      )
-    const metric = body.metric ?? serving?.metric.name ?? 'euclidean'
-    if (metric === 'learned-l1' && serving?.metric.name !== 'learned-l1')
+    const store = c.var.models
+    const catalogue = await store.catalogue()
+    // No model asked for and none published: the set is created without one (storage works
+    // without a model) and adopts the default at its first add.
+    const entry =
+      body.model !== undefined || catalogue.aliases[DEFAULT_ALIAS]
+        ? await store.resolve(body.model)
+        : null
+    const alias =
+      body.model === undefined ? DEFAULT_ALIAS : catalogue.aliases[body.model] ? body.model : null
+    const served = entry?.manifest
+    const metric = body.metric ?? served?.metric.name ?? 'euclidean'
+    if (metric === 'learned-l1' && served?.metric.name !== 'learned-l1')
       throw new ApiError(
         422,
         'invalid_request',
@@ -82,7 +117,8 @@ export const setRoutes = router()
       id,
       tenant,
       name: body.name ?? null,
-      model: null,
+      model: served ? modelRef(served) : null,
+      alias,
       metric,
       threshold: body.threshold ?? null,
     }
@@ -95,7 +131,7 @@ export const setRoutes = router()
           version: 0,
         }),
       )
-      return c.json(toApiSet(unwrap(id, result, c.var.models), c.var.models), 201)
+      return c.json(toApiSet(unwrap(id, result), catalogue), 201)
     } catch (err) {
       await tenantIndex(c.env, tenant)
         .release(id)
@@ -109,12 +145,13 @@ export const setRoutes = router()
     const records = await storage(() =>
       Promise.all(page.items.map((id) => setStub(c.env, c.var.tenant, id).info())),
     )
-    const sets = records.flatMap((r) => (r ? [toApiSet(r, c.var.models)] : []))
+    const catalogue = await c.var.models.catalogue()
+    const sets = records.flatMap((r) => (r ? [toApiSet(r, catalogue)] : []))
     return c.json({ sets, cursor: page.next }, 200)
   })
   .openapi(get, async (c) => {
     const record = await getSet(c.env, c.var.tenant, c.req.valid('param').id)
-    return c.json(toApiSet(record, c.var.models), 200)
+    return c.json(toApiSet(record, await c.var.models.catalogue()), 200)
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param')
@@ -123,6 +160,11 @@ export const setRoutes = router()
     return c.body(null, 204)
   })
   .openapi(reembed, async (c) => {
-    const record = await reembedSet(c.env, c.var.models, c.var.tenant, c.req.valid('param').id)
-    return c.json(toApiSet(record, c.var.models), 200)
+    const body = c.req.header('content-type') ? (bodyKind(c, ['json']), c.req.valid('json')) : {}
+    const { id } = c.req.valid('param')
+    const record = await migrateSet(c.env, c.var.models, c.var.tenant, id, body.model)
+    return c.json(toApiSet(record, await c.var.models.catalogue()), 200)
+  })
+  .openapi(migrations, async (c) => {
+    return c.json(await migrateTenant(c.env, c.var.models, c.var.tenant), 200)
   })

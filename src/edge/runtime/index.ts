@@ -1,2 +1,2 @@
 export { Embedder, MAX_BATCH } from './embedder'
-export { ModelRegistry, type ModelRef, type ModelSource } from './registry'
+export { modelRef, sameModel, type ModelRef } from './model-ref'

@@ -8,16 +8,43 @@ const images = (max: number) =>
     .min(1, 'at least one image is needed')
     .max(max, `at most ${max} images per request`)
 
-export const EmbedJson = z.object({ image: ImageString }).openapi('EmbedRequest')
+/** A model id or alias (GET /v1/models); absent: the deployment's default. */
+export const ModelName = z.string().min(1).max(200).openapi({
+  description: "a model id or alias (GET /v1/models); default: the deployment's default",
+})
+
+export const EmbedJson = z
+  .object({ image: ImageString, model: ModelName.optional() })
+  .openapi('EmbedRequest')
 
 export const VerifyJson = z
-  .object({ a: ImageString, b: ImageString, threshold: Threshold.optional() })
+  .object({
+    a: ImageString,
+    b: ImageString,
+    threshold: Threshold.optional(),
+    model: ModelName.optional(),
+  })
   .openapi('VerifyRequest')
+
+/** `?model=` for bodies that are not JSON (raw image, multipart). */
+export const ModelQuery = z.object({ model: ModelName.optional() })
+
+export const ReembedJson = z
+  .object({
+    model: ModelName.optional().openapi({
+      description:
+        'an alias makes the set follow it; an id pins the set to it; absent: what the set follows now',
+    }),
+  })
+  .openapi('ReembedRequest')
 
 export const CreateSetJson = z
   .object({
     name: z.string().max(LIMITS.nameLength).optional(),
-    model: z.string().max(200).optional().openapi({ description: 'default: the serving model' }),
+    model: ModelName.optional().openapi({
+      description:
+        "an id or alias; the set follows an alias (re-embedded when it moves to a new model) and keeps an id; default: the deployment's default",
+    }),
     metric: MetricEnum.optional().openapi({ description: "default: the model's metric" }),
     threshold: Threshold.optional().openapi({ description: "default: the model's calibrated one" }),
   })
@@ -63,6 +90,7 @@ export const EpisodeJson = z
       .max(LIMITS.episodeSupport, `at most ${LIMITS.episodeSupport} support images`),
     queries: images(LIMITS.imagesPerRequest),
     ...classifyOptions,
+    model: ModelName.optional(),
   })
   .openapi('EpisodeRequest')
 

@@ -1,14 +1,54 @@
 import { z } from '@hono/zod-openapi'
+import { ModelManifestSchema } from '../../core'
 import { MetricEnum } from './common'
 
-export const Health = z.object({ ok: z.boolean(), model: z.string().nullable() }).openapi('Health')
+export const Health = z
+  .object({
+    ok: z.boolean(),
+    model: z.string().nullable().openapi({ description: 'the default model, or null' }),
+  })
+  .openapi('Health')
 
-/** A model manifest without weights (DESIGN.md §3); extra fields are kept. */
-export const Manifest = z
-  .looseObject({ id: z.string(), version: z.string(), sha256: z.string(), createdAt: z.string() })
-  .openapi('ModelManifest')
+/**
+ * A model manifest without weights (DESIGN.md §3), documented field by field from core's schema.
+ * Core stays free of hono, so the component is named here, on an object rebuilt from core's
+ * shape: `.openapi()` is a prototype patch, absent from core's zod where two copies get bundled
+ * (vitest-pool-workers). The rebuild skips core's cross-field rules: validate manifests with
+ * validateManifest, not with this schema.
+ */
+export const Manifest = z.object(ModelManifestSchema.shape).openapi('ModelManifest')
 
-export const ModelList = z.object({ models: z.array(Manifest) }).openapi('ModelList')
+export const ModelList = z
+  .object({
+    models: z.array(Manifest),
+    default: z.string().nullable().openapi({ description: 'id of the default model' }),
+    aliases: z
+      .record(z.string(), z.string())
+      .openapi({ description: 'alias -> model id (`default` included)' }),
+  })
+  .openapi('ModelList')
+
+/** A set's latest re-embedding job (POST /v1/sets/{id}/reembed, or a migration after a publish). */
+export const MigrationState = z
+  .object({
+    to: z.string().openapi({ description: 'the model the set is being re-embedded with' }),
+    state: z.enum(['running', 'done', 'failed']),
+    done: z.number().int(),
+    total: z.number().int(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi('MigrationState')
+
+export const MigrationSummary = z
+  .object({
+    started: z.number().int().openapi({ description: 'sets whose re-embedding started now' }),
+    running: z.number().int().openapi({ description: 'sets already re-embedding to their target' }),
+    current: z.number().int().openapi({ description: 'sets already on their target' }),
+    skipped: z.array(z.object({ set: z.string(), reason: z.string() })),
+  })
+  .openapi('MigrationSummary')
 
 export const EmbedResult = z
   .object({ model: z.string(), embedding: z.array(z.number()) })
@@ -38,6 +78,11 @@ export const SupportSet = z
     reembedRequired: z.boolean().openapi({
       description: 'true when the set was embedded with a model this deployment no longer serves',
     }),
+    alias: z.string().nullable().openapi({
+      description:
+        'the alias the set follows (`default` unless created with another); when it moves to a new model, a migration re-embeds the set. null: pinned to `model`',
+    }),
+    migration: MigrationState.nullable(),
   })
   .openapi('SupportSet')
 

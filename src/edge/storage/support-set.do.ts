@@ -1,30 +1,52 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Bindings } from '../env'
+import { catalogueStub } from '../models/catalogue.do'
+import { ModelStore } from '../models/store'
+import { DEFAULT_ALIAS } from '../models/types'
 import { sameModel, type ModelRef } from '../runtime/model-ref'
-import { deleteKeys, kvKeys, writeImage, writeSnapshot } from './kv'
+import { embedSupportImages, row } from '../services/embed'
+import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
-import type { ExampleInfo, NewExample, Page, SetMeta, SetRecord, StoreResult } from './types'
+import type {
+  ExampleInfo,
+  Migration,
+  NewExample,
+  Page,
+  SetMeta,
+  SetRecord,
+  StoreResult,
+} from './types'
 
 /** KV allows about one write per second to one key: snapshots are published no more often. */
 export const PUBLISH_INTERVAL_MS = 1000
 const GC_BATCH = 100
+/**
+ * Examples re-embedded per alarm of a migration. Each alarm is its own invocation with its own
+ * CPU budget: 16 examples x 9 enrolment views of the Omniglot model is ~0.15 s of CPU, far
+ * inside the 30 s default, and the object answers other calls between batches.
+ */
+export const MIGRATION_BATCH = 16
 
 /**
  * One support set (RPC only, no fetch). The object serialises every write to the set, holds the
  * authoritative copy (meta + embeddings) in its SQLite storage, stores original images in KV and
- * publishes a binary snapshot to KV, coalesced by an alarm to at most one write per second.
+ * publishes a binary snapshot to KV, coalesced by an alarm to at most one write per second. The
+ * same alarm runs migrations (re-embedding with another model) batch by batch.
  * Object names are `<tenant>/<setId>`, so another tenant's name is another (empty) object.
  */
 export class SupportSetStore extends DurableObject<Bindings> {
   private db = new SetTables(this.ctx.storage.sql)
   private lastPublish = 0
+  /** The version last published to KV by this instance (-1: none yet, publish once). */
+  private published = -1
 
   /** Creates the set; refused if it already exists. */
-  create(meta: SetMeta): StoreResult<SetRecord> {
+  async create(meta: SetMeta): Promise<StoreResult<SetRecord>> {
     if (this.db.meta()) return { ok: false, reason: 'exists' }
-    this.db.saveMeta(meta)
-    return { ok: true, value: this.db.record(meta) }
+    this.db.saveMeta({ ...meta, usagePending: !!meta.model })
+    await this.syncUsage()
+    return { ok: true, value: this.db.record(this.db.meta()!) }
   }
 
   /** The set, or null if it does not exist. */
@@ -33,7 +55,11 @@ export class SupportSetStore extends DurableObject<Bindings> {
     return meta ? this.db.record(meta) : null
   }
 
-  /** Adds examples embedded with `model`; all or none. */
+  /**
+   * Adds examples embedded with `model`; all or none. A set with examples takes only its own
+   * model's embeddings (refused: the caller re-reads the set and embeds again); an empty set
+   * adopts `model`.
+   */
   async add(
     examples: NewExample[],
     model: ModelRef,
@@ -47,10 +73,21 @@ export class SupportSetStore extends DurableObject<Bindings> {
     if (count + examples.length > limit)
       return { ok: false, reason: 'limit', record: this.db.record(meta) }
     const now = new Date().toISOString()
+    const adopted = !sameModel(meta.model, model)
+    const migration = meta.migration?.state === 'running' ? meta.migration : null
     // Rows first, synchronously (no other call can interleave), then the slower KV image writes.
     this.ctx.storage.transactionSync(() => {
       for (const e of examples) this.db.insert(e.id, e.label, now, e.embedding)
-      this.db.saveMeta({ ...meta, model, updatedAt: now, version: meta.version + 1 })
+      this.db.saveMeta({
+        ...meta,
+        model,
+        updatedAt: now,
+        version: meta.version + 1,
+        ...(adopted ? { usagePending: true, migration: null } : {}),
+        ...(migration && !adopted
+          ? { migration: { ...migration, total: migration.total + examples.length } }
+          : {}),
+      })
     })
     try {
       await Promise.all(
@@ -62,6 +99,7 @@ export class SupportSetStore extends DurableObject<Bindings> {
     } finally {
       await this.schedulePublish()
     }
+    if (adopted) await this.syncUsage()
     return { ok: true, value: this.db.record(this.db.meta()!) }
   }
 
@@ -82,28 +120,49 @@ export class SupportSetStore extends DurableObject<Bindings> {
     return true
   }
 
-  /** Ids of every example, for re-embedding. */
-  exampleIds(): string[] | null {
-    return this.db.meta() ? this.db.ids() : null
-  }
-
-  /** Replaces embeddings with those of `model`; every example must be covered unless unchanged. */
-  async reembed(
-    model: ModelRef,
-    rows: { id: string; embedding: Float32Array }[],
-  ): Promise<StoreResult<SetRecord>> {
+  /**
+   * Starts re-embedding the set with `to` (or joins the job already doing so). The set keeps
+   * serving from its current model meanwhile; alarms embed MIGRATION_BATCH examples at a time
+   * from their stored images, and the last batch switches the set to `to` atomically. An empty
+   * set switches at once. `alias` (when given) becomes the alias the set follows.
+   */
+  async migrate(to: ModelRef, alias?: string | null): Promise<StoreResult<SetRecord>> {
     const meta = this.db.meta()
     if (!meta) return { ok: false, reason: 'not_found' }
-    const given = new Set(rows.map((r) => r.id))
-    const current = this.db.ids()
-    if (!sameModel(meta.model, model) && current.some((id) => !given.has(id)))
-      return { ok: false, reason: 'stale_embeddings' }
-    const now = new Date().toISOString()
-    this.ctx.storage.transactionSync(() => {
-      for (const r of rows) this.db.setEmbedding(r.id, r.embedding)
-      this.db.saveMeta({ ...meta, model, updatedAt: now, version: meta.version + 1 })
-    })
-    await this.schedulePublish()
+    const aliasMoved = alias !== undefined && alias !== (meta.alias ?? DEFAULT_ALIAS)
+    const next: SetMeta =
+      alias === undefined ? meta : { ...meta, alias, usagePending: meta.usagePending || aliasMoved }
+    const running = meta.migration?.state === 'running' ? meta.migration : null
+    const count = this.db.count()
+    if (sameModel(meta.model, to) || count === 0) {
+      // Nothing to re-embed: already there (a running job elsewhere is dropped), or empty.
+      const switched = !sameModel(meta.model, to)
+      this.db.saveMeta({
+        ...next,
+        model: to,
+        migration: running ? null : (meta.migration ?? null),
+        ...(switched ? { usagePending: true, version: meta.version + 1 } : {}),
+      })
+    } else if (running && sameModel(running.to, to)) {
+      this.db.saveMeta(next) // joins the job already running
+    } else {
+      const now = new Date().toISOString()
+      const migration: Migration = {
+        to,
+        state: 'running',
+        done: 0,
+        total: count,
+        startedAt: now,
+        finishedAt: null,
+        error: null,
+      }
+      this.ctx.storage.transactionSync(() => {
+        this.db.clearNext()
+        this.db.saveMeta({ ...next, migration })
+      })
+      await this.ctx.storage.setAlarm(Date.now())
+    }
+    await this.syncUsage()
     return { ok: true, value: this.db.record(this.db.meta()!) }
   }
 
@@ -127,26 +186,115 @@ export class SupportSetStore extends DurableObject<Bindings> {
     // The snapshot goes at once, so eventual reads stop finding the set.
     await deleteKeys(this.env.SUPPORT_KV, [kvKeys.snapshot(meta.tenant, meta.id)])
     await this.ctx.storage.setAlarm(Date.now())
+    await catalogueStub(this.env).use(meta.tenant, meta.id, null, null)
     return true
   }
 
-  /** Publishes the latest snapshot (if the set changed) and deletes queued keys in batches. */
+  /**
+   * Publishes the latest snapshot (if it changed, at most once a second), deletes queued keys
+   * in batches, and runs one batch of a running migration; then sets the next alarm if any of
+   * them has more to do. A throw makes the runtime retry the alarm (each step is idempotent).
+   */
   override async alarm(): Promise<void> {
+    let next: number | null = null
+    const later = (at: number) => (next = next === null ? at : Math.min(next, at))
+    await this.syncUsage()
+    const migrating = this.db.meta()?.migration?.state === 'running'
+    if (migrating && (await this.migrateBatch())) later(Date.now())
     const meta = this.db.meta()
-    const snapshot = this.snapshot()
-    if (meta && snapshot) {
-      this.lastPublish = Date.now()
-      await writeSnapshot(this.env.SUPPORT_KV, meta.tenant, meta.id, snapshot)
+    if (meta && meta.version !== this.published) {
+      // Publish alarms are set no earlier than the interval allows (schedulePublish); batches of
+      // a migration run back to back, so between them the interval is checked here.
+      const due = this.lastPublish + PUBLISH_INTERVAL_MS
+      if (!migrating || Date.now() >= due) {
+        const snapshot = this.snapshot()!
+        this.lastPublish = Date.now()
+        await writeSnapshot(this.env.SUPPORT_KV, meta.tenant, meta.id, snapshot)
+        this.published = meta.version
+      } else later(due)
     }
     const keys = this.db.takeGc(GC_BATCH)
     if (keys.length) {
       await deleteKeys(this.env.SUPPORT_KV, keys)
       this.db.doneGc(keys)
     }
-    if (this.db.takeGc(1).length) await this.ctx.storage.setAlarm(Date.now() + 100)
-    else if (!meta) {
-      await this.ctx.storage.deleteAll() // a deleted set leaves nothing behind
-      this.db = new SetTables(this.ctx.storage.sql)
+    if (this.db.takeGc(1).length) later(Date.now() + 100)
+    if (next !== null) await this.ctx.storage.setAlarm(next)
+  }
+
+  /** Re-embeds one batch of the running migration; true while more remains. */
+  private async migrateBatch(): Promise<boolean> {
+    const meta = this.db.meta()!
+    const job = meta.migration!
+    const ids = this.db.pendingMigration(MIGRATION_BATCH)
+    if (ids.length === 0) {
+      this.finishMigration(meta, job)
+      await this.syncUsage()
+      return false
+    }
+    const fail = (error: string) => {
+      const finishedAt = new Date().toISOString()
+      this.db.saveMeta({ ...meta, migration: { ...job, state: 'failed', error, finishedAt } })
+      return false
+    }
+    const store = new ModelStore(this.env)
+    const entry = await store.forRef(job.to)
+    if (!entry) return fail(`model '${job.to.id}' is no longer in the model store`)
+    const images = await Promise.all(
+      ids.map((ex) => readImage(this.env.SUPPORT_KV, meta.tenant, meta.id, ex)),
+    )
+    const missing = ids.filter((_, i) => !images[i])
+    if (missing.length)
+      return fail(`stored images of ${missing.length} example(s) are missing (e.g. ${missing[0]})`)
+    const out = await embedSupportImages(
+      store.model(entry),
+      images.map((bytes, i) => ({ field: `example ${ids[i]}`, bytes: bytes! })),
+    )
+    // Calls may have interleaved during the awaits: keep the rows only for the same job.
+    const now = this.db.meta()
+    const same =
+      now?.migration?.state === 'running' &&
+      now.migration.startedAt === job.startedAt &&
+      sameModel(now.migration.to, job.to)
+    if (!same) return now?.migration?.state === 'running'
+    this.ctx.storage.transactionSync(() => {
+      ids.forEach((ex, i) => this.db.setNext(ex, row(out.matrix, out.dim, i)))
+      const total = this.db.count()
+      const done = total - this.db.countPendingMigration()
+      this.db.saveMeta({ ...now, migration: { ...now.migration!, done, total } })
+    })
+    return true
+  }
+
+  /** Switches the set to the migration's embeddings and model, in one transaction. */
+  private finishMigration(meta: SetMeta, job: Migration): void {
+    const finishedAt = new Date().toISOString()
+    this.ctx.storage.transactionSync(() => {
+      this.db.promoteNext()
+      const total = this.db.count()
+      this.db.saveMeta({
+        ...meta,
+        model: job.to,
+        updatedAt: finishedAt,
+        version: meta.version + 1,
+        usagePending: true,
+        migration: { ...job, state: 'done', done: total, total, finishedAt },
+      })
+    })
+  }
+
+  /** Tells the catalogue which model the set now uses (retried by the alarm until it lands). */
+  private async syncUsage(): Promise<void> {
+    const meta = this.db.meta()
+    if (!meta?.usagePending) return
+    try {
+      const alias = meta.alias === undefined ? DEFAULT_ALIAS : meta.alias
+      await catalogueStub(this.env).use(meta.tenant, meta.id, meta.model?.id ?? null, alias)
+      const now = this.db.meta()
+      if (now && now.model?.id === meta.model?.id) this.db.saveMeta({ ...now, usagePending: false })
+    } catch (err) {
+      console.error(`set ${meta.id}: catalogue usage not recorded yet`, err)
+      await this.ctx.storage.setAlarm(Date.now() + 1000)
     }
   }
 

@@ -5,7 +5,7 @@ export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (one INTEGER PRIMARY KEY CHECK (one = 1), json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS examples (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
-  created_at TEXT NOT NULL, embedding BLOB NOT NULL);
+  created_at TEXT NOT NULL, embedding BLOB NOT NULL, next BLOB);
 CREATE TABLE IF NOT EXISTS gc (key TEXT PRIMARY KEY);
 `
 
@@ -13,6 +13,10 @@ CREATE TABLE IF NOT EXISTS gc (key TEXT PRIMARY KEY);
 export class SetTables {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA)
+    // Sets stored before migrations lack `next` (the embedding a running migration computed).
+    const columns = sql.exec<{ name: string }>('PRAGMA table_info(examples)').toArray()
+    if (!columns.some((c) => c.name === 'next'))
+      sql.exec('ALTER TABLE examples ADD COLUMN next BLOB')
   }
 
   meta(): SetMeta | null {
@@ -44,8 +48,36 @@ export class SetTables {
     )
   }
 
-  setEmbedding(id: string, embedding: Float32Array): void {
-    this.sql.exec('UPDATE examples SET embedding = ? WHERE id = ?', embedding.slice().buffer, id)
+  /** Examples a migration has not re-embedded yet (insertion order). */
+  pendingMigration(limit: number): string[] {
+    return this.sql
+      .exec<{ id: string }>(
+        'SELECT id FROM examples WHERE next IS NULL ORDER BY seq LIMIT ?',
+        limit,
+      )
+      .toArray()
+      .map((r) => r.id)
+  }
+
+  countPendingMigration(): number {
+    return this.sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM examples WHERE next IS NULL')
+      .one().n
+  }
+
+  /** Stores a migration's embedding of one example (a no-op when it was removed meanwhile). */
+  setNext(id: string, embedding: Float32Array): void {
+    this.sql.exec('UPDATE examples SET next = ? WHERE id = ?', embedding.slice().buffer, id)
+  }
+
+  /** Forgets every migration embedding (a new migration starts over). */
+  clearNext(): void {
+    this.sql.exec('UPDATE examples SET next = NULL')
+  }
+
+  /** Makes the migration's embeddings the set's embeddings (call inside a transaction). */
+  promoteNext(): void {
+    this.sql.exec('UPDATE examples SET embedding = next, next = NULL')
   }
 
   remove(id: string): boolean {
@@ -67,7 +99,11 @@ export class SetTables {
         id: string
         label: string
         created_at: string
-      }>('SELECT seq, id, label, created_at FROM examples WHERE seq > ? ORDER BY seq LIMIT ?', after, limit)
+      }>(
+        'SELECT seq, id, label, created_at FROM examples WHERE seq > ? ORDER BY seq LIMIT ?',
+        after,
+        limit,
+      )
       .toArray()
     const items = rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at }))
     return { items, last: rows.length === limit ? rows[rows.length - 1]!.seq : null }

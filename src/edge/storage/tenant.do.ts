@@ -39,7 +39,11 @@ export class TenantStore extends DurableObject<Bindings> {
       .exec<{
         seq: number
         id: string
-      }>('SELECT seq, id FROM sets WHERE seq > ? ORDER BY seq LIMIT ?', Number(cursor ?? 0) || 0, limit)
+      }>(
+        'SELECT seq, id FROM sets WHERE seq > ? ORDER BY seq LIMIT ?',
+        Number(cursor ?? 0) || 0,
+        limit,
+      )
       .toArray()
     const next = rows.length === limit ? String(rows[rows.length - 1]!.seq) : null
     return { items: rows.map((r) => r.id), next }

@@ -6,8 +6,18 @@ export interface SetMeta {
   id: string
   tenant: string
   name: string | null
-  /** The model the set's embeddings came from; null until the first example is added. */
+  /** The model the set's embeddings came from; null when the deployment had none at creation. */
   model: ModelRef | null
+  /**
+   * The alias the set follows (`default` when created without a model): when the alias moves to
+   * another model, a migration re-embeds the set with it. null: pinned to `model`'s id.
+   * Absent in sets stored before aliases: `default`.
+   */
+  alias?: string | null
+  /** The latest re-embedding job, if any (see SupportSetStore.migrate). */
+  migration?: Migration | null
+  /** True while the catalogue has not yet been told the set's current model. */
+  usagePending?: boolean
   metric: MetricName
   /** The set's own threshold; null means "the model's calibrated threshold". */
   threshold: number | null
@@ -15,6 +25,22 @@ export interface SetMeta {
   updatedAt: string
   /** Bumped by every write; snapshots carry it so readers can tell how fresh they are. */
   version: number
+}
+
+/**
+ * A background re-embedding of every example with another model. The set keeps serving from
+ * `model` until every example has its new embedding, then switches in one transaction.
+ */
+export interface Migration {
+  to: ModelRef
+  state: 'running' | 'done' | 'failed'
+  /** Examples re-embedded so far, of `total` (adds during the job raise `total`). */
+  done: number
+  total: number
+  startedAt: string
+  finishedAt: string | null
+  /** Why the job failed (state `failed`). */
+  error: string | null
 }
 
 /** SetMeta plus what is computed from the examples. */
@@ -39,7 +65,7 @@ export interface NewExample {
 }
 
 /** Why a DO write was refused (RPC carries results better than custom error classes). */
-export type StoreFailure = 'not_found' | 'exists' | 'model_mismatch' | 'limit' | 'stale_embeddings'
+export type StoreFailure = 'not_found' | 'exists' | 'model_mismatch' | 'limit'
 
 /** The result of a DO call that can be refused. */
 export type StoreResult<T> =
