@@ -1,12 +1,23 @@
 #!/usr/bin/env node
-// `npm start`: wrangler dev on http://127.0.0.1:8787 with local KV and Durable Objects persisted
-// under .wrangler/state, serving the default model from models/. The dev key is in .dev.vars.
+// `npm start`: wrangler dev on http://127.0.0.1:8787 with local KV, R2 and Durable Objects
+// persisted under .wrangler/state; once it serves, the models listed in models/catalogue.json are
+// published to the local model store (already there: left as they are, aliases re-applied).
+// The dev key is in .dev.vars.
 import { tsImport } from 'tsx/esm/api'
 
 const { startWranglerDev } = await tsImport('./wrangler-dev.ts', import.meta.url)
 try {
-  const server = await startWranglerDev({ port: 8787, persistTo: '.wrangler/state', echo: true })
-  console.log(`\nReady: ${server.url}/healthz, ${server.url}/docs`)
+  const server = await startWranglerDev({
+    port: 8787,
+    persistTo: '.wrangler/state',
+    echo: true,
+    seed: true,
+  })
+  const store = server.catalogue
+  const models = store?.models.map((m) => m.id).join(', ') || 'none'
+  console.log(`\nLocal model store: ${models}; default ${store?.default ?? 'none'}`)
+  console.log('(seeded from models/catalogue.json; manage it with `npm run models -- help`)')
+  console.log(`Ready: ${server.url}/healthz, ${server.url}/docs`)
   console.log(
     "Dev key (from .dev.vars): curl -H 'Authorization: Bearer dev-local-key' " +
       `${server.url}/v1/sets`,

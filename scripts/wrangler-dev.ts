@@ -1,15 +1,26 @@
 // Starts `wrangler dev` (local mode) on a free port and waits for "Ready on". wrangler keeps running
 // in watch mode after a build error without ever printing "Ready", so "Build failed" is detected
 // too, and the process group is always stopped by its pid (never by name).
+// With `seed`, it then publishes the models of models/catalogue.json to the local model store.
 // Used by `npm start` (scripts/start.mjs), the e2e tests and bench/edge.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import {
+  devKey,
+  readCatalogueFile,
+  seedModels,
+  type CatalogueFile,
+  type CatalogueView,
+} from './model-admin'
 
 /** A running `wrangler dev`. */
 export interface DevServer {
   url: string
   port: number
   pid: number
+  /** The catalogue after seeding (null without `seed`). */
+  catalogue: CatalogueView | null
   /** Everything wrangler printed so far. */
   log(): string
   /** Stops the whole process group (TERM, then KILL after 3 s). */
@@ -29,6 +40,13 @@ export interface DevOptions {
   vars?: Record<string, string>
   /** Another wrangler config (default: ./wrangler.toml). */
   config?: string
+  /**
+   * Once it serves, publish the models a catalogue lists (default: `<dir>/catalogue.json`, dir
+   * default `models`) with their aliases and the default, using the dev key (`vars.DEV_API_KEY`,
+   * else the one in .dev.vars). Models already there with the same bytes are left as they are
+   * (their aliases re-applied), so a persisted store can be seeded on every start.
+   */
+  seed?: boolean | { dir?: string; catalogue?: CatalogueFile }
 }
 
 /** A TCP port that was free a moment ago. */
@@ -99,5 +117,20 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
     }
     await new Promise((r) => setTimeout(r, 100))
   }
-  return { url: `http://127.0.0.1:${port}`, port, pid, log: () => out, stop }
+  const url = `http://127.0.0.1:${port}`
+  let catalogue: CatalogueView | null = null
+  if (opts.seed) {
+    const seed = opts.seed === true ? {} : opts.seed
+    const dir = seed.dir ?? 'models'
+    try {
+      const key = opts.vars?.DEV_API_KEY ?? devKey()
+      if (!key) throw new Error('no DEV_API_KEY (.dev.vars or vars) to publish with')
+      const listed = seed.catalogue ?? readCatalogueFile(join(dir, 'catalogue.json'))
+      catalogue = (await seedModels(url, key, listed, dir)).catalogue
+    } catch (err) {
+      await stop()
+      throw new Error(`wrangler dev: ${err instanceof Error ? err.message : err}`)
+    }
+  }
+  return { url, port, pid, catalogue, log: () => out, stop }
 }

@@ -1,8 +1,4 @@
-// Module shapes that wrangler's bundling rules give (see wrangler.toml `rules`).
-declare module '*.onnx' {
-  const bytes: ArrayBuffer
-  export default bytes
-}
+// Module shapes that wrangler's bundling gives (*.wasm: CompiledWasm by default).
 declare module '*.wasm' {
   const mod: WebAssembly.Module
   export default mod

@@ -1,5 +1,5 @@
 /**
- * Accuracy benchmark (not a test): the served model (models/default, or --model <id>.onnx) on
+ * Accuracy benchmark (not a test): the default of models/catalogue.json (or --model <id>.onnx) on
  * Omniglot through the exported ONNX and onnxruntime, 1,000 episodes per setting with 95% CIs:
  *   - Lake's protocol: the 20 evaluation alphabets, all-alphabet and within-alphabet episodes;
  *   - Vinyals' test split (423 characters x 4 rotations), beside the published figures.
@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { evaluateOnnx, type EvalReport } from '../../src/train/eval/index.js'
 import { loadEvalData } from '../../src/train/eval/load-data.js'
-import { readManifest, sha256Hex } from '../../src/train/export/manifest-writer.js'
+import { readCatalogue, readManifest, sha256Hex } from '../../src/train/export/manifest-writer.js'
 import { PUBLISHED, SETTINGS } from './published.js'
 
 const { values: f } = parseArgs({
@@ -25,9 +25,8 @@ const { values: f } = parseArgs({
 })
 
 function defaultModelPath(): string {
-  const src = readFileSync('models/default.ts', 'utf8')
-  const id = /from '\.\/(.+)\.onnx'/.exec(src)?.[1]
-  if (!id) throw new Error('models/default.ts names no model: pass --model models/<id>.onnx')
+  const id = readCatalogue('models').default
+  if (!id) throw new Error('models/catalogue.json has no default: pass --model models/<id>.onnx')
   return `models/${id}.onnx`
 }
 

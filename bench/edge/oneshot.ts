@@ -3,13 +3,15 @@
 // Each episode: create a set, add one drawing for each of 20 random evaluation characters
 // (all alphabets), classify 20 other drawings (one per character, other drawers) in one
 // request, delete the set. Prints accuracy with a 95% CI next to the manifest's 20-way 1-shot
-// figure (`npm run eval`). Needs models/default to have a model.
+// figure (`npm run eval`). Serves the shipped default model (models/catalogue.json, seeded into
+// a fresh local store).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
-import { devConfig, hasDefaultModel } from '../../scripts/dev-config'
+import { publishBytes } from '../../scripts/model-admin'
 import { startWranglerDev } from '../../scripts/wrangler-dev'
+import { modelA } from '../../test/edge/fixtures/models'
 import { request } from './client'
 
 const arg = (name: string, dflt: string) => {
@@ -22,12 +24,6 @@ const WAYS = 20
 const KEY = 'bench-key'
 // --fixture: the tiny test model instead (checks the plumbing; its accuracy means nothing).
 const FIXTURE = process.argv.includes('--fixture')
-if (!FIXTURE && !hasDefaultModel()) {
-  console.error(
-    'oneshot: models/default.ts has no model; export one first (npm run export -- --default)',
-  )
-  process.exit(1)
-}
 
 // character path -> its drawings (PNG bytes)
 const characters = new Map<string, Uint8Array[]>()
@@ -52,12 +48,14 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64')
 const dir = mkdtempSync(join(tmpdir(), 'oneshot-acc-'))
 const server = await startWranglerDev({
   persistTo: join(dir, 'state'),
-  ...devConfig(dir, FIXTURE),
   vars: { DEV_API_KEY: KEY },
+  seed: !FIXTURE,
 })
 const accs: number[] = []
 try {
-  const manifest = (await request(server.url, KEY, 'GET', '/v1/models')).json.models[0]
+  if (FIXTURE)
+    await publishBytes(server.url, KEY, modelA.manifest as object, modelA.model!, { default: true })
+  const manifest = (await request(server.url, KEY, 'GET', '/v1/models/default')).json
   for (let e = 0; e < EPISODES; e++) {
     const chosen = pick(names, WAYS)
     const draws = chosen.map((c) => pick(characters.get(c)!, 2))

@@ -1,12 +1,12 @@
-// The demo page in headless Chromium against a real `wrangler dev` (fresh local state): draw three
-// classes, teach, classify a query like class 2; then a bad key's API error in the alert region.
+// The demo page in headless Chromium against a real `wrangler dev` (fresh local state, seeded with
+// the shipped models as `npm start` does): draw three classes, teach, classify a query like
+// class 2; then a bad key's API error in the alert region.
 // Screenshots go to test-output/ (docs/screenshot-demo.png is a copy of demo-success.png).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { devConfig } from '../../scripts/dev-config'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { SAMPLES } from '../../src/edge/page/samples'
 import { circle, draw, launchChromium, SHAPES } from './chromium'
@@ -22,12 +22,11 @@ const pageErrors: string[] = []
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oneshot-browser-'))
   mkdirSync(OUT, { recursive: true })
-  const { config, model } = devConfig(dir)
   ;[server, browser] = await Promise.all([
-    startWranglerDev({ persistTo: join(dir, 'state'), config, vars: { DEV_API_KEY: KEY } }),
+    startWranglerDev({ persistTo: join(dir, 'state'), vars: { DEV_API_KEY: KEY }, seed: true }),
     launchChromium(),
   ])
-  console.log(`browser test against ${server.url} with the ${model} model`)
+  console.log(`browser test against ${server.url} with the default ${server.catalogue?.default}`)
   // A phone-sized viewport: the page must work there (issue #5).
   page = await browser.newPage({ viewport: { width: 390, height: 844 } })
   page.on('pageerror', (e) => pageErrors.push(String(e)))
@@ -75,10 +74,12 @@ describe('demo page', () => {
     expect(await page.locator('#classes li').count()).toBe(3)
 
     await page.click('#teach')
-    await page.waitForFunction(() => /Taught 3 classes|API/.test(
-      (document.getElementById('status')?.textContent ?? '') +
-        (document.getElementById('alert')?.textContent ?? ''),
-    ))
+    await page.waitForFunction(() =>
+      /Taught 3 classes|API/.test(
+        (document.getElementById('status')?.textContent ?? '') +
+          (document.getElementById('alert')?.textContent ?? ''),
+      ),
+    )
     expect(await alertText()).toBe('')
 
     // Another circle: a little smaller and off-centre, drawn anew.
@@ -109,8 +110,12 @@ describe('demo page', () => {
     await alert.filter({ hasText: 'invalid API key' }).waitFor()
     expect(await alert.isVisible()).toBe(true)
     // In the viewport too, though the person is at the bottom of a phone-sized page.
-    const inView = () => alert.evaluate((e) => e.getBoundingClientRect().top >= 0 &&
-      e.getBoundingClientRect().bottom <= window.innerHeight)
+    const inView = () =>
+      alert.evaluate(
+        (e) =>
+          e.getBoundingClientRect().top >= 0 &&
+          e.getBoundingClientRect().bottom <= window.innerHeight,
+      )
     expect(await inView()).toBe(true)
     expect(await page.locator('#prediction').count()).toBe(0) // no stale answer beside it
     expect(await alertText()).toMatch(/401 unauthorized: invalid API key/)

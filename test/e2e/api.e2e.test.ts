@@ -1,9 +1,19 @@
-// End to end: a real `wrangler dev` (fresh local state, random port) over HTTP.
-import { mkdtempSync, rmSync } from 'node:fs'
+// End to end: a real `wrangler dev` (fresh local state, random port) over HTTP, its model store
+// seeded from models/catalogue.json as `npm start` does; then the admin API and `npm run models`.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { devConfig } from '../../scripts/dev-config'
+import {
+  AdminError,
+  listModels,
+  publishBytes,
+  readCatalogueFile,
+  seedModels,
+  setAlias,
+} from '../../scripts/model-admin'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
 
@@ -11,6 +21,7 @@ const KEY = 'dev-local-key' // .dev.vars
 let server: DevServer
 let dir: string
 let model: string
+const shipped = readCatalogueFile()
 
 async function call(
   method: string,
@@ -36,13 +47,12 @@ async function call(
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oneshot-e2e-'))
-  const { config, model: which } = devConfig(dir)
   server = await startWranglerDev({
     persistTo: join(dir, 'state'),
-    config,
     vars: { DEV_API_KEY: KEY },
+    seed: true,
   })
-  console.log(`e2e against ${server.url} with the ${which} model`)
+  console.log(`e2e against ${server.url} with the shipped models (default ${shipped.default})`)
 })
 
 afterAll(async () => {
@@ -51,11 +61,11 @@ afterAll(async () => {
 })
 
 describe('wrangler dev over HTTP', () => {
-  it('GET /healthz answers without auth and names the model', async () => {
+  it('GET /healthz answers without auth and names the default model', async () => {
     const r = await call('GET', '/healthz', undefined, { key: null })
     expect(r.status).toBe(200)
     expect(r.json.ok).toBe(true)
-    expect(typeof r.json.model).toBe('string')
+    expect(r.json.model).toBe(shipped.default)
     model = r.json.model
   })
 
@@ -103,7 +113,9 @@ describe('wrangler dev over HTTP', () => {
     expect(same.json).toMatchObject({ same: true, model })
     const models = await call('GET', '/v1/models')
     const embedded = await call('POST', '/v1/embed', glyph(8))
-    expect(embedded.json.embedding).toHaveLength(models.json.models[0].output.dim)
+    const served = models.json.models.find((m: { id: string }) => m.id === model)
+    expect(embedded.json).toMatchObject({ model })
+    expect(embedded.json.embedding).toHaveLength(served.output.dim)
 
     const list = await call('GET', `/v1/sets/${id}/examples?limit=10`)
     expect(list.json.examples).toHaveLength(6)
@@ -116,5 +128,74 @@ describe('wrangler dev over HTTP', () => {
     const bad = await call('POST', '/v1/embed', new Uint8Array([1, 2, 3]), { type: 'image/png' })
     expect(bad.status).toBe(415)
     expect((await call('GET', '/healthz', undefined, { key: null })).status).toBe(200)
+  })
+})
+
+const models = (...args: string[]) =>
+  promisify(execFile)(
+    'node_modules/.bin/tsx',
+    ['scripts/models.ts', '--url', server.url, '--key', KEY, ...args], // a later --key wins
+    { env: { ...process.env, FORCE_COLOR: '0' } },
+  ).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  )
+
+describe('the model store: admin API and npm run models', () => {
+  const [first, second] = shipped.models as [string, string]
+
+  it('serves what models/catalogue.json lists; seeding again changes nothing', async () => {
+    const before = await listModels(server.url, KEY)
+    expect(before.models.map((m) => m.id).sort()).toEqual([...shipped.models].sort())
+    expect(before.aliases).toEqual({ ...shipped.aliases, default: shipped.default })
+    const again = await seedModels(server.url, KEY, shipped)
+    expect(again.published).toEqual([])
+    expect(again.present).toEqual(shipped.models)
+    expect((await listModels(server.url, KEY)).models).toEqual(before.models)
+    const listed = await models('list')
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain(`default ${shipped.default}`)
+  })
+
+  it('refuses other bytes under a published id (409) and an unknown key (401)', async () => {
+    const manifest = JSON.parse(readFileSync(`models/${second}.json`, 'utf8'))
+    const onnx = readFileSync(`models/${second}.onnx`)
+    const clash = { ...manifest, id: first, file: `${first}.onnx` }
+    const err = await publishBytes(server.url, KEY, clash, onnx).catch((e) => e)
+    expect(err).toBeInstanceOf(AdminError)
+    expect([err.status, err.code]).toEqual([409, 'model_exists'])
+    const r = await models('list', '--key', 'not-a-key')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^models: 401 unauthorized: /m)
+  })
+
+  it('moves the default, migrates the sets that follow it, leaves a pinned set alone', async () => {
+    const examples = [0, 8, 16].map((c) => ({ label: `g${c}`, image: b64(glyph(c)) }))
+    const follows = (await call('POST', '/v1/sets', { name: 'follows-default' })).json.id
+    const pinned = (await call('POST', '/v1/sets', { name: 'pinned', model: first })).json.id
+    for (const id of [follows, pinned])
+      expect((await call('POST', `/v1/sets/${id}/examples`, { examples })).status).toBe(201)
+    expect((await call('GET', `/v1/sets/${pinned}`)).json).toMatchObject({ alias: null })
+
+    await setAlias(server.url, KEY, 'default', second)
+    const migrated = await models('migrate', '--wait', '--timeout', '60')
+    expect(migrated.stderr).toBe('')
+    expect(migrated.code).toBe(0)
+    expect(migrated.stdout).toMatch(/pass 1, every tenant: 1 started/)
+    expect(migrated.stdout).toMatch(/0 started, 0 still re-embedding, 2 on their model/)
+
+    const after = (await call('GET', `/v1/sets/${follows}`)).json
+    expect(after).toMatchObject({ model: second, alias: 'default', reembedRequired: false })
+    expect(after.migration).toMatchObject({ to: second, state: 'done', done: 3, total: 3 })
+    expect((await call('GET', `/v1/sets/${pinned}`)).json).toMatchObject({ model: first })
+    const r = await call('POST', `/v1/sets/${follows}/classify?consistency=strong`, glyph(16))
+    expect(r.json).toMatchObject({ model: second, results: [{ label: 'g16' }] })
+
+    // still used (the pinned set, the omniglot alias): retiring it is refused
+    const retire = await models('retire', first)
+    expect(retire.code).toBe(1)
+    expect(retire.stderr).toMatch(/^models: 409 model_in_use: .*1 set\(s\) use it/m)
+    const shown = await models('show', 'default')
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: second, manifest: { id: second } })
   })
 })

@@ -9,8 +9,9 @@ embedding. Every /v1 route needs \`Authorization: Bearer <key>\`. Errors are \`{
 Limits: image ${LIMITS.imageBytes} bytes, ${LIMITS.imageSide} px per side, ${LIMITS.imagePixels} pixels (413);
 body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per request and labels of at most
 ${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set and ${LIMITS.setsPerTenant} sets
-per tenant (429). A set embedded with a model this deployment no longer serves answers 409 on classify and add
-until \`POST /v1/sets/{id}/reembed\` has run (re-embedding is never implicit).`
+per tenant (429). Several models are served side by side (GET /v1/models); a set keeps the model it was embedded
+with and is re-embedded in the background when its alias (\`default\` unless created with another) moves to a new model
+(\`POST /v1/sets/{id}/reembed\`, \`POST /v1/migrations\`), answering from its old model until it switches atomically.`
 
 const config = (c: Context) => ({
   openapi: '3.1.0',
@@ -26,6 +27,11 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'admin', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'an admin key (ADMIN_KEYS; the dev key under wrangler dev): /admin routes only',
   })
   app.doc31('/openapi.json', config)
   app.get('/docs', (c) =>

@@ -15,6 +15,8 @@ export class Embedder {
   private readonly size: number
   private readonly buffer: Float32Array
   private queue: Promise<unknown> = Promise.resolve()
+  /** Runs queued or running. */
+  private pending = 0
 
   constructor(
     private readonly session: OrtSession,
@@ -28,7 +30,15 @@ export class Embedder {
 
   /** Embeds preprocessed inputs (each C*H*W); returns a row-major [n, dim] matrix. */
   embed(inputs: Float32Array[]): Promise<Float32Array> {
-    const run = this.queue.then(() => this.embedNow(inputs))
+    // A run queued behind another first yields to the event loop: the chain of runs is promise
+    // callbacks only, so without it a burst of runs (e.g. many sets' migration batches) would
+    // hold the isolate's thread for all of them while requests wait. An idle queue runs at once.
+    const busy = this.pending > 0
+    this.pending++
+    const run = this.queue
+      .then(() => (busy ? new Promise((resolve) => setTimeout(resolve, 0)) : undefined))
+      .then(() => this.embedNow(inputs))
+      .finally(() => this.pending--)
     this.queue = run.catch(() => undefined)
     return run
   }

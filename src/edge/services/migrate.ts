@@ -78,12 +78,11 @@ async function migrateOne(
   }
   const ref = modelRef(target.manifest)
   const job = record.migration
-  if (sameModel(record.model, ref) && job?.state !== 'running') summary.current++
-  else if (job?.state === 'running' && sameModel(job.to, ref)) summary.running++
-  else {
-    unwrap(id, await storage(() => stub.migrate(ref)))
-    summary.started++
-  }
+  if (sameModel(record.model, ref) && job?.state !== 'running') return void summary.current++
+  const joining = job?.state === 'running' && sameModel(job.to, ref)
+  unwrap(id, await storage(() => stub.migrate(ref))) // joining re-arms a lost alarm
+  if (joining) summary.running++
+  else summary.started++
 }
 
 const empty = (): MigrationSummary => ({ started: 0, running: 0, current: 0, skipped: [] })

@@ -23,10 +23,12 @@ export const PUBLISH_INTERVAL_MS = 1000
 const GC_BATCH = 100
 /**
  * Examples re-embedded per alarm of a migration. Each alarm is its own invocation with its own
- * CPU budget: 16 examples x 9 enrolment views of the Omniglot model is ~0.15 s of CPU, far
- * inside the 30 s default, and the object answers other calls between batches.
+ * CPU budget: 8 examples x 9 enrolment views of the Omniglot model is ~0.08 s of CPU, far inside
+ * the 30 s default. Small batches also keep each synchronous stretch of inference short, so the
+ * object (and, where objects share an isolate, the others: one thread under wrangler dev) answers
+ * requests between batches.
  */
-export const MIGRATION_BATCH = 16
+export const MIGRATION_BATCH = 8
 
 /**
  * One support set (RPC only, no fetch). The object serialises every write to the set, holds the
@@ -145,6 +147,8 @@ export class SupportSetStore extends DurableObject<Bindings> {
       })
     } else if (running && sameModel(running.to, to)) {
       this.db.saveMeta(next) // joins the job already running
+      // ...and re-arms it if its alarm was lost (e.g. a local runtime killed mid-job).
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now())
     } else {
       const now = new Date().toISOString()
       const migration: Migration = {

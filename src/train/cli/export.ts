@@ -2,7 +2,7 @@
  * `npm run export -- --checkpoint <dir> --id <id> [--default]`
  * Loads a checkpoint saved by `saveWeights` (src/train/export/checkpoint-io.ts), exports it to
  * ONNX, checks parity against tfjs (< 1e-5, on 64 images of --data when given) and writes
- * models/<id>.onnx + <id>.json.
+ * models/<id>.onnx + <id>.json (with --default, also makes it the default of models/catalogue.json).
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
@@ -17,7 +17,10 @@ import type { FlagSpec } from './args'
 const SPEC = {
   checkpoint: { type: 'string', help: 'folder with checkpoint.json + model-weights.bin' },
   id: { type: 'string', help: 'model id: models/<id>.onnx and models/<id>.json' },
-  default: { type: 'boolean', help: 'make it the model the Worker bundles (models/default.ts)' },
+  default: {
+    type: 'boolean',
+    help: 'make it the default of <models-dir>/catalogue.json (what npm start publishes)',
+  },
   'models-dir': { type: 'string', default: 'models', help: 'where to write' },
   version: { type: 'string', default: '1.0.0', help: 'manifest version' },
   metric: {
@@ -109,12 +112,17 @@ async function main(): Promise<void> {
   console.log(
     `exported ${r.manifest.id}: ${r.onnxPath} (${r.bytes} bytes, dim ${r.manifest.output.dim}), ` +
       `parity max abs diff ${r.parity.maxAbsDiff.toExponential(2)} on ${r.parity.images} images; ` +
-      `${r.manifestPath}${r.defaultPath ? `; default -> ${r.defaultPath}` : ''}`,
+      `${r.manifestPath}${r.cataloguePath ? `; the default in ${r.cataloguePath}` : ''}`,
   )
   console.log(
     'threshold is uncalibrated: npm run eval -- ' +
       `--model ${r.onnxPath} --data <path> --write-manifest`,
   )
+  if (r.cataloguePath)
+    console.log(
+      `serve it: npm start publishes it to the local store; for a deployment, ` +
+        `npm run models -- publish ${r.manifest.id} --default --url <worker> --key <admin key>`,
+    )
 }
 
 /** 64 images of `data`, preprocessed as the checkpoint says (eval's loader checks it can). */

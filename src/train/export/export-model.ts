@@ -70,7 +70,7 @@ export function uncalibratedThreshold(): ModelManifest['threshold'] {
 
 /**
  * Exports, checks parity (< 1e-5, throws ParityError otherwise) and writes
- * `<modelsDir>/<id>.onnx` + `<id>.json` (+ default.ts with `setDefault`).
+ * `<modelsDir>/<id>.onnx` + `<id>.json` (+ the default of catalogue.json with `setDefault`).
  * @example
  * await exportModel(model, { id: 'conv4-v1', modelsDir: 'models', normalize: true, training })
  */

@@ -1,5 +1,6 @@
 /**
- * models/<id>.onnx + models/<id>.json, and models/default.ts (what the Worker bundles).
+ * models/<id>.onnx + models/<id>.json, and models/catalogue.json (what a fresh local model store
+ * serves: `npm start` publishes the models it lists, with its default and aliases).
  * The models folder is a parameter so that tests never touch the repository's models/.
  */
 import { createHash } from 'node:crypto'
@@ -29,13 +30,27 @@ export function buildManifest(draft: ManifestDraft, onnxBytes: Uint8Array): Mode
 export interface WrittenModel {
   onnxPath: string
   manifestPath: string
-  /** set when `setDefault` rewrote default.ts */
-  defaultPath?: string
+  /** set when `setDefault` updated catalogue.json */
+  cataloguePath?: string
 }
 
 /**
+ * models/catalogue.json: the models a fresh local store serves (`npm start` publishes them), the
+ * default among them and other aliases. A deployed Worker's store is managed with `npm run models`.
+ */
+export interface ModelCatalogueFile {
+  default: string | null
+  aliases: Record<string, string>
+  models: string[]
+}
+
+/** The catalogue file's name inside the models folder. */
+export const CATALOGUE_FILE = 'catalogue.json'
+
+/**
  * Writes `<id>.onnx` and `<id>.json` (validated first; sha256 must match the bytes), optionally
- * making it the default. Nothing is renamed into place until every file is fully written.
+ * making it the default of catalogue.json. Nothing is renamed into place until every file is
+ * fully written.
  * @example writeModel(manifest, bytes, { modelsDir: 'models', setDefault: true })
  */
 export function writeModel(
@@ -46,16 +61,18 @@ export function writeModel(
   const m = validateManifest(manifest)
   if (m.sha256 !== sha256Hex(onnxBytes))
     throw new Error(`writeModel: manifest sha256 does not match the ONNX bytes of ${m.id}`)
+  // read (and check) the catalogue before writing anything
+  const catalogue = opts.setDefault ? withDefault(readCatalogue(opts.modelsDir), m.id) : undefined
   mkdirSync(opts.modelsDir, { recursive: true })
   const onnxPath = join(opts.modelsDir, m.file)
   const manifestPath = join(opts.modelsDir, `${m.id}.json`)
-  const defaultPath = join(opts.modelsDir, 'default.ts')
+  const cataloguePath = join(opts.modelsDir, CATALOGUE_FILE)
   writeFilesAtomic([
     { path: onnxPath, data: onnxBytes },
     { path: manifestPath, data: manifestJson(m) },
-    ...(opts.setDefault ? [{ path: defaultPath, data: defaultModuleSource(m.id) }] : []),
+    ...(catalogue ? [{ path: cataloguePath, data: catalogueJson(catalogue) }] : []),
   ])
-  return { onnxPath, manifestPath, ...(opts.setDefault ? { defaultPath } : {}) }
+  return { onnxPath, manifestPath, ...(catalogue ? { cataloguePath } : {}) }
 }
 
 /**
@@ -79,7 +96,44 @@ export function readManifest(path: string): ModelManifest {
 }
 
 /**
- * Points models/default.ts at an existing `<id>` (both files must exist), or at no model (null).
+ * Reads `<modelsDir>/catalogue.json` (an empty catalogue when there is none).
+ * @throws Error when it exists but is malformed
+ */
+export function readCatalogue(modelsDir: string): ModelCatalogueFile {
+  const path = join(modelsDir, CATALOGUE_FILE)
+  if (!existsSync(path)) return { default: null, aliases: {}, models: [] }
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${err instanceof Error ? err.message : err})`)
+  }
+  const c = raw as Partial<ModelCatalogueFile> | null
+  const aliases = c?.aliases ?? {}
+  if (
+    !c ||
+    typeof c !== 'object' ||
+    !Array.isArray(c.models) ||
+    c.models.some((id) => typeof id !== 'string') ||
+    (c.default !== null && c.default !== undefined && typeof c.default !== 'string') ||
+    typeof aliases !== 'object' ||
+    Object.values(aliases).some((id) => typeof id !== 'string')
+  )
+    throw new Error(
+      `${path}: expected {"default": id | null, "aliases": {name: id}, "models": [id, ...]}`,
+    )
+  return { default: c.default ?? null, aliases, models: c.models }
+}
+
+/** The catalogue with `id` listed and made the default (or no default for null). */
+function withDefault(c: ModelCatalogueFile, id: string | null): ModelCatalogueFile {
+  const models = id === null || c.models.includes(id) ? c.models : [...c.models, id]
+  return { default: id, aliases: c.aliases, models }
+}
+
+/**
+ * Makes an existing `<id>` (both files must exist and match) the default of catalogue.json,
+ * adding it to its models; null leaves the catalogue without a default.
  */
 export function setDefaultModel(id: string | null, modelsDir: string): string {
   if (id !== null) {
@@ -87,39 +141,15 @@ export function setDefaultModel(id: string | null, modelsDir: string): string {
     if (sha256Hex(readFileSync(join(modelsDir, m.file))) !== m.sha256)
       throw new Error(`setDefaultModel: ${m.file} does not match ${id}.json's sha256`)
   }
-  const path = join(modelsDir, 'default.ts')
-  writeFilesAtomic([{ path, data: defaultModuleSource(id) }])
+  const path = join(modelsDir, CATALOGUE_FILE)
+  writeFilesAtomic([{ path, data: catalogueJson(withDefault(readCatalogue(modelsDir), id)) }])
   return path
-}
-
-/**
- * The source of models/default.ts. Both versions export `manifest: unknown` and
- * `model: ArrayBuffer | null`, so edge code type-checks whether or not a model exists; the edge
- * validates the manifest and its sha256 at startup.
- */
-export function defaultModuleSource(id: string | null): string {
-  if (id === null)
-    return [
-      '// The model the Worker bundles. Rewritten by `npm run export -- --default` (see',
-      '// src/train/export/manifest-writer.ts); this version means "no model exported yet", so',
-      '// the edge builds before any model exists and answers 503 for model routes.',
-      "// The annotations keep the edge's types stable across both versions of this file.",
-      'export const manifest: unknown = null',
-      'export const model: ArrayBuffer | null = null',
-      '',
-    ].join('\n')
-  return [
-    '// Generated by src/train/export/manifest-writer.ts (`npm run export -- --default`): the',
-    "// model the Worker bundles. The annotations keep the edge's types the same as with no model.",
-    `import manifestJson from './${id}.json'`,
-    `import onnxBytes from './${id}.onnx'`,
-    '',
-    'export const manifest: unknown = manifestJson',
-    'export const model: ArrayBuffer | null = onnxBytes',
-    '',
-  ].join('\n')
 }
 
 function manifestJson(m: ModelManifest): string {
   return `${JSON.stringify(m, null, 2)}\n`
+}
+
+function catalogueJson(c: ModelCatalogueFile): string {
+  return `${JSON.stringify({ default: c.default, aliases: c.aliases, models: c.models }, null, 2)}\n`
 }

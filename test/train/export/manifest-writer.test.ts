@@ -7,7 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManifestError, validateManifest } from '../../../src/core'
 import { exportModel, INK_PREPROCESS } from '../../../src/train/export/export-model'
 import {
-  defaultModuleSource,
+  readCatalogue,
   rewriteManifest,
   setDefaultModel,
   writeModel,
@@ -33,7 +33,7 @@ afterEach(() => {
 describe('exportModel + manifest writer', () => {
   const model = randomConv4({ size: 28, width: 8, embDim: 16 })
 
-  it('writes a valid manifest whose sha256 matches the .onnx; default.ts on request', async () => {
+  it('writes a valid manifest whose sha256 matches the .onnx; catalogue.json on request', async () => {
     const dir = tempModels()
     const r = await exportModel(model, {
       id: 'm1',
@@ -56,12 +56,32 @@ describe('exportModel + manifest writer', () => {
     })
     expect(json.output).toEqual({ name: 'embedding', dim: 16, normalized: true })
     expect(json.threshold.calibration.method).toBe('uncalibrated')
-    const def = readFileSync(join(dir, 'default.ts'), 'utf8')
-    expect(def).toContain("import manifestJson from './m1.json'")
-    expect(def).toContain("import onnxBytes from './m1.onnx'")
-    expect(def).toMatch(/export const manifest: unknown = manifestJson/)
-    expect(def).toMatch(/export const model: ArrayBuffer \| null = onnxBytes/)
-    expect(readdirSync(dir).sort()).toEqual(['default.ts', 'm1.json', 'm1.onnx']) // no temps left
+    expect(r.cataloguePath).toBe(join(dir, 'catalogue.json'))
+    expect(JSON.parse(readFileSync(join(dir, 'catalogue.json'), 'utf8'))).toEqual({
+      default: 'm1',
+      aliases: {},
+      models: ['m1'],
+    })
+    expect(readdirSync(dir).sort()).toEqual(['catalogue.json', 'm1.json', 'm1.onnx']) // no temps
+  })
+
+  it('--default keeps the other models and aliases of catalogue.json', async () => {
+    const dir = tempModels()
+    const before = { default: 'old', aliases: { omniglot: 'old' }, models: ['old'] }
+    writeFileSync(join(dir, 'catalogue.json'), JSON.stringify(before))
+    const opts = { modelsDir: dir, normalize: true, setDefault: true, training: TRAINING }
+    await exportModel(model, { ...opts, id: 'new' })
+    await exportModel(model, { ...opts, id: 'new2' })
+    await exportModel(model, { ...opts, id: 'new' }) // listed once
+    expect(readCatalogue(dir)).toEqual({
+      default: 'new',
+      aliases: { omniglot: 'old' },
+      models: ['old', 'new', 'new2'],
+    })
+    // a malformed catalogue is refused before anything is written
+    writeFileSync(join(dir, 'catalogue.json'), '{"models": "old"}')
+    await expect(exportModel(model, { ...opts, id: 'n3' })).rejects.toThrow(/catalogue\.json/)
+    expect(existsSync(join(dir, 'n3.onnx'))).toBe(false)
   })
 
   it('records the moved views the graph averages in output.views', async () => {
@@ -95,20 +115,32 @@ describe('exportModel + manifest writer', () => {
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('setDefaultModel switches default.ts between models and back to none', async () => {
+  it('setDefaultModel switches the default of catalogue.json between models and back to none', async () => {
     const dir = tempModels()
     await exportModel(model, { id: 'a', modelsDir: dir, normalize: true, training: TRAINING })
-    expect(existsSync(join(dir, 'default.ts'))).toBe(false)
+    expect(existsSync(join(dir, 'catalogue.json'))).toBe(false)
     setDefaultModel('a', dir)
-    expect(readFileSync(join(dir, 'default.ts'), 'utf8')).toBe(defaultModuleSource('a'))
+    expect(readCatalogue(dir)).toEqual({ default: 'a', aliases: {}, models: ['a'] })
     expect(() => setDefaultModel('missing', dir)).toThrow()
     setDefaultModel(null, dir)
-    const none = readFileSync(join(dir, 'default.ts'), 'utf8')
-    expect(none).toContain('export const manifest: unknown = null')
-    // the repository's models/default.ts is exactly generated source (for its model, or none)
-    const repo = readFileSync(new URL('../../../models/default.ts', import.meta.url), 'utf8')
-    const id = /from '\.\/(.+)\.onnx'/.exec(repo)?.[1] ?? null
-    expect(repo).toBe(defaultModuleSource(id))
+    expect(readCatalogue(dir)).toEqual({ default: null, aliases: {}, models: ['a'] })
+  })
+
+  it("the repository's models/catalogue.json lists valid models whose .onnx match", () => {
+    const models = new URL('../../../models/', import.meta.url).pathname
+    const c = readCatalogue(models)
+    expect(c.models.length).toBeGreaterThan(0)
+    expect(c.models).toContain(c.default)
+    for (const id of Object.values(c.aliases)) expect(c.models).toContain(id)
+    for (const id of c.models) {
+      const m = validateManifest(JSON.parse(readFileSync(join(models, `${id}.json`), 'utf8')))
+      expect(m.id).toBe(id)
+      const onnx = readFileSync(join(models, m.file))
+      expect(createHash('sha256').update(onnx).digest('hex')).toBe(m.sha256)
+    }
+    // byte for byte what the writer produces, so `npm run export -- --default` leaves no diff noise
+    const text = readFileSync(join(models, 'catalogue.json'), 'utf8')
+    expect(text).toBe(`${JSON.stringify(c, null, 2)}\n`)
   })
 
   it('rewriteManifest refuses a manifest whose sha256 no longer matches the .onnx', async () => {
