@@ -1,7 +1,8 @@
 // End to end: a real `wrangler dev` (fresh local state, random port) over HTTP, its model store
 // seeded from models/catalogue.json as `npm start` does; then the admin API and `npm run models`.
+import { createHash } from 'node:crypto'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -197,5 +198,54 @@ describe('the model store: admin API and npm run models', () => {
     expect(retire.stderr).toMatch(/^models: 409 model_in_use: .*1 set\(s\) use it/m)
     const shown = await models('show', 'default')
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: second, manifest: { id: second } })
+  })
+
+  it('serves a third model beside them; its corrupted object is a 503 for it alone; then retired', async () => {
+    // The first model's graph with another producer name: other bytes, so its own session.
+    const id = 'omniglot-copy'
+    const onnx = Buffer.from(readFileSync(`models/${first}.onnx`))
+    const at = onnx.indexOf('oneshot-edge')
+    onnx.write('oneshot-copy', at)
+    const sha256 = createHash('sha256').update(onnx).digest('hex')
+    const manifest = JSON.parse(readFileSync(`models/${first}.json`, 'utf8'))
+    await publishBytes(server.url, KEY, { ...manifest, id, file: `${id}.onnx`, sha256 }, onnx)
+    const set = (await call('POST', '/v1/sets', { model: id })).json.id
+    const examples = [3, 4].map((c) => ({ label: `k${c}`, image: b64(glyph(c)) }))
+    expect((await call('POST', `/v1/sets/${set}/examples`, { examples })).status).toBe(201)
+    const ok = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, glyph(4))
+    expect(ok.json).toMatchObject({ model: id, results: [{ label: 'k4' }] })
+
+    // Overwrite its object in the local store behind the Worker's back (a fresh isolate reads it).
+    const garbage = join(dir, 'garbage.onnx')
+    writeFileSync(garbage, Buffer.from('not an onnx model'))
+    await promisify(execFile)('node_modules/.bin/wrangler', [
+      'r2',
+      'object',
+      'put',
+      `oneshot-models/${id}/${sha256}.onnx`,
+      '--file',
+      garbage,
+      '--local',
+      '--persist-to',
+      join(dir, 'state'),
+    ])
+    await server.stop()
+    server = await startWranglerDev({ persistTo: join(dir, 'state'), vars: { DEV_API_KEY: KEY } })
+    const bad = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, glyph(4))
+    expect(bad.status).toBe(503)
+    expect(bad.json.error).toMatchObject({ code: 'model_unavailable' })
+    expect(bad.json.error.message).toMatch(/sha256/)
+    const embed = await call('POST', '/v1/embed', glyph(4)) // the default still serves
+    expect(embed.status).toBe(200)
+    expect((await call('POST', '/v1/embed', { image: b64(glyph(4)), model: id })).status).toBe(503)
+
+    expect((await models('retire', id)).code).toBe(1) // the set still uses it
+    expect((await call('DELETE', `/v1/sets/${set}`)).status).toBe(204)
+    const retired = await models('retire', id)
+    expect(retired.stderr).toBe('')
+    expect(retired.code).toBe(0)
+    const listed = await listModels(server.url, KEY)
+    expect(listed.models.map((m) => m.id)).not.toContain(id)
+    expect((await call('GET', `/v1/models/${id}`)).status).toBe(404)
   })
 })
