@@ -185,6 +185,16 @@ export const ModelManifestSchema = object({
     split: text(),
     results: list(EvalResultSchema),
     verification: object({ auc: fraction(), eer: fraction(), pairs: int(0) }).optional(),
+    /** Face models: LFW verification, 10-fold (see src/train/eval/ten-fold.ts). */
+    lfw: looseObject({
+      protocol: text(),
+      pairs: int(1),
+      accuracy: fraction(),
+      sd: fraction(),
+      auc: fraction(),
+    })
+      .optional()
+      .describe('face models: LFW pairs, 10-fold cross-validated accuracy ± sd'),
   }),
   /** Face model: the face detector that runs before alignment (not used yet). */
   detector: looseObject({

@@ -77,6 +77,8 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   } else images = [{ field: 'body', bytes: await rawImage(c) }]
 
   const time = c.var.timing
+  // The catalogue is read beside the snapshot (a cold isolate needs both; errors surface below).
+  const catalogue = c.var.models.catalogue().catch(() => null)
   const snap = await time.measure('snapshot', () =>
     loadSnapshot(c.env, c.var.tenant, id, query.consistency),
   )
@@ -84,6 +86,7 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
     throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
   // Queries are embedded by the model the set's embeddings came from (never compared across
   // models): during a migration that is still the old one, until the set switches.
+  await catalogue
   const entry = await c.var.models.forRef(snap.set.model)
   if (!entry) throw modelMismatch(snap.set)
   const queries = await embedImages(c.var.models.model(entry), images, time)

@@ -1,0 +1,10 @@
+// Face detection decoding (BlazeFace) and alignment: pure TypeScript, Node and workerd alike.
+export * from './geometry'
+export * from './letterbox'
+export * from './warp'
+export * from './detector-input'
+export * from './nms'
+export * from './blazeface'
+export * from './align'
+export * from './errors'
+export * from './pipeline'

@@ -1,0 +1,113 @@
+// The face pipeline a face manifest describes, in one place for the Worker and for evaluation:
+// detector input -> detector (any ONNX runtime, injected) -> BlazeFace decoding -> one aligned,
+// normalised embedder input per face. Embedding the inputs is the caller's (the same batched
+// path as any model).
+import type { RawImage } from '../image/raw-image'
+import type { ModelManifest } from '../manifest'
+import { alignFace, type CropSize } from './align'
+import {
+  BLAZEFACE_BACK_256,
+  decodeBlazeFace,
+  mergeBlazeFaceOutputs,
+  type OutputTensor,
+} from './blazeface'
+import { BLAZEFACE_NORM, detectorInput } from './detector-input'
+import type { Box, Point } from './geometry'
+import type { DetectedFace, NmsMode } from './nms'
+import type { PixelNorm } from './warp'
+
+/** What a face manifest says about detection and alignment, checked and typed. */
+export interface FaceSpec {
+  detector: {
+    size: number
+    scoreThreshold: number
+    iouThreshold: number
+    nms: NmsMode
+    maxFaces: number
+  }
+  alignment: { template: Point[]; size: CropSize; keypoints: number[] }
+  /** The embedder input's normalisation (the manifest's preprocess), per channel. */
+  norm: PixelNorm
+}
+
+/** Runs a model on one NCHW float32 input; returns its outputs (any order). */
+export type TensorRunner = (input: Float32Array, dims: number[]) => Promise<OutputTensor[]>
+
+/** At most this many faces per photo are decoded (each costs an alignment and an embedding). */
+export const MAX_FACES = 16
+
+/** The face spec of a manifest (`kind: 'face'`), or an error naming what is missing. */
+export function faceSpec(m: ModelManifest): FaceSpec {
+  if (m.kind !== 'face' || !m.detector || !m.alignment)
+    throw new Error(`model ${m.id} is not a face model (kind, detector and alignment are needed)`)
+  const d = m.detector as typeof m.detector & { nms?: NmsMode; maxFaces?: number }
+  if (d.input.height !== d.input.width || d.input.height !== BLAZEFACE_BACK_256.inputSize)
+    throw new Error(`model ${m.id}: only the 256x256 BlazeFace detector is supported`)
+  const a = m.alignment as typeof m.alignment & { keypoints?: number[] }
+  const keypoints = a.keypoints ?? a.template.map((_, i) => i)
+  if (keypoints.length !== a.template.length)
+    throw new Error(`model ${m.id}: alignment.keypoints and alignment.template differ in length`)
+  const { scale, mean, std } = m.preprocess
+  return {
+    detector: {
+      size: d.input.height,
+      scoreThreshold: d.scoreThreshold,
+      iouThreshold: d.iouThreshold,
+      nms: d.nms ?? 'weighted',
+      maxFaces: Math.min(d.maxFaces ?? MAX_FACES, MAX_FACES),
+    },
+    alignment: { template: a.template as Point[], size: a.size as CropSize, keypoints },
+    norm: { scale, mean, std },
+  }
+}
+
+/** Every face the detector finds in `image`, best score first, in the image's pixels. */
+export async function detectFaces(
+  image: RawImage,
+  spec: FaceSpec,
+  runDetector: TensorRunner,
+): Promise<DetectedFace[]> {
+  const size = spec.detector.size
+  const { data, letterbox } = detectorInput(image, { size, ...BLAZEFACE_NORM, layout: 'NCHW' })
+  const outputs = await runDetector(data, [1, 3, size, size])
+  const merged = mergeBlazeFaceOutputs(outputs, BLAZEFACE_BACK_256)
+  return decodeBlazeFace(merged, BLAZEFACE_BACK_256, letterbox, spec.detector)
+}
+
+/** The embedder input (NCHW float32) of one face: its keypoints warped onto the template. */
+export function alignedInput(image: RawImage, face: DetectedFace, spec: FaceSpec): Float32Array {
+  const points = spec.alignment.keypoints.map((k) => face.keypoints[k]!)
+  return alignFace(image, points, spec.alignment.template, spec.alignment.size, spec.norm, {
+    layout: 'NCHW',
+  }).data
+}
+
+const area = (b: Box) => b.width * b.height
+
+/** The largest face (by box area; ties: the better score), or undefined. */
+export function largestFace(faces: readonly DetectedFace[]): DetectedFace | undefined {
+  let best: DetectedFace | undefined
+  for (const f of faces)
+    if (
+      !best ||
+      area(f.box) > area(best.box) ||
+      (area(f.box) === area(best.box) && f.score > best.score)
+    )
+      best = f
+  return best
+}
+
+/** The face whose box centre is nearest the image centre (LFW centres its subject), or undefined. */
+export function centralFace(
+  faces: readonly DetectedFace[],
+  image: RawImage,
+): DetectedFace | undefined {
+  const d = (f: DetectedFace) =>
+    Math.hypot(
+      f.box.x + f.box.width / 2 - image.width / 2,
+      f.box.y + f.box.height / 2 - image.height / 2,
+    )
+  let best: DetectedFace | undefined
+  for (const f of faces) if (!best || d(f) < d(best)) best = f
+  return best
+}

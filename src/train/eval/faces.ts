@@ -1,0 +1,141 @@
+/**
+ * Face verification on LFW pairs through the exported ONNX files and src/core's face pipeline
+ * (the code the Worker runs): decode, detect (BlazeFace), pick the photo's subject, align onto
+ * the manifest's template, embed, compare with the manifest's metric; then LFW's 10-fold
+ * protocol, ROC AUC and the true-accept rate at fixed false-accept rates.
+ */
+import * as ort from 'onnxruntime-node'
+import {
+  alignedInput,
+  centralFace,
+  cropBox,
+  decodeImage,
+  detectFaces,
+  distance,
+  faceSpec,
+  largestFace,
+  type DetectedFace,
+  type FaceSpec,
+  type ModelManifest,
+  type RawImage,
+} from '../../core'
+import type { LfwPair } from '../data/lfw'
+import { auc, rates, thresholdAtFar } from './metrics'
+import { tenFold, type ScoredPair, type TenFoldResult } from './ten-fold'
+
+/** Which face of a photo is its subject: LFW centres it; the API takes the largest. */
+export type FacePick = 'central' | 'largest'
+
+export interface FaceSessions {
+  detector: ort.InferenceSession
+  embedder: ort.InferenceSession
+}
+
+export async function openFaceSessions(detector: Uint8Array, embedder: Uint8Array) {
+  // One intra-op thread: results do not depend on it, and the machine is shared.
+  const opts = { intraOpNumThreads: 1 }
+  return {
+    detector: await ort.InferenceSession.create(detector, opts),
+    embedder: await ort.InferenceSession.create(embedder, opts),
+  }
+}
+
+/** The detected faces of one photo (cached by the caller: they do not depend on alignment). */
+export async function detect(s: FaceSessions, image: RawImage, spec: FaceSpec) {
+  return detectFaces(image, spec, async (data, dims) => {
+    const out = await s.detector.run({
+      [s.detector.inputNames[0]!]: new ort.Tensor('float32', data, dims),
+    })
+    return s.detector.outputNames.map((n) => ({
+      data: out[n]!.data as Float32Array,
+      dims: out[n]!.dims,
+    }))
+  })
+}
+
+/** One photo's embedding, and how its face was found. */
+export interface PhotoEmbedding {
+  embedding: Float32Array
+  /** 'detected': aligned on its keypoints; 'fallback': no face found, central crop instead. */
+  how: 'detected' | 'fallback'
+  faces: number
+}
+
+/**
+ * Embeds one photo: the picked face aligned, or (no face found) a central square crop of half
+ * the photo's side, LFW's subject being centred: counted, so a figure can say how often.
+ */
+export async function embedPhoto(
+  s: FaceSessions,
+  manifest: ModelManifest,
+  spec: FaceSpec,
+  image: RawImage,
+  faces: DetectedFace[],
+  pick: FacePick,
+): Promise<PhotoEmbedding> {
+  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const { height, width, channels } = manifest.input
+  const data = face
+    ? alignedInput(image, face, spec)
+    : cropBox(
+        image,
+        {
+          x: image.width / 4,
+          y: image.height / 4,
+          width: image.width / 2,
+          height: image.height / 2,
+        },
+        [width, height],
+        spec.norm,
+        0,
+        { layout: 'NCHW' },
+      ).data
+  const input = {
+    [s.embedder.inputNames[0]!]: new ort.Tensor('float32', data, [1, channels, height, width]),
+  }
+  const out = await s.embedder.run(input)
+  const embedding = Float32Array.from(out[manifest.output.name]!.data as Float32Array)
+  return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+}
+
+export interface LfwReport {
+  pairs: number
+  tenFold: TenFoldResult
+  auc: number
+  /** True-accept rate at a false-accept rate of at most 1% and 0.1% (thresholds fit on these pairs). */
+  tarAtFar: { far: number; tar: number; threshold: number }[]
+  /** Photos with no detected face (embedded from a central crop instead). */
+  fallbacks: number
+  photos: number
+}
+
+/** Scores pairs whose photos are embedded in `embeddings` (by photo name). */
+export function scorePairs(
+  pairs: LfwPair[],
+  embeddings: Map<string, PhotoEmbedding>,
+  metric: ModelManifest['metric'],
+): LfwReport {
+  const scored: ScoredPair[] = pairs.map((p) => ({
+    distance: distance(metric, embeddings.get(p.a)!.embedding, embeddings.get(p.b)!.embedding),
+    same: p.same,
+  }))
+  const same = scored.filter((p) => p.same).map((p) => p.distance)
+  const different = scored.filter((p) => !p.same).map((p) => p.distance)
+  const used = new Set(pairs.flatMap((p) => [p.a, p.b]))
+  return {
+    pairs: pairs.length,
+    tenFold: tenFold(scored),
+    auc: auc(same, different),
+    tarAtFar: [0.01, 0.001].map((far) => {
+      const t = thresholdAtFar(same, different, far)
+      return { far: rates(same, different, t.threshold).far, tar: t.tar, threshold: t.threshold }
+    }),
+    fallbacks: [...used].filter((n) => embeddings.get(n)!.how === 'fallback').length,
+    photos: used.size,
+  }
+}
+
+/** Decodes a photo with core's decoder (the Worker's). */
+export const decodePhoto = (bytes: Uint8Array) => decodeImage(bytes)
+
+export { faceSpec }
