@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono'
 
 /** The phases a request can report in `Server-Timing` (plus `total`). */
-export type Phase = 'snapshot' | 'decode' | 'preprocess' | 'embed' | 'search'
+export type Phase = 'snapshot' | 'decode' | 'detect' | 'preprocess' | 'embed' | 'search'
 
-const ORDER: Phase[] = ['snapshot', 'decode', 'preprocess', 'embed', 'search']
+const ORDER: Phase[] = ['snapshot', 'decode', 'detect', 'preprocess', 'embed', 'search']
 
 /**
  * Per-request phase times for the `Server-Timing` header. Production Workers freeze the clock

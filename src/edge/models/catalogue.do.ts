@@ -7,7 +7,7 @@ import { DEFAULT_ALIAS, type Catalogue, type CatalogueEntry, type ModelUser } fr
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS models (
   id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, key TEXT NOT NULL,
-  published_at TEXT NOT NULL, manifest TEXT NOT NULL);
+  published_at TEXT NOT NULL, manifest TEXT NOT NULL, detector_key TEXT);
 CREATE TABLE IF NOT EXISTS aliases (name TEXT PRIMARY KEY, model TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
   set_key TEXT PRIMARY KEY, tenant TEXT NOT NULL, set_id TEXT NOT NULL, model TEXT NOT NULL,
@@ -33,6 +33,7 @@ type Row = {
   key: string
   published_at: string
   manifest: string
+  detector_key: string | null
 }
 
 /**
@@ -48,6 +49,10 @@ export class ModelCatalogue extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
     this.sql.exec(SCHEMA)
+    // Catalogues created before face models lack the detector column.
+    const columns = this.sql.exec<{ name: string }>('PRAGMA table_info(models)').toArray()
+    if (!columns.some((c) => c.name === 'detector_key'))
+      this.sql.exec('ALTER TABLE models ADD COLUMN detector_key TEXT')
   }
 
   /** Every published model and every alias. */
@@ -78,13 +83,14 @@ export class ModelCatalogue extends DurableObject<Bindings> {
     this.ctx.storage.transactionSync(() => {
       if (!existing)
         this.sql.exec(
-          'INSERT INTO models (id, sha256, bytes, key, published_at, manifest) VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO models (id, sha256, bytes, key, published_at, manifest, detector_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
           entry.id,
           entry.sha256,
           entry.bytes,
           entry.key,
           entry.publishedAt,
           JSON.stringify(entry.manifest),
+          entry.detectorKey ?? null,
         )
       for (const alias of aliases)
         this.sql.exec('INSERT OR REPLACE INTO aliases (name, model) VALUES (?, ?)', alias, entry.id)
@@ -197,6 +203,7 @@ function toEntry(r: Row): CatalogueEntry {
     key: r.key,
     publishedAt: r.published_at,
     manifest: JSON.parse(r.manifest) as ModelManifest,
+    detectorKey: r.detector_key,
   }
 }
 

@@ -1,9 +1,22 @@
-import type { ModelManifest } from '../../core'
+import {
+  detectFaces,
+  faceSpec,
+  type DetectedFace,
+  type FaceSpec,
+  type ModelManifest,
+  type RawImage,
+} from '../../core'
 import { ApiError, modelUnavailable } from '../errors'
 import { Embedder } from '../runtime/embedder'
 import { modelRef, type ModelRef } from '../runtime/model-ref'
-import { createOrtSession } from '../runtime/ort'
+import { createOrtSession, Tensor, type OrtSession } from '../runtime/ort'
 import type { CatalogueEntry } from './types'
+
+/** A face model's detection: where the faces of a photo are (best score first). */
+export interface FaceDetection {
+  spec: FaceSpec
+  detect(image: RawImage): Promise<DetectedFace[]>
+}
 
 /** A model ready to run: its manifest, the reference sets record, and batched embedding. */
 export interface LoadedModel {
@@ -11,52 +24,98 @@ export interface LoadedModel {
   ref: ModelRef
   /** Embeds preprocessed inputs (each C*H*W): a row-major [n, dim] matrix. */
   embed(inputs: Float32Array[]): Promise<Float32Array>
+  /** Face models (manifest kind 'face'): the detector that runs before alignment. */
+  face: FaceDetection | null
 }
 
-// One ORT session per model per isolate, keyed by the sha256 of its bytes. A failed load is not
-// kept, so a model whose object is fixed in the store serves again without a restart.
-const sessions = new Map<string, Promise<Embedder>>()
+// One ORT session per model file per isolate, keyed by the sha256 of its bytes. A failed load is
+// not kept, so a model whose object is fixed in the store serves again without a restart.
+const sessions = new Map<string, Promise<OrtSession>>()
+const embedders = new Map<string, Promise<Embedder>>()
 
 function hex(bytes: ArrayBuffer): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
-async function load(bucket: R2Bucket, entry: CatalogueEntry): Promise<Embedder> {
-  const object = await bucket.get(entry.key)
-  if (!object)
-    throw modelUnavailable(`model ${entry.id}: its .onnx is missing from the model store`)
-  const bytes = await object.arrayBuffer()
-  const actual = hex(await crypto.subtle.digest('SHA-256', bytes))
-  if (actual !== entry.manifest.sha256.toLowerCase())
-    throw modelUnavailable(
-      `model ${entry.id}: sha256 of the stored .onnx does not match its manifest; refusing to serve it`,
-    )
-  return new Embedder(await createOrtSession(new Uint8Array(bytes)), entry.manifest)
+/** The session of the store object `key`, whose bytes must hash to `sha256`. */
+function session(bucket: R2Bucket, key: string, sha256: string, what: string): Promise<OrtSession> {
+  let s = sessions.get(sha256)
+  if (!s) {
+    s = (async () => {
+      const object = await bucket.get(key)
+      if (!object) throw modelUnavailable(`${what}: its .onnx is missing from the model store`)
+      const bytes = await object.arrayBuffer()
+      if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== sha256.toLowerCase())
+        throw modelUnavailable(
+          `${what}: sha256 of the stored .onnx does not match its manifest; refusing to serve it`,
+        )
+      return createOrtSession(new Uint8Array(bytes))
+    })()
+    sessions.set(sha256, s)
+    s.catch(() => sessions.delete(sha256))
+  }
+  return s
+}
+
+/** Runs `run`, turning anything but an API error into a 503 for this model (logged). */
+async function guarded<T>(id: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    console.error(`model ${id}: inference failed`, err)
+    throw modelUnavailable(`model ${id} failed to run`)
+  }
 }
 
 /**
  * The model of a catalogue entry, its bytes read from the store and checked at the first
- * embedding that needs them (not before: listing or resolving a model costs nothing).
+ * embedding (or detection) that needs them (not before: listing or resolving a model costs nothing).
  */
 export function loadedModel(bucket: R2Bucket, entry: CatalogueEntry): LoadedModel {
   const { manifest } = entry
+  const embedder = () => {
+    let e = embedders.get(manifest.sha256)
+    if (!e) {
+      e = session(bucket, entry.key, manifest.sha256, `model ${entry.id}`).then(
+        (s) => new Embedder(s, manifest),
+      )
+      embedders.set(manifest.sha256, e)
+      e.catch(() => embedders.delete(manifest.sha256))
+    }
+    return e
+  }
   return {
     manifest,
     ref: modelRef(manifest),
-    async embed(inputs) {
-      let embedder = sessions.get(manifest.sha256)
-      if (!embedder) {
-        embedder = load(bucket, entry)
-        sessions.set(manifest.sha256, embedder)
-        embedder.catch(() => sessions.delete(manifest.sha256))
-      }
-      try {
-        return await (await embedder).embed(inputs)
-      } catch (err) {
-        if (err instanceof ApiError) throw err
-        console.error(`model ${manifest.id}: inference failed`, err)
-        throw modelUnavailable(`model ${manifest.id} failed to run`)
-      }
-    },
+    embed: (inputs) => guarded(entry.id, async () => (await embedder()).embed(inputs)),
+    face: manifest.kind === 'face' ? faceDetection(bucket, entry) : null,
+  }
+}
+
+function faceDetection(bucket: R2Bucket, entry: CatalogueEntry): FaceDetection {
+  const { manifest } = entry
+  const spec = faceSpec(manifest)
+  const detector = manifest.detector!
+  return {
+    spec,
+    detect: (image) =>
+      guarded(entry.id, async () => {
+        if (!entry.detectorKey)
+          throw modelUnavailable(`model ${entry.id}: its detector was not published with it`)
+        const s = await session(
+          bucket,
+          entry.detectorKey,
+          detector.sha256,
+          `detector of ${entry.id}`,
+        )
+        return detectFaces(image, spec, async (data, dims) => {
+          const out = await s.run({ [s.inputNames[0]!]: new Tensor('float32', data, dims) })
+          return s.outputNames.map((n) => ({
+            data: out[n]!.data as Float32Array,
+            dims: out[n]!.dims,
+          }))
+        })
+      }),
   }
 }

@@ -8,6 +8,8 @@ export interface CatalogueEntry {
   bytes: number
   /** The R2 object key of the .onnx: `<id>/<sha256>.onnx` (content-addressed, never overwritten). */
   key: string
+  /** Face models: the R2 key of the detector's .onnx (`<id>/<sha256>.onnx` of its bytes). */
+  detectorKey?: string | null
   publishedAt: string
   manifest: ModelManifest
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { ManifestError, validateManifest } from '../../core'
+import { ManifestError, validateManifest, type ModelManifest } from '../../core'
 import type { Bindings } from '../env'
 import { ApiError } from '../errors'
 import {
@@ -55,7 +55,8 @@ const publish = createRoute({
   method: 'post',
   path: '/admin/models',
   summary:
-    'Publish a model: multipart parts `manifest` (JSON), `onnx` (the file), `alias` (repeatable) and `default` ("true"). ' +
+    "Publish a model: multipart parts `manifest` (JSON), `onnx` (the file), `detector` (a face model's detector .onnx), " +
+    '`alias` (repeatable) and `default` ("true"). ' +
     'Ids are immutable: the same id with other bytes is 409; the same bytes again only move the aliases.',
   request: {
     body: {
@@ -66,6 +67,10 @@ const publish = createRoute({
           schema: z.object({
             manifest: z.any().openapi({ type: 'string', description: 'the manifest JSON' }),
             onnx: z.any().openapi({ type: 'string', format: 'binary' }),
+            detector: z
+              .any()
+              .optional()
+              .openapi({ type: 'string', format: 'binary', description: 'face models only' }),
             alias: z.any().optional().openapi({ type: 'string', description: 'repeatable' }),
             default: z
               .any()
@@ -145,6 +150,52 @@ const migrate = createRoute({
     ...errors(401, 422, 503),
   },
 })
+
+/**
+ * A face model's detector (part `detector`), checked against `manifest.detector.sha256` and
+ * stored beside the embedder; its key, or null for a model without one.
+ */
+async function publishDetector(
+  env: Bindings,
+  form: FormData,
+  manifest: ModelManifest,
+): Promise<string | null> {
+  const part = form.get('detector') as File | string | null
+  if (manifest.kind !== 'face') {
+    if (part !== null)
+      throw new ApiError(
+        422,
+        'invalid_request',
+        'detector: only a face model (kind "face") has one',
+      )
+    return null
+  }
+  if (!manifest.detector || !manifest.alignment)
+    throw new ApiError(
+      422,
+      'invalid_manifest',
+      'manifest: a face model needs detector and alignment',
+    )
+  if (part === null || typeof part === 'string')
+    throw new ApiError(
+      422,
+      'invalid_request',
+      'detector: send the face detector .onnx as a file part',
+    )
+  if (part.size > MAX_MODEL_BYTES)
+    throw new ApiError(413, 'payload_too_large', `detector: larger than ${MAX_MODEL_BYTES} bytes`)
+  const bytes = await part.arrayBuffer()
+  const sha256 = await hex(bytes)
+  if (sha256 !== manifest.detector.sha256.toLowerCase())
+    throw new ApiError(
+      422,
+      'sha256_mismatch',
+      `detector: sha256 ${sha256} does not match the manifest's detector.sha256`,
+    )
+  const key = `${manifest.id}/${sha256}.onnx`
+  await storage(() => env.MODELS.put(key, bytes))
+  return key
+}
 
 /** The catalogue and how many sets use each model. */
 async function readAll(env: Bindings): Promise<[Catalogue, Record<string, number>]> {
@@ -246,10 +297,12 @@ export const adminRoutes = router()
         'sha256_mismatch',
         `onnx: sha256 ${sha256} does not match the manifest's ${manifest.sha256}`,
       )
+    const detectorKey = await publishDetector(c.env, form, manifest)
     // Content-addressed key: a publish never overwrites the bytes a running isolate may be loading.
     const key = `${manifest.id}/${sha256}.onnx`
     await storage(() => c.env.MODELS.put(key, bytes))
     const entry = {
+      detectorKey,
       id: manifest.id,
       sha256,
       bytes: bytes.byteLength,
@@ -284,7 +337,8 @@ export const adminRoutes = router()
     const { id } = c.req.valid('param')
     const result = (await storage(() => catalogueStub(c.env).retire(id))) as RetireResult
     if (!result.ok) refused(result, id.slice(0, 100))
-    await storage(() => c.env.MODELS.delete(result.entry.key))
+    const keys = [result.entry.key, result.entry.detectorKey].filter((k): k is string => !!k)
+    await storage(() => c.env.MODELS.delete(keys))
     forgetCatalogue()
     return c.body(null, 204)
   })

@@ -14,6 +14,8 @@ import {
 import type { ClassifyOptions } from '../schemas'
 import { classifyQueries, loadSnapshot } from '../services/classify'
 import { embedImages } from '../services/embed'
+import { faceResults } from '../services/face-results'
+import { embedFaces } from '../services/faces'
 import { modelMismatch } from '../services/sets'
 import { router, SECURED, validJson } from './router'
 
@@ -89,10 +91,19 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   await catalogue
   const entry = await c.var.models.forRef(snap.set.model)
   if (!entry) throw modelMismatch(snap.set)
-  const queries = await embedImages(c.var.models.model(entry), images, time)
-  const threshold = opts.threshold ?? snap.set.threshold ?? queries.manifest.threshold.distance
-  const results = time.measure('search', () =>
-    classifyQueries(queries, snap, { ...opts, metric: snap.set.metric, threshold }),
-  )
+  const model = c.var.models.model(entry)
+  const threshold = opts.threshold ?? snap.set.threshold ?? model.manifest.threshold.distance
+  const search = { ...opts, metric: snap.set.metric, threshold }
+  if (model.face) {
+    // Every face of every query photo is identified; the largest one answers at the top level.
+    const faces = await embedFaces(model, images, 'all', time)
+    const predictions = faces.faces.length
+      ? time.measure('search', () => classifyQueries(faces, snap, search))
+      : []
+    const results = faceResults(images.length, faces.faces, predictions, threshold)
+    return c.json({ model: model.ref.id, results }, 200)
+  }
+  const queries = await embedImages(model, images, time)
+  const results = time.measure('search', () => classifyQueries(queries, snap, search))
   return c.json({ model: queries.ref.id, results }, 200)
 })

@@ -12,6 +12,8 @@ import {
   VerifyResult,
 } from '../schemas'
 import { embedImages, row } from '../services/embed'
+import { similarity } from '../services/face-results'
+import { embedFaces } from '../services/faces'
 import { router, SECURED, validJson } from './router'
 
 const ERRORS = errors(400, 401, 413, 415, 422, 503)
@@ -72,11 +74,14 @@ export const embedRoutes = router()
         ? await oneImagePart(await formData(c), 'image')
         : await rawImage(c)
     const entry = await c.var.models.resolve(json?.model ?? c.req.valid('query').model)
-    const out = await embedImages(
-      c.var.models.model(entry),
-      [{ field: 'image', bytes }],
-      c.var.timing,
-    )
+    const model = c.var.models.model(entry)
+    const image = [{ field: 'image', bytes }]
+    if (model.face) {
+      const out = await embedFaces(model, image, 'largest', c.var.timing)
+      const embedding = Array.from(out.matrix)
+      return c.json({ model: out.ref.id, embedding, box: out.faces[0]!.box }, 200)
+    }
+    const out = await embedImages(model, image, c.var.timing)
     return c.json({ model: out.ref.id, embedding: Array.from(out.matrix) }, 200)
   })
   .openapi(verify, async (c) => {
@@ -96,10 +101,16 @@ export const embedRoutes = router()
       { field: 'b', bytes: b },
     ]
     const entry = await c.var.models.resolve(name)
-    const out = await embedImages(c.var.models.model(entry), pair, c.var.timing)
+    const model = c.var.models.model(entry)
+    // Face models compare the largest face of each photo, and say which boxes they used.
+    const faces = model.face ? await embedFaces(model, pair, 'largest', c.var.timing) : null
+    const out = faces ?? (await embedImages(model, pair, c.var.timing))
     const d = c.var.timing.measure('search', () =>
       distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1)),
     )
     const t = threshold ?? out.manifest.threshold.distance
-    return c.json({ same: d <= t, distance: d, threshold: t, model: out.ref.id }, 200)
+    const verdict = { same: d <= t, distance: d, threshold: t, model: out.ref.id }
+    if (!faces) return c.json(verdict, 200)
+    const [boxA, boxB] = faces.faces.map((f) => f.box)
+    return c.json({ ...verdict, similarity: similarity(d, t), boxes: { a: boxA!, b: boxB! } }, 200)
   })

@@ -2,7 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import { base64Image, bodyKind } from '../images'
 import { ClassifyResult, EpisodeJson, errors } from '../schemas'
 import { classifyQueries } from '../services/classify'
-import { embedImages, embedSupportImages } from '../services/embed'
+import { embedImages } from '../services/embed'
+import { embedExamples, embedFaces } from '../services/faces'
 import { router, SECURED } from './router'
 
 const episode = createRoute({
@@ -36,8 +37,11 @@ export const episodeRoutes = router().openapi(episode, async (c) => {
   }))
   // supports as a stored set would hold them (enrolment views), queries as classify embeds them
   const model = c.var.models.model(await c.var.models.resolve(body.model))
-  const supportRows = await embedSupportImages(model, supportImages, c.var.timing)
-  const queries = await embedImages(model, queryImages, c.var.timing)
+  const supportRows = await embedExamples(model, supportImages, [], c.var.timing)
+  // Face models: the largest face of each query photo (422 no_face without one).
+  const queries = model.face
+    ? await embedFaces(model, queryImages, 'largest', c.var.timing)
+    : await embedImages(model, queryImages, c.var.timing)
   const support = {
     rows: body.support.map((s) => s.label),
     dim: supportRows.dim,

@@ -16,7 +16,9 @@ import {
   SetParams,
 } from '../schemas'
 import type { ModelStore } from '../models'
-import { embedSupportImages, row } from '../services/embed'
+import type { Box } from '../../core'
+import { row } from '../services/embed'
+import { embedExamples } from '../services/faces'
 import { aliasOf, getSet, modelMismatch, setStub, unwrap } from '../services/sets'
 import type { SetRecord } from '../storage'
 import { ID_PATTERN, newId, storage } from '../storage'
@@ -66,6 +68,17 @@ const remove = createRoute({
   responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
 })
 
+const removeLabel = createRoute({
+  ...base,
+  method: 'delete',
+  path: '/v1/sets/{id}/labels/{label}',
+  summary:
+    'Erase a label (a person, in a face set): every example of it, its stored photos and its rows in the ' +
+    'published snapshot, all before the answer',
+  request: { params: SetParams.extend({ label: z.string().max(200) }) },
+  responses: { 204: { description: 'erased' }, ...errors(401, 404, 503) },
+})
+
 const MultipartExamples = z
   .array(z.object({ label: Label }))
   .min(1)
@@ -76,11 +89,12 @@ export const exampleRoutes = router()
   .openapi(add, async (c) => {
     const { id } = c.req.valid('param')
     const kind = bodyKind(c, ['json', 'multipart', 'image'])
-    let items: { label: string; bytes: Uint8Array }[]
+    let items: { label: string; bytes: Uint8Array; face?: number }[]
     if (kind === 'json') {
       items = validJson(c, AddExamplesJson).examples.map((e, i) => ({
         label: e.label,
         bytes: base64Image(e.image, `examples.${i}.image`),
+        face: e.face,
       }))
     } else if (kind === 'multipart') {
       const form = await formData(c)
@@ -102,18 +116,21 @@ export const exampleRoutes = router()
           'invalid_request',
           'label: required (?label=) with a raw image body',
         )
-      items = [{ label, bytes: await rawImage(c) }]
+      items = [{ label, bytes: await rawImage(c), face: c.req.valid('query').face }]
     }
     const images = items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes }))
+    const picks = items.map((e) => e.face)
     const stub = setStub(c.env, c.var.tenant, id)
     // The set may switch models (a migration finishing) between reading it and adding: the
     // object then refuses embeddings of the old model, and one retry embeds with the new one.
     let result
     let ids: string[] = []
+    let boxes: Box[] | null = null
     for (let attempt = 0; attempt < 2; attempt++) {
       const record = await getSet(c.env, c.var.tenant, id)
       const model = c.var.models.model(await modelForAdd(c.var.models, record))
-      const out = await embedSupportImages(model, images, attempt ? undefined : c.var.timing)
+      const out = await embedExamples(model, images, picks, attempt ? undefined : c.var.timing)
+      boxes = out.boxes
       const examples = items.map((e, i) => ({
         id: newId('ex'),
         label: e.label,
@@ -125,7 +142,7 @@ export const exampleRoutes = router()
       if (result.ok || result.reason !== 'model_mismatch') break
     }
     const after = unwrap(id, result!)
-    return c.json({ ids, count: after.count }, 201)
+    return c.json({ ids, count: after.count, ...(boxes ? { boxes } : {}) }, 201)
   })
   .openapi(list, async (c) => {
     const { id } = c.req.valid('param')
@@ -133,6 +150,18 @@ export const exampleRoutes = router()
     const page = await storage(() => setStub(c.env, c.var.tenant, id).list(cursor ?? null, limit))
     if (!page) throw setNotFound(id)
     return c.json({ examples: page.items, cursor: page.next }, 200)
+  })
+  .openapi(removeLabel, async (c) => {
+    const { id, label } = c.req.valid('param')
+    const removed = await storage(() => setStub(c.env, c.var.tenant, id).removeLabel(label))
+    if (removed === null) throw setNotFound(id)
+    if (removed === 0)
+      throw new ApiError(
+        404,
+        'label_not_found',
+        `set ${id} has no examples labelled '${label.slice(0, 64)}'`,
+      )
+    return c.body(null, 204)
   })
   .openapi(remove, async (c) => {
     const { id, exampleId } = c.req.valid('param')

@@ -50,19 +50,31 @@ export const CreateSetJson = z
   })
   .openapi('CreateSetRequest')
 
+/** Face models: which face of the photo to enrol, largest first (default 0: the largest). */
+const FaceIndex = z
+  .number()
+  .int('face must be an integer')
+  .min(0, 'face must be >= 0')
+  .max(15, 'face must be <= 15')
+  .openapi({ description: 'face models: which face to enrol, in largest-first order (default 0)' })
+
 const LabelledImage = z.object({ label: Label, image: ImageString })
+const LabelledPhoto = LabelledImage.extend({ face: FaceIndex.optional() })
 
 export const AddExamplesJson = z
   .object({
     examples: z
-      .array(LabelledImage)
+      .array(LabelledPhoto)
       .min(1, 'at least one example is needed')
       .max(LIMITS.imagesPerRequest, `at most ${LIMITS.imagesPerRequest} examples per request`),
   })
   .openapi('AddExamplesRequest')
 
 /** `?label=` for a raw image body. */
-export const AddExamplesQuery = z.object({ label: Label.optional() })
+export const AddExamplesQuery = z.object({
+  label: Label.optional(),
+  face: z.coerce.number().pipe(FaceIndex).optional(),
+})
 
 const classifyOptions = {
   k: K.default(5),

@@ -50,12 +50,33 @@ export const MigrationSummary = z
   })
   .openapi('MigrationSummary')
 
+/** A face's box in an image's pixels (face models). */
+export const FaceBox = z
+  .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })
+  .openapi('FaceBox', { description: "a face's box in the image's pixels" })
+
 export const EmbedResult = z
-  .object({ model: z.string(), embedding: z.array(z.number()) })
+  .object({
+    model: z.string(),
+    embedding: z.array(z.number()),
+    box: FaceBox.optional().openapi({ description: 'face models: the (largest) face embedded' }),
+  })
   .openapi('EmbedResult')
 
 export const VerifyResult = z
-  .object({ same: z.boolean(), distance: z.number(), threshold: z.number(), model: z.string() })
+  .object({
+    same: z.boolean(),
+    distance: z.number(),
+    threshold: z.number(),
+    model: z.string(),
+    similarity: z.number().optional().openapi({
+      description: 'face models: 0-100, 50 at the threshold',
+    }),
+    boxes: z
+      .object({ a: FaceBox, b: FaceBox })
+      .optional()
+      .openapi({ description: 'face models: the largest face of each photo, compared' }),
+  })
   .openapi('VerifyResult')
 
 export const SupportSet = z
@@ -99,7 +120,14 @@ export const ExampleList = z
   .openapi('ExampleList')
 
 export const AddedExamples = z
-  .object({ ids: z.array(z.string()), count: z.number().int() })
+  .object({
+    ids: z.array(z.string()),
+    count: z.number().int(),
+    boxes: z
+      .array(FaceBox)
+      .optional()
+      .openapi({ description: 'face models: the face enrolled from each photo, in order' }),
+  })
   .openapi('AddedExamples')
 
 export const Prediction = z
@@ -111,6 +139,25 @@ export const Prediction = z
   })
   .openapi('Prediction')
 
+const similarity = z.number().openapi({
+  description: '0-100: 100 at distance 0, 50 at the threshold (above 50: a match)',
+})
+
+export const FacePrediction = Prediction.extend({ box: FaceBox, similarity }).openapi(
+  'FacePrediction',
+)
+
+/** Face models: the largest face's prediction on top (null distance: no face), every face below. */
+const FaceFields = {
+  distance: z.number().nullable().openapi({ description: 'null when the image holds no face' }),
+  similarity: similarity.nullable().optional(),
+  box: FaceBox.nullable().optional(),
+  faces: z
+    .array(FacePrediction)
+    .optional()
+    .openapi({ description: 'face models: every face found' }),
+}
+
 export const ClassifyResult = z
-  .object({ model: z.string(), results: z.array(Prediction) })
+  .object({ model: z.string(), results: z.array(Prediction.extend(FaceFields)) })
   .openapi('ClassifyResult')

@@ -1,10 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Bindings } from '../env'
+import { ApiError } from '../errors/api-error'
 import { catalogueStub } from '../models/catalogue.do'
 import { ModelStore } from '../models/store'
 import { DEFAULT_ALIAS } from '../models/types'
 import { sameModel, type ModelRef } from '../runtime/model-ref'
-import { embedSupportImages, row } from '../services/embed'
+import { row } from '../services/embed'
+import { embedExamples } from '../services/faces'
 import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
@@ -123,6 +125,31 @@ export class SupportSetStore extends DurableObject<Bindings> {
   }
 
   /**
+   * Erases every example of `label` (a person, for a face set): rows, stored photos and the
+   * published snapshot are all rewritten before this returns, not at the next alarm. Returns how
+   * many examples were removed (0: no such label), or null when the set does not exist.
+   */
+  async removeLabel(label: string): Promise<number | null> {
+    const meta = this.db.meta()
+    if (!meta) return null
+    const ids = this.db.idsOf(label)
+    if (ids.length === 0) return 0
+    const keys = ids.map((ex) => kvKeys.image(meta.tenant, meta.id, ex))
+    const version = meta.version + 1
+    this.ctx.storage.transactionSync(() => {
+      ids.forEach((ex) => this.db.remove(ex))
+      this.db.queueGc(keys) // the backstop if the deletes below fail
+      this.db.saveMeta({ ...meta, updatedAt: new Date().toISOString(), version })
+    })
+    await deleteKeys(this.env.SUPPORT_KV, keys)
+    this.db.doneGc(keys)
+    await writeSnapshot(this.env.SUPPORT_KV, meta.tenant, meta.id, this.snapshot()!)
+    this.published = version
+    this.lastPublish = Date.now()
+    return ids.length
+  }
+
+  /**
    * Starts re-embedding the set with `to` (or joins the job already doing so). The set keeps
    * serving from its current model meanwhile; alarms embed MIGRATION_BATCH examples at a time
    * from their stored images, and the last batch switches the set to `to` atomically. An empty
@@ -223,6 +250,12 @@ export class SupportSetStore extends DurableObject<Bindings> {
       this.db.doneGc(keys)
     }
     if (this.db.takeGc(1).length) later(Date.now() + 100)
+    else if (!this.db.meta()) {
+      // A deleted set whose stored photos are all gone: erase the object's storage entirely.
+      await this.ctx.storage.deleteAll()
+      this.db = new SetTables(this.ctx.storage.sql) // empty tables, so later calls answer "no set"
+      return
+    }
     if (next !== null) await this.ctx.storage.setAlarm(next)
   }
 
@@ -250,10 +283,19 @@ export class SupportSetStore extends DurableObject<Bindings> {
     const missing = ids.filter((_, i) => !images[i])
     if (missing.length)
       return fail(`stored images of ${missing.length} example(s) are missing (e.g. ${missing[0]})`)
-    const out = await embedSupportImages(
-      store.model(entry),
-      images.map((bytes, i) => ({ field: `example ${ids[i]}`, bytes: bytes! })),
-    )
+    // A face model re-embeds the largest face of each stored photo.
+    let out
+    try {
+      out = await embedExamples(
+        store.model(entry),
+        images.map((bytes, i) => ({ field: `example ${ids[i]}`, bytes: bytes! })),
+      )
+    } catch (err) {
+      // A photo the new model cannot use (e.g. no face found) fails the job, visibly; anything
+      // else (storage, a model that failed to load) throws, and the runtime retries the alarm.
+      if (err instanceof ApiError && err.status < 500) return fail(err.message)
+      throw err
+    }
     // Calls may have interleaved during the awaits: keep the rows only for the same job.
     const now = this.db.meta()
     const same =

@@ -84,6 +84,13 @@ export class SetTables {
     return this.sql.exec('DELETE FROM examples WHERE id = ?', id).rowsWritten > 0
   }
 
+  idsOf(label: string): string[] {
+    return this.sql
+      .exec<{ id: string }>('SELECT id FROM examples WHERE label = ?', label)
+      .toArray()
+      .map((r) => r.id)
+  }
+
   ids(): string[] {
     return this.sql
       .exec<{ id: string }>('SELECT id FROM examples ORDER BY seq')

@@ -1,0 +1,111 @@
+import { alignedInput, decodeImage, type Box, type DetectedFace, type RawImage } from '../../core'
+import { ApiError, toApiError } from '../errors'
+import type { NamedImage } from '../images'
+import { IMAGE_LIMITS } from '../limits'
+import type { FaceDetection, LoadedModel } from '../models/loaded-model'
+import type { ServerTiming } from '../timing'
+import { embedSupportImages, type Embedded } from './embed'
+
+/** One face of a request's images, as answered: its box in the image's pixels, and its score. */
+export interface FoundFace {
+  /** Index of the request image it was found in. */
+  image: number
+  box: Box
+  score: number
+}
+
+/** Face embeddings: one row of `matrix` per entry of `faces`. */
+export interface EmbeddedFaces extends Embedded {
+  faces: FoundFace[]
+}
+
+/**
+ * Which faces of each image to embed: `largest` (one per image; none is 422 `no_face`), `all`
+ * (every face, possibly none), or per image the index of a face in largest-first order.
+ */
+export type FacePick = 'largest' | 'all' | (number | undefined)[]
+
+const area = (b: Box) => b.width * b.height
+const rounded = (b: Box): Box => ({
+  x: Math.round(b.x),
+  y: Math.round(b.y),
+  width: Math.round(b.width),
+  height: Math.round(b.height),
+})
+
+function decode(img: NamedImage, timing?: ServerTiming): RawImage {
+  try {
+    const run = () => decodeImage(img.bytes, IMAGE_LIMITS)
+    return timing ? timing.measure('decode', run) : run()
+  } catch (err) {
+    const api = toApiError(err)
+    if (api.status >= 500) throw api
+    throw new ApiError(api.status, api.code, `${img.field}: ${api.message}`)
+  }
+}
+
+/** The faces of one image, largest first (the order `face` indexes in requests). */
+async function facesOf(image: RawImage, face: FaceDetection, timing?: ServerTiming) {
+  const found = await (timing
+    ? timing.measure('detect', () => face.detect(image))
+    : face.detect(image))
+  return [...found].sort((a, b) => area(b.box) - area(a.box))
+}
+
+/**
+ * Detects, aligns and embeds the faces of images with a face model (src/core/face: the same
+ * pipeline as `npm run eval:faces`), answering each face's box.
+ */
+export async function embedFaces(
+  model: LoadedModel,
+  images: NamedImage[],
+  pick: FacePick,
+  timing?: ServerTiming,
+): Promise<EmbeddedFaces> {
+  const face = model.face!
+  const inputs: Float32Array[] = []
+  const faces: FoundFace[] = []
+  for (const [i, img] of images.entries()) {
+    const image = decode(img, timing)
+    const found = await facesOf(image, face, timing)
+    let chosen: DetectedFace[]
+    if (pick === 'all') chosen = found
+    else {
+      const index = pick === 'largest' ? 0 : (pick[i] ?? 0)
+      if (found.length === 0)
+        throw new ApiError(422, 'no_face', `${img.field}: no face found in the image`)
+      const f = found[index]
+      if (!f)
+        throw new ApiError(
+          422,
+          'invalid_request',
+          `${img.field}: face ${index} requested but the image has ${found.length} face(s)`,
+        )
+      chosen = [f]
+    }
+    for (const f of chosen) {
+      const align = () => alignedInput(image, f, face.spec)
+      inputs.push(timing ? timing.measure('preprocess', align) : align())
+      faces.push({ image: i, box: rounded(f.box), score: Math.round(f.score * 1000) / 1000 })
+    }
+  }
+  const dim = model.manifest.output.dim
+  const embed = () => (inputs.length ? model.embed(inputs) : Promise.resolve(new Float32Array(0)))
+  const matrix = await (timing ? timing.measure('embed', embed) : embed())
+  return { manifest: model.manifest, ref: model.ref, dim, matrix, faces }
+}
+
+/**
+ * Embeds images that become stored examples: with a face model, one face per image (the largest,
+ * or the requested index) and its box; otherwise over the manifest's enrolment views.
+ */
+export async function embedExamples(
+  model: LoadedModel,
+  images: NamedImage[],
+  picks: (number | undefined)[] = [],
+  timing?: ServerTiming,
+): Promise<Embedded & { boxes: Box[] | null }> {
+  if (!model.face) return { ...(await embedSupportImages(model, images, timing)), boxes: null }
+  const out = await embedFaces(model, images, picks, timing)
+  return { ...out, boxes: out.faces.map((f) => f.box) }
+}

@@ -1,0 +1,231 @@
+/**
+ * `npm run eval:faces -- --model models/<id>.json [--lfw <dir>] [--split dev-test] [...]`
+ * Face verification on LFW's development pairs through the exported ONNX files (detector and
+ * embedder) and src/core's face pipeline: 10-fold accuracy ± sd, ROC AUC, TAR at FAR 1% / 0.1%.
+ * `--template-scales 0.8,1` scores several alignment crops in one run (trials on dev-train);
+ * `--write-manifest` stores the dev-test figures and a threshold calibrated on dev-train at
+ * `--far` in the manifest. LFW is research data: evaluate and calibrate on it, never train on it.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import {
+  distance,
+  type DetectedFace,
+  type ModelManifest,
+  type Point,
+  type RawImage,
+} from '../../core'
+import {
+  defaultLfwDir,
+  readLfwPairs,
+  readLfwPhotos,
+  type LfwPair,
+  type LfwSplit,
+} from '../data/lfw'
+import {
+  decodePhoto,
+  detect,
+  embedPhoto,
+  faceSpec,
+  openFaceSessions,
+  scorePairs,
+  type FacePick,
+  type LfwReport,
+  type PhotoEmbedding,
+} from '../eval/faces'
+import { thresholdAtFar } from '../eval/metrics'
+import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
+import { ArgsError, choiceFlag, numberFlag, parseFlags, runCli, usage, type FlagSpec } from './args'
+
+const SPEC = {
+  model: { type: 'string', help: 'models/<id>.json: a face manifest (kind "face")' },
+  lfw: {
+    type: 'string',
+    help: 'LFW folder (lfw-dev.zip, pairs-dev-*.txt); default ../shared/data/lfw',
+  },
+  split: { type: 'string', default: 'dev-test', help: 'dev-train, dev-test or all' },
+  pick: {
+    type: 'string',
+    default: 'central',
+    help: "central (LFW's subject) or largest (the API's)",
+  },
+  'template-scales': {
+    type: 'string',
+    default: '1',
+    help: 'alignment trials: the template scaled about the crop centre, comma-separated',
+  },
+  far: {
+    type: 'string',
+    default: '0.01',
+    help: 'target false-accept rate of the calibrated threshold',
+  },
+  limit: { type: 'string', help: 'score only the first N pairs of each split (quick looks)' },
+  'write-manifest': { type: 'boolean', help: 'store dev-test figures and the dev-train threshold' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} satisfies Record<string, FlagSpec>
+const USAGE = usage('npm run eval:faces -- --model models/<id>.json [flags]', SPEC)
+
+/** The template scaled by `s` about the crop centre (s < 1: the face fills less of the crop). */
+function scaledTemplate(m: ModelManifest, s: number): Point[] {
+  const [w, h] = m.alignment!.size
+  return m.alignment!.template.map(
+    ([x, y]): Point => [w / 2 + (x - w / 2) * s, h / 2 + (y - h / 2) * s],
+  )
+}
+
+/** Reads a model file next to the manifest and checks it against the sha256 the manifest pins. */
+function modelBytes(dir: string, file: string, sha256: string): Uint8Array {
+  const bytes = readFileSync(join(dir, file))
+  if (sha256Hex(bytes) !== sha256)
+    throw new Error(`${join(dir, file)} does not match its sha256 (run npm run convert)`)
+  return bytes
+}
+
+/** A plain progress line every `every` items (logs, CI) with the rate and time left. */
+function progress(label: string, total: number, every = 250) {
+  const t0 = Date.now()
+  return (done: number) => {
+    if (done % every && done !== total) return
+    const rate = done / Math.max((Date.now() - t0) / 1000, 1e-3)
+    console.error(
+      `${label}: ${done}/${total} (${rate.toFixed(1)}/s, ${((total - done) / rate).toFixed(0)} s left)`,
+    )
+  }
+}
+
+const pct = (x: number) => (100 * x).toFixed(2)
+const row = (name: string, r: LfwReport) =>
+  `| ${name} | ${r.pairs} | ${pct(r.tenFold.accuracy)} ± ${pct(r.tenFold.sd)} | ${r.auc.toFixed(4)} | ` +
+  `${r.tarAtFar.map((t) => pct(t.tar)).join(' / ')} | ${r.fallbacks}/${r.photos} |`
+
+async function main(): Promise<void> {
+  const f = parseFlags(process.argv.slice(2), SPEC)
+  if (f.help) return console.log(USAGE)
+  if (!f.model?.endsWith('.json')) throw new ArgsError('--model: a face manifest models/<id>.json')
+  const lfw = f.lfw ?? defaultLfwDir()
+  if (!lfw) throw new ArgsError('--lfw: no LFW folder given and none at ../shared/data/lfw')
+  const split = choiceFlag('split', f.split, ['dev-train', 'dev-test', 'all'] as const)
+  const pick = choiceFlag('pick', f.pick, ['central', 'largest'] as const) as FacePick
+  const scales = f['template-scales']
+    .split(',')
+    .map((s) => numberFlag('template-scales', s, 0.2, 3))
+  const far = numberFlag('far', f.far, 0, 1)
+  const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
+
+  const manifest = readManifest(f.model)
+  const spec = faceSpec(manifest)
+  const dir = dirname(f.model)
+  const detectorFile = (manifest.detector as { file?: string }).file
+  if (!detectorFile) throw new Error(`${f.model}: detector.file is missing`)
+  const sessions = await openFaceSessions(
+    modelBytes(dir, detectorFile, manifest.detector!.sha256),
+    modelBytes(dir, manifest.file, manifest.sha256),
+  )
+  const splits: LfwSplit[] =
+    split === 'all' || f['write-manifest'] ? ['dev-train', 'dev-test'] : [split]
+  const pairs = new Map<LfwSplit, LfwPair[]>(
+    splits.map((s) => [s, readLfwPairs(lfw, s).slice(0, limit)]),
+  )
+  const names = new Set([...pairs.values()].flat().flatMap((p) => [p.a, p.b]))
+  console.error(
+    `${names.size} photos in ${[...pairs.values()].flat().length} pairs (${splits.join(', ')})`,
+  )
+
+  const photos = readLfwPhotos(lfw, names)
+  const decoded = new Map<string, { image: RawImage; faces: DetectedFace[] }>()
+  const step = progress('detect', names.size)
+  for (const name of names) {
+    const image = decodePhoto(photos.get(name)!)
+    decoded.set(name, { image, faces: await detect(sessions, image, spec) })
+    step(decoded.size)
+  }
+
+  console.log(
+    `\nLFW development pairs, ${manifest.id}, face: ${pick}; 10-fold accuracy (mean ± sd over folds)\n`,
+  )
+  console.log(
+    '| alignment | pairs | accuracy % | ROC AUC | TAR % at FAR 1% / 0.1% | photos without a face |',
+  )
+  console.log('|---|---|---|---|---|---|')
+  const results: {
+    scale: number
+    split: LfwSplit
+    report: LfwReport
+    embeddings: Map<string, PhotoEmbedding>
+  }[] = []
+  for (const scale of scales) {
+    const trial = {
+      ...spec,
+      alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale) },
+    }
+    const embeddings = new Map<string, PhotoEmbedding>()
+    const tick = progress(`embed (template x${scale})`, names.size)
+    for (const [name, { image, faces }] of decoded) {
+      embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick))
+      tick(embeddings.size)
+    }
+    for (const s of splits) {
+      const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
+      results.push({ scale, split: s, report, embeddings })
+      console.log(row(`template x${scale}, ${s}`, report))
+    }
+  }
+
+  if (f['write-manifest']) {
+    if (scales.length !== 1)
+      throw new ArgsError('--write-manifest: give one --template-scales value')
+    const train = results.find((r) => r.split === 'dev-train')!
+    const test = results.find((r) => r.split === 'dev-test')!
+    const trainPairs = pairs.get('dev-train')!
+    const d = (p: LfwPair) => {
+      const e = train.embeddings
+      return { p, d: distanceOf(manifest, e.get(p.a)!.embedding, e.get(p.b)!.embedding) }
+    }
+    const scored = trainPairs.map(d)
+    const same = scored.filter((x) => x.p.same).map((x) => x.d)
+    const diff = scored.filter((x) => !x.p.same).map((x) => x.d)
+    const cal = thresholdAtFar(same, diff, far)
+    const testEmb = test.embeddings
+    const testScored = pairs.get('dev-test')!.map((p) => ({
+      same: p.same,
+      d: distanceOf(manifest, testEmb.get(p.a)!.embedding, testEmb.get(p.b)!.embedding),
+    }))
+    const heldFar =
+      testScored.filter((x) => !x.same && x.d <= cal.threshold).length /
+      testScored.filter((x) => !x.same).length
+    const heldTar =
+      testScored.filter((x) => x.same && x.d <= cal.threshold).length /
+      testScored.filter((x) => x.same).length
+    const updated: ModelManifest = {
+      ...manifest,
+      alignment: { ...manifest.alignment!, template: scaledTemplate(manifest, scales[0]!) },
+      threshold: {
+        distance: cal.threshold,
+        calibration: {
+          method: `far-target on LFW dev-train pairs (${pick} face); achieved on dev-test: FAR ${pct(heldFar)}%, TAR ${pct(heldTar)}%`,
+          targetFalseAcceptRate: far,
+          split: 'lfw:pairs-dev-train',
+          pairs: trainPairs.length,
+          falseAcceptRate: cal.far,
+          trueAcceptRate: cal.tar,
+        },
+      },
+      eval: {
+        ...manifest.eval,
+        lfw: {
+          protocol: `LFW development pairs (pairs-dev-test.txt), 10-fold cross-validated accuracy, ${pick} face, ${test.report.fallbacks} of ${test.report.photos} photos without a detected face embedded from a central crop`,
+          pairs: test.report.pairs,
+          accuracy: test.report.tenFold.accuracy,
+          sd: test.report.tenFold.sd,
+          auc: test.report.auc,
+          tarAtFar: test.report.tarAtFar,
+        },
+      },
+    }
+    console.error(`wrote ${rewriteManifest(updated, dir)}`)
+  }
+}
+
+const distanceOf = (m: ModelManifest, a: Float32Array, b: Float32Array) => distance(m.metric, a, b)
+
+runCli(main, USAGE)
