@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { validateManifest } from '../src/core'
-import { readCatalogueFile } from './model-admin'
+import { readCatalogueFile, readLocalModel } from './model-admin'
 import { buildBundle, planVerdict, WORKER_LIMITS } from './bundle-size'
 
 const MiB = 1024 * 1024
@@ -21,7 +21,7 @@ const fail = (msg: string): never => {
 const fmt = (n: number) => `${(n / 1024).toFixed(0)} KiB`
 
 /** Checks each model of models/catalogue.json: a valid manifest and the .onnx's sha256. */
-function checkModels(): string | null {
+async function checkModels(): Promise<string | null> {
   let catalogue
   try {
     catalogue = readCatalogueFile()
@@ -40,9 +40,10 @@ function checkModels(): string | null {
     if (manifest.id !== id) fail(`models/${id}.json: its id is '${manifest.id}'`)
     let bytes
     try {
-      bytes = readFileSync(join('models', manifest.file))
-    } catch {
-      return fail(`models/${manifest.file}: missing`)
+      // A converted face model's files are rebuilt from the pinned package when missing.
+      bytes = (await readLocalModel('models', id)).onnx
+    } catch (err) {
+      return fail(`models/${manifest.file}: ${err instanceof Error ? err.message : err}`)
     }
     const sha = createHash('sha256').update(bytes).digest('hex')
     if (sha !== manifest.sha256)
@@ -50,9 +51,12 @@ function checkModels(): string | null {
         `models/${manifest.file}: sha256 ${sha} does not match its manifest (${manifest.sha256})`,
       )
     const oneShot = manifest.eval.results.find((r) => r.ways === 20 && r.shots === 1)
+    const lfw = manifest.eval.lfw
     const acc = oneShot
       ? `, 20-way 1-shot ${(100 * oneShot.accuracy).toFixed(1)}% ±${(100 * oneShot.ci95).toFixed(1)}`
-      : ''
+      : lfw
+        ? `, LFW dev-test ${(100 * lfw.accuracy).toFixed(2)}% ±${(100 * lfw.sd).toFixed(2)}`
+        : ''
     const names = [
       ...(catalogue.default === id ? ['default'] : []),
       ...Object.keys(catalogue.aliases).filter((a) => catalogue.aliases[a] === id),
@@ -83,7 +87,7 @@ function buildAndMeasure(): void {
   if (size.gzip > WORKER_LIMITS.paid) fail('bundle over the 10 MiB limit')
 }
 
-const defaultId = checkModels()
+const defaultId = await checkModels()
 buildAndMeasure()
 if (dryRun) {
   console.log(

@@ -1,7 +1,7 @@
 // The Worker's admin HTTP API for the model store (src/edge/routes/admin.ts), from Node: publish,
 // list, show, retire, alias, migrate. Used by `npm run models` (scripts/models.ts) and by
 // scripts/wrangler-dev.ts to seed a local store from models/catalogue.json.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelCatalogueFile } from '../src/train/export/manifest-writer'
 
@@ -79,8 +79,44 @@ export function readCatalogueFile(path = join('models', 'catalogue.json')): Cata
   return { default: dflt, aliases, models }
 }
 
-/** The manifest text and .onnx bytes of `<dir>/<id>.json` + `<dir>/<id>.onnx`. */
-export function readLocalModel(dir: string, id: string): { manifest: string; onnx: Uint8Array } {
+/**
+ * The manifest text and .onnx bytes of `<dir>/<id>.json` + `<dir>/<id>.onnx`, and a face model's
+ * detector (`detector.file` beside them). Converted face models are not committed: when their
+ * .onnx is missing it is rebuilt from the pinned package first (`npm run convert -- face`).
+ */
+export async function readLocalModel(
+  dir: string,
+  id: string,
+): Promise<{ manifest: string; onnx: Uint8Array; detector?: Uint8Array }> {
+  if (!existsSync(join(dir, `${id}.json`))) return readLocalFiles(dir, id) // its error names the file
+  const parsed = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as {
+    kind?: string
+    detector?: { file?: string }
+  }
+  if (parsed.kind === 'face') {
+    const detectorFile = parsed.detector?.file
+    if (
+      !existsSync(join(dir, `${id}.onnx`)) ||
+      !detectorFile ||
+      !existsSync(join(dir, detectorFile))
+    )
+      await rebuildFaceModel(dir)
+  }
+  const local = readLocalFiles(dir, id)
+  const detectorFile = parsed.kind === 'face' ? parsed.detector?.file : undefined
+  return detectorFile ? { ...local, detector: readFileSync(join(dir, detectorFile)) } : local
+}
+
+/** Rebuilds the converted face models (deterministic: the committed records pin their bytes). */
+async function rebuildFaceModel(dir: string): Promise<void> {
+  const { ensureConverted } = await import('../src/train/convert/convert-model')
+  const { FACE_MODEL_NAMES } = await import('../src/train/convert/face-models')
+  const { writeFaceManifest } = await import('../src/train/convert/face-manifest')
+  for (const name of FACE_MODEL_NAMES) await ensureConverted(name, dir)
+  writeFaceManifest(dir)
+}
+
+function readLocalFiles(dir: string, id: string): { manifest: string; onnx: Uint8Array } {
   const read = <T>(file: string, f: (path: string) => T): T => {
     try {
       return f(join(dir, file))
@@ -161,7 +197,7 @@ export async function publishBytes(
   key: string,
   manifest: string | object,
   onnx: Uint8Array | ArrayBuffer,
-  opts: PublishOptions = {},
+  opts: PublishOptions & { detector?: Uint8Array } = {},
 ): Promise<Published> {
   const form = new FormData()
   const text = typeof manifest === 'string' ? manifest : JSON.stringify(manifest)
@@ -169,6 +205,12 @@ export async function publishBytes(
   form.append('manifest', text)
   const bytes = onnx instanceof Uint8Array ? onnx : new Uint8Array(onnx)
   form.append('onnx', new Blob([bytes as Uint8Array<ArrayBuffer>]), `${id}.onnx`)
+  if (opts.detector)
+    form.append(
+      'detector',
+      new Blob([opts.detector as Uint8Array<ArrayBuffer>]),
+      `${id}.detector.onnx`,
+    )
   for (const a of opts.aliases ?? []) form.append('alias', a)
   if (opts.default) form.append('default', 'true')
   const r = await call<CatalogueView>(url, key, 'POST', '/admin/models', form)
@@ -183,8 +225,8 @@ export async function publishModel(
   id: string,
   opts: PublishOptions = {},
 ): Promise<Published> {
-  const local = readLocalModel(dir, id)
-  return publishBytes(url, key, local.manifest, local.onnx, opts)
+  const local = await readLocalModel(dir, id)
+  return publishBytes(url, key, local.manifest, local.onnx, { ...opts, detector: local.detector })
 }
 
 /** GET /admin/models. */

@@ -54,6 +54,11 @@ const SPEC = {
     default: '1',
     help: 'alignment trials: the template scaled about the crop centre, comma-separated',
   },
+  align: {
+    type: 'string',
+    default: 'keypoints',
+    help: "keypoints (the manifest's template) or box (trial: the detector's box, 1.4x, no rotation)",
+  },
   far: {
     type: 'string',
     default: '0.01',
@@ -110,6 +115,7 @@ async function main(): Promise<void> {
     .split(',')
     .map((s) => numberFlag('template-scales', s, 0.2, 3))
   const far = numberFlag('far', f.far, 0, 1)
+  const align = choiceFlag('align', f.align, ['keypoints', 'box'] as const)
   const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
 
   const manifest = readManifest(f.model)
@@ -161,13 +167,13 @@ async function main(): Promise<void> {
     const embeddings = new Map<string, PhotoEmbedding>()
     const tick = progress(`embed (template x${scale})`, names.size)
     for (const [name, { image, faces }] of decoded) {
-      embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick))
+      embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
       tick(embeddings.size)
     }
     for (const s of splits) {
       const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
       results.push({ scale, split: s, report, embeddings })
-      console.log(row(`template x${scale}, ${s}`, report))
+      console.log(row(align === 'box' ? `box x1.4, ${s}` : `template x${scale}, ${s}`, report))
     }
   }
 

@@ -72,11 +72,15 @@ export async function embedPhoto(
   image: RawImage,
   faces: DetectedFace[],
   pick: FacePick,
+  align: 'keypoints' | 'box' = 'keypoints',
 ): Promise<PhotoEmbedding> {
   const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
   const { height, width, channels } = manifest.input
+  const size: [number, number] = [width, height]
   const data = face
-    ? alignedInput(image, face, spec)
+    ? align === 'keypoints'
+      ? alignedInput(image, face, spec)
+      : cropBox(image, face.box, size, spec.norm, 0.2, { layout: 'NCHW' }).data
     : cropBox(
         image,
         {
