@@ -316,3 +316,71 @@ describe('upgrades without downtime', () => {
     })
   })
 })
+
+describe('publishing a face model', () => {
+  /** A face manifest over the tiny embedder; `detector` bytes stand in for a detector. */
+  async function faceModel(detector: ArrayBuffer) {
+    const digest = await crypto.subtle.digest('SHA-256', detector)
+    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+    const third = await renamedModelA('tiny-face')
+    const manifest = {
+      ...(third.manifest as object),
+      kind: 'face',
+      detector: {
+        id: 'det',
+        file: 'det.onnx',
+        sha256,
+        input: { height: 256, width: 256 },
+        scoreThreshold: 0.65,
+        iouThreshold: 0.3,
+      },
+      alignment: {
+        template: [
+          [10, 10],
+          [18, 10],
+        ],
+        size: [28, 28],
+      },
+    }
+    return { manifest, model: third.model }
+  }
+
+  it('needs its detector, checked against the manifest; a glyph model takes none', async () => {
+    const detector = modelB.model!
+    const face = await faceModel(detector)
+    const post = (parts: Record<string, string | Blob>) => {
+      const form = new FormData()
+      for (const [k, v] of Object.entries(parts)) form.append(k, v)
+      return admin('/admin/models', { method: 'POST', body: form })
+    }
+    const manifest = JSON.stringify(face.manifest)
+    const onnx = new Blob([face.model!])
+    const missing = await post({ manifest, onnx })
+    expect(missing.status).toBe(422)
+    expect(((await missing.json()) as any).error.message).toMatch(/^detector: /)
+    const wrong = await post({ manifest, onnx, detector: new Blob([modelA.model!]) })
+    expect(((await wrong.json()) as any).error.code).toBe('sha256_mismatch')
+    const ok = await post({ manifest, onnx, detector: new Blob([detector]), alias: 'face' })
+    expect(ok.status).toBe(201)
+    expect((await api.get('/v1/models/face')).json).toMatchObject({ id: 'tiny-face', kind: 'face' })
+    const glyph = await post({
+      manifest: JSON.stringify(modelB.manifest),
+      onnx: new Blob([modelB.model!]),
+      detector: new Blob([detector]),
+    })
+    expect(glyph.status).toBe(422)
+    // Retiring it removes both objects.
+    expect(
+      (
+        await admin('/admin/aliases/face', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"model":"tiny-avg"}',
+        })
+      ).status,
+    ).toBe(200)
+    expect((await admin('/admin/models/tiny-face', { method: 'DELETE' })).status).toBe(204)
+    const listed = await env.MODELS.list({ prefix: 'tiny-face/' })
+    expect(listed.objects).toEqual([])
+  })
+})
