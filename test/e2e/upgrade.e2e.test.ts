@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setAlias } from '../../scripts/model-admin'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
+import { jsonCall } from './json-call'
 
 const KEY = 'dev-local-key'
 const A = 'omniglot-conv4-proto-v10d'
@@ -30,21 +31,8 @@ const start = (seed: boolean) =>
     ...(seed ? { seed: { catalogue: { default: A, aliases: {}, models: [A, B] } } } : {}),
   })
 
-async function call(method: string, path: string, body?: unknown) {
-  const headers: Record<string, string> = { authorization: `Bearer ${KEY}` }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  try {
-    return { status: res.status, json: text ? JSON.parse(text) : null }
-  } catch {
-    throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`)
-  }
-}
+const call = (method: string, path: string, body?: unknown) =>
+  jsonCall(server.url, KEY, method, path, body)
 
 const examples = (cells: number[], prefix = 'c') => ({
   examples: cells.map((c) => ({ label: `${prefix}${c}`, image: b64(glyph(c)) })),

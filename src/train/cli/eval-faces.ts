@@ -218,6 +218,7 @@ async function main(): Promise<void> {
       },
       eval: {
         ...manifest.eval,
+        split: 'lfw:pairs-dev-test',
         lfw: {
           protocol: `LFW development pairs (pairs-dev-test.txt), 10-fold cross-validated accuracy, ${pick} face, ${test.report.fallbacks} of ${test.report.photos} photos without a detected face embedded from a central crop`,
           pairs: test.report.pairs,
