@@ -5,11 +5,13 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more switches, e.g. {@link fakeCameraArgs}. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`)
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
+      ...extraArgs,
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
@@ -20,6 +22,18 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/**
+ * Chromium's fake camera, granted without a prompt, playing a .y4m file (see `writeY4m` in
+ * faces-fixtures.ts) in a loop.
+ */
+export function fakeCameraArgs(y4mFile: string): string[] {
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${y4mFile}`,
+  ]
 }
 
 /** A point in the unit square of the drawing pad (0,0 top left). */

@@ -136,8 +136,11 @@ describe('demo page', () => {
   })
 
   it('is keyboard reachable and takes uploaded images as classes', async () => {
-    // Tab from the key field: the canvas is skipped (it needs a pointer), Clear is next.
+    // Tab from the key field: the selected tab (only it), then the canvas is skipped (it needs a
+    // pointer), Clear is next.
     await page.focus('#key')
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-chars')
     await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('clear')
     await page.click('#remove-all')

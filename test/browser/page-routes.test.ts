@@ -1,9 +1,12 @@
 // The page's parts in Node (no Worker types here; the routes themselves are exercised over HTTP
-// in demo.browser.test.ts): who gets the dev key, the script parses, the samples pair up.
+// in demo.browser.test.ts and faces.browser.test.ts): who gets the dev key, the script parses,
+// the samples pair up, both tabs are in the page; and the Y4M writer of the fake camera.
 import { describe, expect, it } from 'vitest'
 import { devKeyFor } from '../../src/edge/page/dev-key'
+import { PAGE_HTML } from '../../src/edge/page/html'
 import { SAMPLES } from '../../src/edge/page/samples'
 import { PAGE_SCRIPT } from '../../src/edge/page/script'
+import { toY4m } from './faces-fixtures'
 
 const LOCAL = new URL('http://127.0.0.1:8787/demo/config')
 
@@ -25,5 +28,40 @@ describe('demo page parts', () => {
     expect(SAMPLES.queries.map((q) => q.label)).toEqual(SAMPLES.classes.map((c) => c.label))
     for (const s of [...SAMPLES.classes, ...SAMPLES.queries])
       expect(Buffer.from(s.png, 'base64').subarray(1, 4).toString()).toBe('PNG')
+  })
+})
+
+describe('Faces tab parts', () => {
+  it('has two tabs, each controlling a panel; the Faces panel starts hidden', () => {
+    for (const [tab, panel] of [
+      ['tab-chars', 'panel-chars'],
+      ['tab-faces', 'panel-faces'],
+    ]) {
+      expect(PAGE_HTML).toContain(`id="${tab}" type="button" role="tab" aria-controls="${panel}"`)
+      expect(PAGE_HTML).toContain(`id="${panel}"`)
+    }
+    expect(PAGE_HTML).toMatch(/id="panel-faces"[^>]*hidden>/)
+    // Every id the script looks up exists in the page.
+    const ids = [...PAGE_SCRIPT.matchAll(/\$\('([\w-]+)'\)/g)].map((m) => m[1])
+    expect(ids.length).toBeGreaterThan(20)
+    for (const id of new Set(ids)) expect(PAGE_HTML, id).toContain(`id="${id}"`)
+  })
+
+  it('writes Y4M 4:2:0 frames: header, then Y, U, V planes per frame (full-range BT.601)', () => {
+    // 3x2 RGB (the odd column is dropped): white, black / red, blue.
+    const px = [255, 255, 255, 0, 0, 0, 9, 9, 9, 255, 0, 0, 0, 0, 255, 9, 9, 9]
+    const y4m = toY4m({ width: 3, height: 2, channels: 3, data: Uint8Array.from(px) }, 2)
+    const header = 'YUV4MPEG2 W2 H2 F30:1 Ip A1:1 C420jpeg\n'
+    const text = new TextDecoder().decode(y4m.subarray(0, header.length))
+    expect(text).toBe(header)
+    const frame = y4m.subarray(header.length)
+    expect(frame.length).toBe(2 * ('FRAME\n'.length + 4 + 1 + 1))
+    expect(new TextDecoder().decode(frame.subarray(0, 6))).toBe('FRAME\n')
+    expect([...frame.subarray(6, 10)]).toEqual([255, 0, 76, 29]) // Y of white, black, red, blue
+    // U and V: the mean of the four pixels' chroma.
+    const u = (128 * 4 - 0.168736 * 510 - 0.331264 * 255 + 0.5 * 510) / 4
+    const v = (128 * 4 + 0.5 * 510 - 0.418688 * 255 - 0.081312 * 510) / 4
+    expect([...frame.subarray(10, 12)]).toEqual([Math.round(u), Math.round(v)])
+    expect([...frame.subarray(12, 24)]).toEqual([...frame.subarray(0, 12)]) // the same still
   })
 })

@@ -1,4 +1,5 @@
 import { LIMITS } from '../limits'
+import { FACES_HTML } from './faces-html'
 
 /** Most classes the page lets a person add (issue #5). */
 export const MAX_CLASSES = 20
@@ -17,8 +18,8 @@ export const PAGE_HTML = `<!doctype html>
 <body>
 <header>
   <h1>One-shot classifier</h1>
-  <p>Teach it new characters from one drawing each, then draw one and ask which it is.
-  Everything goes through the public API (<a href="/docs">/docs</a>).</p>
+  <p>Teach it new characters from one drawing each, or new people from one photo each, then ask
+  who or which it is. Everything goes through the public API (<a href="/docs">/docs</a>).</p>
 </header>
 <main data-max-classes="${MAX_CLASSES}" data-max-label="${LIMITS.labelLength}">
   <div id="alert" class="alert" role="alert"></div>
@@ -28,6 +29,13 @@ export const PAGE_HTML = `<!doctype html>
     <input id="key" type="password" autocomplete="off" spellcheck="false">
     <p id="key-note" class="note"></p>
   </section>
+  <div class="tabs" role="tablist" aria-label="Demos">
+    <button id="tab-chars" type="button" role="tab" aria-controls="panel-chars"
+      aria-selected="true">Characters</button>
+    <button id="tab-faces" type="button" role="tab" aria-controls="panel-faces"
+      aria-selected="false" tabindex="-1">Faces</button>
+  </div>
+  <div id="panel-chars" class="panel chars" role="tabpanel" aria-labelledby="tab-chars">
   <section class="draw" aria-labelledby="h-draw">
     <h2 id="h-draw">1. Draw</h2>
     <canvas id="pad" width="280" height="280" role="img"
@@ -62,6 +70,10 @@ export const PAGE_HTML = `<!doctype html>
     <button id="classify" type="button" class="primary">Classify drawing</button>
     <div id="result" class="result" aria-live="polite"></div>
   </section>
+  </div>
+  <div id="panel-faces" class="panel faces" role="tabpanel" aria-labelledby="tab-faces" hidden>
+${FACES_HTML}
+  </div>
 </main>
 </body>
 </html>

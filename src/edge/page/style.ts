@@ -9,9 +9,15 @@ header p{margin:0 0 12px}
 h2{font-size:1.1rem;margin:0 0 8px}
 main{display:grid;gap:16px;grid-template-columns:1fr;padding-bottom:32px}
 section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:12px;min-width:0}
+/* Tabs: Characters and Faces; each panel is its own grid (one column on a phone). */
+[hidden]{display:none!important}
+.panel{display:grid;gap:16px;grid-template-columns:1fr}
+.tabs{display:flex;gap:4px;border-bottom:2px solid #1f5fbf;margin-bottom:-8px}
+.tabs button{border-radius:6px 6px 0 0;border-bottom:0;background:#eef0f3}
+.tabs button[aria-selected=true]{background:#1f5fbf;border-color:#1f5fbf;color:#fff}
 @media (min-width:900px){
-  main{grid-template-columns:300px 1fr 1fr}
-  .alert,.key{grid-column:1/-1}
+  .panel.chars{grid-template-columns:300px 1fr 1fr}
+  .panel.faces{grid-template-columns:1fr 1fr}
 }
 label{display:block;font-weight:600;margin:4px 0}
 input{font:inherit;min-height:44px;padding:6px 8px;border:1px solid #8a939e;border-radius:6px;
@@ -53,6 +59,25 @@ canvas{display:block;width:100%;max-width:280px;aspect-ratio:1;background:#fff;
 .top li.over .bar{background:#9aa3ad}
 .top .limit{position:absolute;top:-3px;bottom:-3px;width:2px;background:#b3261e}
 .top .dist{font-variant-numeric:tabular-nums;text-align:right}
+h3{font-size:1rem;margin:14px 0 6px}
+/* Photos keep their own aspect ratio; boxes and names are drawn on them. */
+canvas.photo,video.photo{max-width:100%;width:100%;height:auto;aspect-ratio:auto;
+  cursor:default;border-width:1px;background:#1d232a;margin-top:10px}
+video.photo{max-width:480px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}
+.people-list{list-style:none;margin:0;padding:0;display:grid;gap:8px;
+  grid-template-columns:repeat(auto-fill,minmax(110px,1fr))}
+.people-list li{border:1px solid #d9dde3;border-radius:8px;padding:6px;min-width:0}
+.people-list img{display:block;width:100%;aspect-ratio:1;object-fit:cover;background:#eef0f3;
+  border-radius:4px}
+.people-list .initial{display:grid;place-items:center;width:100%;aspect-ratio:1;
+  background:#eef0f3;border-radius:4px;font-size:2.4rem;font-weight:700;color:#5b6570}
+.people-list .name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;
+  margin:4px 0}
+.people-list button{min-height:36px;width:100%;padding:2px 6px}
+.faces-found{margin:8px 0 0;padding-left:1.4em}
+.faces-found .unknown,.verdict.different{color:#8a5300}
+.verdict{font-size:1.4rem;font-weight:700;margin:10px 0 4px}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
   white-space:nowrap}
 `

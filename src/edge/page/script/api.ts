@@ -1,7 +1,12 @@
 // The browser's client of the public API: JSON in, JSON out, and every failure becomes a UiError
-// carrying the API's own message, for the alert region.
+// carrying the API's own message (and, from the API, its HTTP status and error code), for the
+// alert region.
 export const API_JS = `
-function UiError(message) { this.message = message }
+function UiError(message, status, code) {
+  this.message = message
+  this.status = status
+  this.code = code
+}
 function createApi(keyInput) {
   return function api(method, path, body) {
     var key = keyInput.value.trim()
@@ -18,7 +23,8 @@ function createApi(keyInput) {
         var err = data && data.error
         var text = err && err.message ? err.message : res.statusText || 'request failed'
         var code = err && err.code ? ' ' + err.code : ''
-        throw new UiError('The API answered ' + res.status + code + ': ' + text)
+        throw new UiError('The API answered ' + res.status + code + ': ' + text, res.status,
+          err && err.code)
       })
     }, function () {
       throw new UiError('Could not reach the API (network error).')

@@ -19,7 +19,8 @@ var classes = createClasses($('classes'), $('count'), MAX, function () {
 })
 var samples = null
 var sampleQuery = 0
-var buttons = Array.prototype.slice.call(document.querySelectorAll('button'))
+// Every button but the tabs waits while an action runs (one request at a time).
+var buttons = Array.prototype.slice.call(document.querySelectorAll('button:not([role=tab])'))
 
 function say(text) { statusBox.textContent = text }
 function action(fn) {
@@ -133,7 +134,8 @@ $('example').addEventListener('click', action(function () {
 }))
 
 // The dev key is offered only by a local wrangler dev (see /demo/config); never stored.
-fetch('/demo/config').then(function (r) { return r.ok ? r.json() : {} }).then(function (cfg) {
+// Settles (never rejects) once the key field holds what it will start with.
+var configLoaded = fetch('/demo/config').then(function (r) { return r.ok ? r.json() : {} }).then(function (cfg) {
   if (cfg.devKey && !keyInput.value) {
     keyInput.value = cfg.devKey
     $('key-note').textContent = 'Prefilled with the local development key (DEV_API_KEY).'
