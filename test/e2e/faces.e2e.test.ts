@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import jpeg from 'jpeg-js'
+import { decodeImage, type RawImage } from '../../src/core'
 import { defaultLfwDir, readLfwPhotos } from '../../src/train/data/lfw'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
@@ -122,4 +124,71 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     expect(e.status).toBe(200)
     expect(e.json.box).toBeUndefined()
   })
+
+  it('several faces in one photo: each identified; a picked face is enrolled; a 12 Mpx photo', async () => {
+    const [p, q] = ENROLLED as [string, string]
+    // Two LFW photos side by side, the second shrunk to 3/4: two faces, the first the largest.
+    const pair = sideBySide(photos.get(photo(p, 2))!, photos.get(photo(q, 2))!)
+    const set = (await call('POST', '/v1/sets', { model: 'face' })).json.id
+    const examples = [
+      { label: p, image: img(photo(p, 1)) },
+      {
+        label: q,
+        image: b64(sideBySide(photos.get(photo(p, 1))!, photos.get(photo(q, 1))!)),
+        face: 1,
+      },
+    ]
+    const added = await call('POST', `/v1/sets/${set}/examples`, { examples })
+    expect(added.status, JSON.stringify(added.json)).toBe(201)
+    expect(added.json.boxes[1].x).toBeGreaterThan(240) // the smaller face, on the right
+    const r = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, {
+      images: [b64(pair)],
+    })
+    const faces = r.json.results[0].faces
+    expect(faces).toHaveLength(2)
+    expect(faces.map((f: { label: string }) => f.label)).toEqual([p, q])
+    expect(r.json.results[0]).toMatchObject({ label: p, box: faces[0].box })
+
+    // A phone-sized photo: 4000x3000, decoded at reduced scale; the box is in its own pixels.
+    const huge = enlarged(photos.get(photo(q, 2))!, 4000, 3000)
+    expect(huge.length).toBeGreaterThan(500_000)
+    const e = await call('POST', '/v1/embed', { image: b64(huge), model: 'face' })
+    expect(e.status, JSON.stringify(e.json)).toBe(200)
+    expect(e.json.box.width).toBeGreaterThan(800) // a 100 px face in 250 px, scaled 12x
+    const who = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, {
+      images: [b64(huge)],
+    })
+    expect(who.json.results[0].label).toBe(q)
+  })
 })
+
+/** Two photos side by side on white (the second at 3/4 size), as a JPEG. */
+function sideBySide(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const [ia, ib] = [decodeImage(a), decodeImage(b)]
+  const width = ia.width + Math.ceil(ib.width * 0.75)
+  const height = Math.max(ia.height, ib.height)
+  const out = new Uint8Array(width * height * 4).fill(255)
+  paint(out, width, ia, 0, 1)
+  paint(out, width, ib, ia.width, 0.75)
+  return jpeg.encode({ data: out, width, height }, 90).data
+}
+
+/** A photo scaled up to fill `width` x `height` (nearest neighbour), as a JPEG. */
+function enlarged(bytes: Uint8Array, width: number, height: number): Uint8Array {
+  const src = decodeImage(bytes)
+  const out = new Uint8Array(width * height * 4).fill(255)
+  paint(out, width, src, (width - height) / 2, height / src.height)
+  return jpeg.encode({ data: out, width, height }, 85).data
+}
+
+/** Draws `src` (RGB or RGBA) scaled by `scale` at x offset `x0` into an RGBA canvas. */
+function paint(out: Uint8Array, width: number, src: RawImage, x0: number, scale: number) {
+  const w = Math.floor(src.width * scale)
+  const h = Math.floor(src.height * scale)
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const s = (Math.floor(y / scale) * src.width + Math.floor(x / scale)) * src.channels
+      const d = (y * width + x + Math.floor(x0)) * 4
+      for (let c = 0; c < 3; c++) out[d + c] = src.data[s + (src.channels >= 3 ? c : 0)]!
+    }
+}

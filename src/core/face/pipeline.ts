@@ -2,6 +2,8 @@
 // detector input -> detector (any ONNX runtime, injected) -> BlazeFace decoding -> one aligned,
 // normalised embedder input per face. Embedding the inputs is the caller's (the same batched
 // path as any model).
+import { decodeImageScaled } from '../image/decode'
+import type { ImageLimits } from '../image/limits'
 import type { RawImage } from '../image/raw-image'
 import type { ModelManifest } from '../manifest'
 import { alignFace, type CropSize } from './align'
@@ -32,6 +34,23 @@ export interface FaceSpec {
 
 /** Runs a model on one NCHW float32 input; returns its outputs (any order). */
 export type TensorRunner = (input: Float32Array, dims: number[]) => Promise<OutputTensor[]>
+
+/**
+ * Face photos are decoded at the largest JPEG reduction (1/2, 1/4, 1/8) that keeps the longer side
+ * at least this long: a 4000x3000 phone photo becomes 1000x750 (about 6 MiB of buffers and 0.5 s
+ * instead of 400 MiB and 3 s at full size; bench/edge/decode.ts), still a 250 px face for a face
+ * a quarter of the photo wide. Smaller photos (LFW's 250x250) decode at full size.
+ */
+export const FACE_DECODE_SIDE = 1000
+
+/**
+ * A photo decoded for the face pipeline (EXIF orientation applied) and the factor that maps its
+ * pixels back to the photo's: the Worker and the evaluation both decode through this.
+ */
+export function decodeFacePhoto(bytes: Uint8Array, limits?: Partial<ImageLimits>) {
+  const { image, factor } = decodeImageScaled(bytes, limits, { targetSide: FACE_DECODE_SIDE })
+  return { image, factor }
+}
 
 /** At most this many faces per photo are decoded (each costs an alignment and an embedding). */
 export const MAX_FACES = 16

@@ -59,3 +59,24 @@ export function checkDimensions(width: number, height: number, limits: ImageLimi
     )
   }
 }
+
+/** Bounds on the DECLARED size of a JPEG decoded at reduced scale (1/2, 1/4, 1/8). */
+export interface ScaledJpegLimits {
+  /** Largest declared width or height in pixels. */
+  maxSide: number
+  /** Largest declared width * height. */
+  maxPixels: number
+}
+
+/**
+ * 16384 px per side, 50 Mpx declared (48 Mpx phone sensors fit). Only the reduced image is ever
+ * in memory, and it is still checked against the ordinary {@link ImageLimits}; the entropy
+ * decoding work is bounded by `maxBytes` and the block count by these.
+ *
+ * @example
+ * decodeImageScaled(bytes, IMAGE_LIMITS, { targetSide: 1024, scaledLimits: DEFAULT_SCALED_JPEG_LIMITS })
+ */
+export const DEFAULT_SCALED_JPEG_LIMITS: ScaledJpegLimits = Object.freeze({
+  maxSide: 16384,
+  maxPixels: 50_000_000,
+})

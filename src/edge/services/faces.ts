@@ -1,4 +1,10 @@
-import { alignedInput, decodeImage, type Box, type DetectedFace, type RawImage } from '../../core'
+import {
+  alignedInput,
+  decodeFacePhoto,
+  type Box,
+  type DetectedFace,
+  type RawImage,
+} from '../../core'
 import { ApiError, toApiError } from '../errors'
 import type { NamedImage } from '../images'
 import { IMAGE_LIMITS } from '../limits'
@@ -33,9 +39,14 @@ const rounded = (b: Box): Box => ({
   height: Math.round(b.height),
 })
 
-function decode(img: NamedImage, timing?: ServerTiming): RawImage {
+/**
+ * Decodes a photo for face detection: a large JPEG (a 12 Mpx phone photo) at 1/2, 1/4 or 1/8
+ * scale straight from its DCT coefficients, so its full-size pixels never exist (src/core's
+ * decodeFacePhoto; EXIF orientation applied). `factor` maps the result back to the photo.
+ */
+function decode(img: NamedImage, timing?: ServerTiming): { image: RawImage; factor: number } {
   try {
-    const run = () => decodeImage(img.bytes, IMAGE_LIMITS)
+    const run = () => decodeFacePhoto(img.bytes, IMAGE_LIMITS)
     return timing ? timing.measure('decode', run) : run()
   } catch (err) {
     const api = toApiError(err)
@@ -66,7 +77,7 @@ export async function embedFaces(
   const inputs: Float32Array[] = []
   const faces: FoundFace[] = []
   for (const [i, img] of images.entries()) {
-    const image = decode(img, timing)
+    const { image, factor } = decode(img, timing)
     const found = await facesOf(image, face, timing)
     let chosen: DetectedFace[]
     if (pick === 'all') chosen = found
@@ -86,7 +97,13 @@ export async function embedFaces(
     for (const f of chosen) {
       const align = () => alignedInput(image, f, face.spec)
       inputs.push(timing ? timing.measure('preprocess', align) : align())
-      faces.push({ image: i, box: rounded(f.box), score: Math.round(f.score * 1000) / 1000 })
+      const box = {
+        x: f.box.x * factor,
+        y: f.box.y * factor,
+        width: f.box.width * factor,
+        height: f.box.height * factor,
+      }
+      faces.push({ image: i, box: rounded(box), score: Math.round(f.score * 1000) / 1000 })
     }
   }
   const dim = model.manifest.output.dim

@@ -9,7 +9,7 @@ import {
   alignedInput,
   centralFace,
   cropBox,
-  decodeImage,
+  decodeFacePhoto,
   detectFaces,
   distance,
   faceSpec,
@@ -139,7 +139,7 @@ export function scorePairs(
   }
 }
 
-/** Decodes a photo with core's decoder (the Worker's). */
-export const decodePhoto = (bytes: Uint8Array) => decodeImage(bytes)
+/** Decodes a photo as the Worker's face routes do (large JPEGs at reduced scale). */
+export const decodePhoto = (bytes: Uint8Array) => decodeFacePhoto(bytes).image
 
 export { faceSpec }

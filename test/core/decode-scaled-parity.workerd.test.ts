@@ -1,0 +1,3 @@
+import { describeScaledDecode } from './scaled-suite'
+
+describeScaledDecode('workerd')
