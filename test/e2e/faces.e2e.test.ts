@@ -3,12 +3,14 @@
 // missing): enrol people from LFW photos, identify, verify, embed, 422 no_face, erase a person.
 // LFW is research data that the repository does not ship: without ../shared/data/lfw this file
 // skips, saying so.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import jpeg from 'jpeg-js'
-import { decodeImage, type RawImage } from '../../src/core'
+import { decodeImage, faceSpec, largestFace, type RawImage } from '../../src/core'
+import { decodePhoto, detect, embedPhoto, openFaceSessions } from '../../src/train/eval/faces'
+import { readManifest } from '../../src/train/export/manifest-writer'
 import { defaultLfwDir, readLfwPhotos } from '../../src/train/data/lfw'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
@@ -111,6 +113,32 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     const e = await call('POST', '/v1/embed', { image: img(photo(q!, 1)), model: 'face' })
     expect(e.json.embedding).toHaveLength(1024)
     expect(e.json.box).toMatchObject({ width: expect.any(Number), height: expect.any(Number) })
+  })
+
+  it('the Worker embeds a face like npm run eval:faces does in Node (same code, same photo)', async () => {
+    const name = photo(ENROLLED[2]!, 1)
+    const api = await call('POST', '/v1/embed', { image: img(name), model: 'face' })
+    const manifest = readManifest('models/face-faceres-blazeface-v1.json')
+    const spec = faceSpec(manifest)
+    const sessions = await openFaceSessions(
+      readFileSync(join('models', (manifest.detector as unknown as { file: string }).file)),
+      readFileSync(join('models', manifest.file)),
+    )
+    const image = decodePhoto(photos.get(name)!)
+    const faces = await detect(sessions, image, spec)
+    const node = await embedPhoto(sessions, manifest, spec, image, faces, 'largest')
+    // onnxruntime-web (wasm) in workerd against onnxruntime-node: float arithmetic may differ
+    // in the last bits, nothing more.
+    let diff = 0
+    node.embedding.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - api.json.embedding[i]))))
+    expect(diff).toBeLessThan(1e-3)
+    const box = largestFace(faces)!.box
+    expect(api.json.box).toEqual({
+      x: Math.round(box.x),
+      y: Math.round(box.y),
+      width: Math.round(box.width),
+      height: Math.round(box.height),
+    })
   })
 
   it('a photo with no face is 422 no_face; the glyph model is unaffected', async () => {
