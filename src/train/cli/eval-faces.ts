@@ -100,7 +100,7 @@ function progress(label: string, total: number, every = 250) {
 
 const pct = (x: number) => (100 * x).toFixed(2)
 const row = (name: string, r: LfwReport) =>
-  `| ${name} | ${r.pairs} | ${pct(r.tenFold.accuracy)} ± ${pct(r.tenFold.sd)} | ${r.auc.toFixed(4)} | ` +
+  `| ${name} | ${r.pairs} | ${pct(r.tenFold.accuracy)} ± ${pct(r.tenFold.sd)} | ${r.auc.toFixed(4)} | ${pct(r.eer)} | ` +
   `${r.tarAtFar.map((t) => pct(t.tar)).join(' / ')} | ${r.fallbacks}/${r.photos} |`
 
 async function main(): Promise<void> {
@@ -150,9 +150,9 @@ async function main(): Promise<void> {
     `\nLFW development pairs, ${manifest.id}, face: ${pick}; 10-fold accuracy (mean ± sd over folds)\n`,
   )
   console.log(
-    '| alignment | pairs | accuracy % | ROC AUC | TAR % at FAR 1% / 0.1% | photos without a face |',
+    '| alignment | pairs | accuracy % | ROC AUC | EER % | TAR % at FAR 1% / 0.1% | photos without a face |',
   )
-  console.log('|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|---|')
   const results: {
     scale: number
     split: LfwSplit
@@ -225,6 +225,7 @@ async function main(): Promise<void> {
           accuracy: test.report.tenFold.accuracy,
           sd: test.report.tenFold.sd,
           auc: test.report.auc,
+          eer: test.report.eer,
           tarAtFar: test.report.tarAtFar,
         },
       },

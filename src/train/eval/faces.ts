@@ -20,7 +20,7 @@ import {
   type RawImage,
 } from '../../core'
 import type { LfwPair } from '../data/lfw'
-import { auc, rates, thresholdAtFar } from './metrics'
+import { auc, eer, rates, thresholdAtFar } from './metrics'
 import { tenFold, type ScoredPair, type TenFoldResult } from './ten-fold'
 
 /** Which face of a photo is its subject: LFW centres it; the API takes the largest. */
@@ -106,6 +106,8 @@ export interface LfwReport {
   pairs: number
   tenFold: TenFoldResult
   auc: number
+  /** equal error rate over all pairs */
+  eer: number
   /** True-accept rate at a false-accept rate of at most 1% and 0.1% (thresholds fit on these pairs). */
   tarAtFar: { far: number; tar: number; threshold: number }[]
   /** Photos with no detected face (embedded from a central crop instead). */
@@ -130,6 +132,7 @@ export function scorePairs(
     pairs: pairs.length,
     tenFold: tenFold(scored),
     auc: auc(same, different),
+    eer: eer(same, different),
     tarAtFar: [0.01, 0.001].map((far) => {
       const t = thresholdAtFar(same, different, far)
       return { far: rates(same, different, t.threshold).far, tar: t.tar, threshold: t.threshold }
