@@ -17,11 +17,13 @@ import {
 } from '../../core'
 import {
   defaultLfwDir,
+  listLfwPhotos,
   readLfwPairs,
   readLfwPhotos,
   type LfwPair,
   type LfwSplit,
 } from '../data/lfw'
+import { openSet, type OpenSetInput } from '../eval/open-set'
 import {
   decodePhoto,
   detect,
@@ -66,6 +68,10 @@ const SPEC = {
   },
   limit: { type: 'string', help: 'score only the first N pairs of each split (quick looks)' },
   'write-manifest': { type: 'boolean', help: 'store dev-test figures and the dev-train threshold' },
+  identification: {
+    type: 'boolean',
+    help: 'open-set identification over every photo of the zip instead of pairs (one enrolled photo per person with 2+)',
+  },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, FlagSpec>
 const USAGE = usage('npm run eval:faces -- --model models/<id>.json [flags]', SPEC)
@@ -127,6 +133,7 @@ async function main(): Promise<void> {
     modelBytes(dir, detectorFile, manifest.detector!.sha256),
     modelBytes(dir, manifest.file, manifest.sha256),
   )
+  if (f.identification) return identification(lfw, manifest, spec, sessions, pick)
   const splits: LfwSplit[] =
     split === 'all' || f['write-manifest'] ? ['dev-train', 'dev-test'] : [split]
   const pairs = new Map<LfwSplit, LfwPair[]>(
@@ -232,6 +239,55 @@ async function main(): Promise<void> {
     }
     console.error(`wrote ${rewriteManifest(updated, dir)}`)
   }
+}
+
+/**
+ * Open-set identification on every photo of the zip: the first photo (by name) of each person
+ * with two or more is enrolled; their other photos are known probes, photos of everyone else
+ * unknown probes. Prints rank-1, DIR at 1% / 10% false alarms, and the rates at the manifest's
+ * threshold.
+ */
+async function identification(
+  lfw: string,
+  manifest: ModelManifest,
+  spec: ReturnType<typeof faceSpec>,
+  sessions: Awaited<ReturnType<typeof openFaceSessions>>,
+  pick: FacePick,
+): Promise<void> {
+  const names = listLfwPhotos(lfw)
+  const photos = readLfwPhotos(lfw, names)
+  const byPerson = new Map<string, string[]>()
+  for (const n of names)
+    byPerson.set(n.split('/')[0]!, [...(byPerson.get(n.split('/')[0]!) ?? []), n])
+  const gallery: OpenSetInput['gallery'] = []
+  const probes: OpenSetInput['probes'] = []
+  const step = progress('identification: detect + embed', names.length)
+  let done = 0
+  for (const [person, files] of byPerson) {
+    for (const [i, name] of files.entries()) {
+      const image = decodePhoto(photos.get(name)!)
+      const faces = await detect(sessions, image, spec)
+      const { embedding } = await embedPhoto(sessions, manifest, spec, image, faces, pick)
+      if (i === 0 && files.length > 1) gallery.push({ person, embedding })
+      else probes.push({ person, embedding })
+      step(++done)
+    }
+  }
+  const r = openSet({ gallery, probes }, manifest.metric, [0.01, 0.1], manifest.threshold.distance)
+  console.log(`\nOpen-set identification on lfw-dev.zip, ${manifest.id}, face: ${pick}`)
+  console.log(
+    `gallery ${r.gallery} people (one photo each); probes: ${r.knownProbes} of enrolled people, ${r.unknownProbes} of people never enrolled\n`,
+  )
+  console.log('| figure | value |\n|---|---|')
+  console.log(`| rank-1 identification (known probes) | ${pct(r.rank1)}% |`)
+  for (const d of r.dir)
+    console.log(
+      `| DIR at ${pct(d.falseAlarmRate)}% false alarms (threshold ${d.threshold.toFixed(4)}) | ${pct(d.dir)}% |`,
+    )
+  const t = r.atThreshold!
+  console.log(
+    `| at the manifest's threshold ${t.threshold.toFixed(4)}: DIR / false alarms | ${pct(t.dir)}% / ${pct(t.falseAlarmRate)}% |`,
+  )
 }
 
 const distanceOf = (m: ModelManifest, a: Float32Array, b: Float32Array) => distance(m.metric, a, b)

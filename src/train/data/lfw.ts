@@ -55,3 +55,15 @@ export function readLfwPhotos(dir: string, names: Iterable<string>): Map<string,
   }
   return out
 }
+
+/** Every photo name in the zip (`Person/Person_NNNN.jpg`), sorted. */
+export function listLfwPhotos(dir: string): string[] {
+  const names: string[] = []
+  unzipSync(readFileSync(join(dir, 'lfw-dev.zip')), {
+    filter: (f) => {
+      if (f.name.startsWith('lfw/') && f.name.endsWith('.jpg')) names.push(f.name.slice(4))
+      return false // names only: nothing is extracted
+    },
+  })
+  return names.sort()
+}
