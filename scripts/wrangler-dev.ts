@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import {
   devKey,
   readCatalogueFile,
+  readLocalModel,
   seedModels,
   type CatalogueFile,
   type CatalogueView,
@@ -65,6 +66,14 @@ const ANSI = /\u001b\[[0-9;]*m/g
 
 /** Starts wrangler dev and resolves once it serves; rejects (after stopping it) on failure. */
 export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer> {
+  // Models to seed are read (converted face models rebuilt) BEFORE wrangler starts: wrangler dev
+  // reloads the Worker when files of the project change, which would cut an upload in flight.
+  const seed = opts.seed ? (opts.seed === true ? {} : opts.seed) : null
+  const seedDir = seed?.dir ?? 'models'
+  const listed = seed
+    ? (seed.catalogue ?? readCatalogueFile(join(seedDir, 'catalogue.json')))
+    : null
+  if (listed) for (const id of listed.models) await readLocalModel(seedDir, id)
   const port = opts.port ?? (await freePort())
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port)]
   args.push('--inspector-port', String(await freePort()), '--show-interactive-dev-session=false')
@@ -119,14 +128,11 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   }
   const url = `http://127.0.0.1:${port}`
   let catalogue: CatalogueView | null = null
-  if (opts.seed) {
-    const seed = opts.seed === true ? {} : opts.seed
-    const dir = seed.dir ?? 'models'
+  if (listed) {
     try {
       const key = opts.vars?.DEV_API_KEY ?? devKey()
       if (!key) throw new Error('no DEV_API_KEY (.dev.vars or vars) to publish with')
-      const listed = seed.catalogue ?? readCatalogueFile(join(dir, 'catalogue.json'))
-      catalogue = (await seedModels(url, key, listed, dir)).catalogue
+      catalogue = (await seedModels(url, key, listed, seedDir)).catalogue
     } catch (err) {
       await stop()
       throw new Error(`wrangler dev: ${err instanceof Error ? err.message : err}`)

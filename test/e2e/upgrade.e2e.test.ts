@@ -131,5 +131,5 @@ describe('upgrading the default model under load, with a crash in the middle', (
         )
       }
     }
-  }, 300_000)
+  }, 540_000)
 })
