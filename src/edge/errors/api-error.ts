@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-/** The statuses DESIGN.md §4 lists for errors. */
+/** The error statuses of the API contract (README: API; src/edge/README.md). */
 export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
 
 /**

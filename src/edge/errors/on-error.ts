@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { toApiError } from './to-api-error'
 
-/** The JSON body of every error response (DESIGN.md §4). */
+/** The JSON body of every error response (the API contract). */
 export interface ErrorBody {
   error: { code: string; message: string }
 }

@@ -6,7 +6,7 @@
 // (which also makes ORT use the glue embedded in its bundle: `import.meta.url` is undefined in
 // workerd, so it could not import the glue by URL), and, only while ORT initialises,
 // WebAssembly.instantiate is wrapped so that the placeholder bytes become the precompiled module.
-// See ../shared/reference/edge/FINDINGS.md §3.
+// (Found by experiment: ORT 1.30 in workerd needs exactly this.)
 import * as ort from 'onnxruntime-web/wasm'
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm'
 

@@ -10,7 +10,7 @@ export const Health = z
   .openapi('Health')
 
 /**
- * A model manifest without weights (DESIGN.md §3), documented field by field from core's schema.
+ * A model manifest without weights (docs/CONTRACTS.md), documented field by field from core's schema.
  * Core stays free of hono, so the component is named here, on an object rebuilt from core's
  * shape: `.openapi()` is a prototype patch, absent from core's zod where two copies get bundled
  * (vitest-pool-workers). The rebuild skips core's cross-field rules: validate manifests with

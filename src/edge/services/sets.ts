@@ -8,7 +8,7 @@ import { ID_PATTERN, storage, supportSet, type SetRecord, type StoreResult } fro
 export const aliasOf = (r: SetRecord): string | null =>
   r.alias === undefined ? DEFAULT_ALIAS : r.alias
 
-/** The JSON shape of a set (DESIGN.md §4), with the model fields of a multi-model deployment. */
+/** The JSON shape of a set (the API contract), with the model fields of a multi-model deployment. */
 export function toApiSet(r: SetRecord, catalogue: Catalogue) {
   const served = entryFor(catalogue, r.model)
   const job = r.migration

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import { embedViews, type Shift } from '../model/shift-views'
 import { embedBatched, openEmbedder } from './ort-runner'
 
-/** The tolerance the design sets for an export (DESIGN.md §6). */
+/** The tolerance an export must meet: max abs diff of ONNX against tfjs. */
 export const PARITY_TOLERANCE = 1e-5
 
 /** Thrown when ONNX and tfjs disagree by more than the tolerance; the message has the figure. */
