@@ -10,7 +10,7 @@ import { convertFaceModel } from '../convert/convert-model'
 import { DEFAULT_LFW_ZIP } from '../convert/check-images'
 import type { ConvertHooks } from '../convert/convert-context'
 import { FACE_MODEL_NAMES, FACE_MODELS, faceModel } from '../convert/face-models'
-import { writeFaceManifest } from '../convert/face-manifest'
+import { DLIB_FACE_MODEL_ID, writeFaceManifest } from '../convert/face-manifest'
 import { ensureConverted } from '../convert/convert-model'
 
 const SPEC = {
@@ -36,7 +36,7 @@ const SPEC = {
   },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, FlagSpec>
-const USAGE = `${usage(`npm run convert -- <${FACE_MODEL_NAMES.join('|')}|face> [flags]`, SPEC)}\n\nface: both below (rebuilt only when missing), then the serving manifest models/face-faceres-blazeface-v1.json\nmodels:\n${FACE_MODEL_NAMES.map((n) => `  ${n.padEnd(10)} -> ${FACE_MODELS[n].id} (${FACE_MODELS[n].file} in @vladmandic/human)`).join('\n')}`
+const USAGE = `${usage(`npm run convert -- <${FACE_MODEL_NAMES.join('|')}|face|face-dlib> [flags]`, SPEC)}\n\nface: blazeface and faceres (rebuilt only when missing), then the serving manifest models/face-faceres-blazeface-v1.json\nface-dlib: blazeface and dlib, then the candidate manifest models/face-dlib-blazeface-v1.json\nmodels:\n${FACE_MODEL_NAMES.map((n) => `  ${n.padEnd(10)} -> ${FACE_MODELS[n].id} (${FACE_MODELS[n].file} in ${FACE_MODELS[n].package?.name ?? '@vladmandic/human'})`).join('\n')}`
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
@@ -52,9 +52,16 @@ async function main(): Promise<void> {
     throw new ArgsError(`name one model (${FACE_MODEL_NAMES.join(', ')}), got ${positional.length}`)
   if (positional[0] === 'face') {
     // The serving face model: both converted models (rebuilt when missing), then its manifest.
-    for (const name of FACE_MODEL_NAMES)
+    for (const name of ['blazeface', 'faceres'] as const)
       console.log(`${FACE_MODELS[name].id}: ${await ensureConverted(name, f.out)}`)
     const m = writeFaceManifest(f.out)
+    return console.log(`wrote ${f.out}/${m.id}.json and ${f.out}/${m.file} (the embedder's bytes)`)
+  }
+  if (positional[0] === 'face-dlib') {
+    // the candidate with dlib's descriptor: detector + dlib embedder, then its manifest
+    for (const name of ['blazeface', 'dlib'] as const)
+      console.log(`${FACE_MODELS[name].id}: ${(await ensureConverted(name, f.out)).status}`)
+    const m = writeFaceManifest(f.out, DLIB_FACE_MODEL_ID, 'dlib')
     return console.log(`wrote ${f.out}/${m.id}.json and ${f.out}/${m.file} (the embedder's bytes)`)
   }
   let spec

@@ -15,11 +15,12 @@ import type { CheckImages } from './check-images'
 import { convertGraphModel } from './convert-graph'
 import type { ConvertedGraph } from './convert-graph'
 import type { ConvertHooks } from './convert-context'
-import { FACE_PACKAGE, FACE_PACKAGE_VERSION, faceModel, facePackageDir } from './face-models'
+import { buildDlibGraph, readDlibArtifacts, runFaceApiReference } from './dlib-resnet'
+import { faceModel, facePackageDir, modelPackage } from './face-models'
 import type { FaceModelName, FaceModelSpec } from './face-models'
 import { readGraphModel } from './graph-model-files'
 import type { GraphModelArtifacts } from './graph-model-files'
-import { assertGraphParity } from './graph-parity'
+import { allowedDiff, assertGraphParity, maxAbsDiff, ParityError, runOnnx } from './graph-parity'
 import type { GraphParity } from './graph-parity'
 import type { ReferenceBackend } from './tfjs-reference'
 import { buildProvenance, provenanceJson, readProvenance } from './provenance'
@@ -46,21 +47,21 @@ export function buildFaceOnnx(
   opts: { hooks?: ConvertHooks; fold?: boolean; packageDir?: string } = {},
 ): BuiltModel {
   const spec = faceModel(name)
-  const dir = opts.packageDir ?? facePackageDir()
+  const pkg = modelPackage(spec)
+  const dir = opts.packageDir ?? facePackageDir(undefined, pkg.name)
   const version = (
     JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }
   ).version
-  if (version !== FACE_PACKAGE_VERSION)
-    throw new Error(
-      `${FACE_PACKAGE} ${version} is installed, ${FACE_PACKAGE_VERSION} is pinned: npm ci`,
-    )
-  const artifacts = readGraphModel(join(dir, spec.file))
-  const graph = convertGraphModel(artifacts, {
-    outputs: spec.outputs,
-    hooks: opts.hooks,
-    fold: opts.fold,
-    graphName: spec.id,
-  })
+  if (version !== pkg.version)
+    throw new Error(`${pkg.name} ${version} is installed, ${pkg.version} is pinned: npm ci`)
+  const dlib = spec.builder === 'dlib-resnet'
+  const artifacts = dlib
+    ? readDlibArtifacts(join(dir, spec.file))
+    : readGraphModel(join(dir, spec.file))
+  const convertOpts = { hooks: opts.hooks, fold: opts.fold, graphName: spec.id }
+  const graph = dlib
+    ? buildDlibGraph(artifacts, convertOpts)
+    : convertGraphModel(artifacts, { outputs: spec.outputs, ...convertOpts })
   return { spec, artifacts, graph, sha256: sha256Hex(graph.bytes), packageVersion: version }
 }
 
@@ -118,25 +119,32 @@ export async function convertFaceModel(
     )
   const inputs = modelInputs(check.images, spec)
   const t0 = performance.now()
-  const parity = await assertGraphParity(
-    built.artifacts,
-    graph,
-    inputs,
-    check.images.length,
-    backend,
-    spec.tolerance,
-  )
+  const parity =
+    spec.builder === 'dlib-resnet'
+      ? await assertDlibParity(built, inputs, check.images.length, backend)
+      : await assertGraphParity(
+          built.artifacts,
+          graph,
+          inputs,
+          check.images.length,
+          backend,
+          spec.tolerance,
+        )
   const paritySeconds = (performance.now() - t0) / 1000
   const record = buildProvenance({
     spec,
-    packageName: FACE_PACKAGE,
+    packageName: modelPackage(spec).name,
     packageVersion: built.packageVersion,
     files: built.artifacts.files,
     graph,
     sha256: built.sha256,
     parity,
     imageSource: check.source,
-    backend: `tfjs ${tf.version.tfjs} ${backend} vs onnxruntime-node ${ort.env.versions.node} (cpu)`,
+    backend:
+      (spec.builder === 'dlib-resnet'
+        ? `${modelPackage(spec).name} ${built.packageVersion} FaceRecognitionNet on `
+        : '') +
+      `tfjs ${tf.version.tfjs} ${backend} vs onnxruntime-node ${ort.env.versions.node} (cpu)`,
   })
   const onnxPath = join(outDir, record.file)
   const jsonPath = join(outDir, `${spec.id}.json`)
@@ -147,6 +155,36 @@ export async function convertFaceModel(
     { path: jsonPath, data: provenanceJson(record) },
   ])
   return { record, onnxPath, jsonPath, parity, checkImages: check, paritySeconds }
+}
+
+/**
+ * Parity of the built dlib graph: onnxruntime-node (batches of 8) against face-api's own
+ * FaceRecognitionNet in tfjs (one image at a time); throws a ParityError past the tolerance.
+ */
+async function assertDlibParity(
+  built: BuiltModel,
+  inputs: Float32Array,
+  n: number,
+  backend: ReferenceBackend,
+): Promise<GraphParity> {
+  const { graph, spec } = built
+  const chw: [number, number, number] = [3, graph.input.height, graph.input.width]
+  const [onnxOut] = await runOnnx(graph.bytes, inputs, n, chw, ['embedding'])
+  const ref = await runFaceApiReference(built.artifacts, inputs, n, backend)
+  const diff = maxAbsDiff(ref, onnxOut)
+  const maxRef = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0)
+  const relDiff = diff / Math.max(1, maxRef)
+  const o = graph.outputs[0]
+  if (!(relDiff <= spec.tolerance))
+    throw new ParityError(diff, allowedDiff(spec.tolerance, maxRef), maxRef)
+  return {
+    images: n,
+    maxAbsDiff: diff,
+    maxAbsRef: maxRef,
+    maxRelDiff: relDiff,
+    outputs: [{ name: o.name, node: o.node, maxAbsDiff: diff, maxAbsRef: maxRef, relDiff }],
+    backend,
+  }
 }
 
 /** What {@link ensureConverted} did. */

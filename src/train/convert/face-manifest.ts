@@ -8,9 +8,12 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
+  applyAffine,
   BLAZEFACE_BACK_DEFAULTS,
   BLAZEFACE_TEMPLATE_112,
+  estimateSimilarity,
   scaleTemplate,
+  type Point,
   validateManifest,
   type ModelManifest,
 } from '../../core'
@@ -19,6 +22,82 @@ import { FACE_MODELS } from './face-models'
 
 /** The face model this project serves; `face` is its alias in models/catalogue.json. */
 export const FACE_MODEL_ID = 'face-faceres-blazeface-v1'
+/** The candidate with dlib's ResNet descriptor as its embedder. */
+export const DLIB_FACE_MODEL_ID = 'face-dlib-blazeface-v1'
+
+/**
+ * dlib's 5-point chip template on the unit square (get_face_chip_details in dlib's
+ * image_transforms/interpolation.h; the numbers are facts, not code): the subject's left eye
+ * outer and inner corner, right eye outer and inner corner, the base of the nose.
+ */
+export const DLIB_TEMPLATE5: readonly Point[] = [
+  [0.8595674595992, 0.2134981538014],
+  [0.6460604764104, 0.2289674387677],
+  [0.1205750620789, 0.2137274526848],
+  [0.3340850613712, 0.2290642403242],
+  [0.4901123135679, 0.6277975316475],
+]
+
+/**
+ * BlazeFace's 4 keypoints (image-left eye, image-right eye, nose tip, mouth centre) where dlib's
+ * chip of `size` px with `padding` (dlib's example: 150, 0.25) puts them. The eye centres are the
+ * means of dlib's corner pairs; dlib has no nose tip or mouth, so those two come from the ArcFace
+ * template carried by the similarity that maps its eyes onto dlib's (its nose-base-free layout
+ * agrees: dlib's nose base lands between the carried nose tip and mouth).
+ */
+export function dlibBlazefaceTemplate(size = 150, padding = 0.25): Point[] {
+  const at = ([x, y]: Point): Point => [
+    ((padding + x) / (2 * padding + 1)) * size,
+    ((padding + y) / (2 * padding + 1)) * size,
+  ]
+  const mid = (a: Point, b: Point): Point => at([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2])
+  const t = DLIB_TEMPLATE5
+  const eyes: Point[] = [mid(t[2], t[3]), mid(t[0], t[1])]
+  const m = estimateSimilarity(BLAZEFACE_TEMPLATE_112.slice(0, 2), eyes)
+  const round = (p: Point): Point => [Math.round(p[0] * 1e4) / 1e4, Math.round(p[1] * 1e4) / 1e4]
+  return [
+    ...eyes,
+    applyAffine(m, BLAZEFACE_TEMPLATE_112[2]),
+    applyAffine(m, BLAZEFACE_TEMPLATE_112[3]),
+  ].map(round)
+}
+
+/** What differs between the serving manifests of the two embedders. */
+interface EmbedderSettings {
+  spec: (typeof FACE_MODELS)['faceres' | 'dlib']
+  size: number
+  dim: number
+  metric: ModelManifest['metric']
+  distance: number
+  dataset: string
+  template: () => Point[]
+}
+
+const EMBEDDERS: Record<'faceres' | 'dlib', EmbedderSettings> = {
+  faceres: {
+    spec: FACE_MODELS.faceres,
+    size: 224,
+    dim: 1024,
+    metric: { name: 'cosine' },
+    distance: 0.3,
+    dataset:
+      'none here: pretrained weights converted from @vladmandic/human 3.3.6 (faceres: VGGFace2)',
+    // eyes, nose tip, mouth centre (BlazeFace keypoints 0-3) onto the ArcFace layout at 224
+    template: () => scaleTemplate(BLAZEFACE_TEMPLATE_112, [112, 112], [224, 224]),
+  },
+  dlib: {
+    spec: FACE_MODELS.dlib,
+    size: 150,
+    dim: 128,
+    // dlib's descriptor is compared by euclidean distance, same person below about 0.6
+    metric: { name: 'euclidean' },
+    distance: 0.6,
+    dataset:
+      "none here: pretrained weights converted from @vladmandic/face-api 1.7.15 (dlib's ResNet " +
+      'face descriptor, trained by dlib on about 3 million faces: FaceScrub, VGG and web images)',
+    template: () => dlibBlazefaceTemplate(150, 0.25),
+  },
+}
 
 interface Provenance {
   id: string
@@ -34,9 +113,14 @@ const read = (dir: string, id: string) =>
  * Writes `<dir>/<id>.onnx` (the embedder's bytes) and `<dir>/<id>.json`, keeping the eval figures
  * and threshold of an existing manifest of the same weights. Returns the manifest.
  */
-export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifest {
+export function writeFaceManifest(
+  dir: string,
+  id = FACE_MODEL_ID,
+  embedderName: 'faceres' | 'dlib' = 'faceres',
+): ModelManifest {
+  const e = EMBEDDERS[embedderName]
   const detector = read(dir, FACE_MODELS.blazeface.id)
-  const embedder = read(dir, FACE_MODELS.faceres.id)
+  const embedder = read(dir, e.spec.id)
   const onnx = join(dir, `${id}.onnx`)
   copyFileSync(join(dir, embedder.file), onnx)
   if (sha256Hex(readFileSync(onnx)) !== embedder.sha256)
@@ -48,7 +132,7 @@ export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifes
     ? (JSON.parse(readFileSync(path, 'utf8')) as ModelManifest)
     : null
   const same = previous?.sha256 === embedder.sha256 && previous.detector?.sha256 === detector.sha256
-  const size: [number, number] = [224, 224]
+  const size: [number, number] = [e.size, e.size]
   const manifest: ModelManifest = {
     id,
     version: '1.0.0',
@@ -57,15 +141,15 @@ export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifes
     file: `${id}.onnx`,
     kind: 'face',
     source: [...detector.source, ...embedder.source],
-    input: { name: 'input', height: 224, width: 224, channels: 3, layout: 'NCHW' },
-    // faceres takes RGB in [0, 255] (how @vladmandic/human feeds it; see face-models.ts).
-    preprocess: FACE_MODELS.faceres.preprocess,
-    output: { name: 'embedding', dim: 1024, normalized: false },
-    metric: { name: 'cosine' },
+    input: { name: 'input', height: e.size, width: e.size, channels: 3, layout: 'NCHW' },
+    // both take RGB in [0, 255] (see face-models.ts; dlib's mean and scale are in its graph)
+    preprocess: e.spec.preprocess,
+    output: { name: 'embedding', dim: e.dim, normalized: false },
+    metric: e.metric,
     threshold: same
       ? previous!.threshold
       : {
-          distance: 0.3,
+          distance: e.distance,
           calibration: {
             method: 'uncalibrated placeholder: run npm run eval:faces -- --write-manifest',
             targetFalseAcceptRate: 0.01,
@@ -76,8 +160,7 @@ export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifes
           },
         },
     training: {
-      dataset:
-        'none here: pretrained weights converted from @vladmandic/human 3.3.6 (faceres: VGGFace2)',
+      dataset: e.dataset,
       split: 'none',
       loss: 'none (converted)',
       miner: null,
@@ -85,7 +168,8 @@ export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifes
       steps: 0,
       backend: 'none',
       wallTimeSec: 0,
-      command: 'npm run convert -- face',
+      command:
+        embedderName === 'faceres' ? 'npm run convert -- face' : 'npm run convert -- face-dlib',
     },
     eval: same ? previous!.eval : { split: 'none', results: [] },
     detector: {
@@ -99,11 +183,9 @@ export function writeFaceManifest(dir: string, id = FACE_MODEL_ID): ModelManifes
       maxFaces: 16,
     },
     alignment: {
-      // eyes, nose tip, mouth centre (BlazeFace keypoints 0-3) onto the ArcFace layout at 224
+      // eyes, nose tip, mouth centre (BlazeFace keypoints 0-3)
       keypoints: [0, 1, 2, 3],
-      template: same
-        ? previous!.alignment!.template
-        : scaleTemplate(BLAZEFACE_TEMPLATE_112, [112, 112], size),
+      template: same ? previous!.alignment!.template : e.template(),
       size,
     },
   }

@@ -16,9 +16,19 @@ export const FACE_PACKAGE_VERSION = '3.3.6'
 /** One convertible model. */
 export interface FaceModelSpec {
   name: FaceModelName
+  /**
+   * the npm package and pinned version the weights come from (default {@link FACE_PACKAGE}
+   * {@link FACE_PACKAGE_VERSION})
+   */
+  package?: { name: string; version: string }
+  /**
+   * how the ONNX graph is made: 'tf-graph' (default) converts a tfjs graph model's model.json;
+   * 'dlib-resnet' builds it from a weights manifest and the topology in dlib-resnet.ts
+   */
+  builder?: 'tf-graph' | 'dlib-resnet'
   /** our model id: models/<id>.onnx + models/<id>.json */
   id: string
-  /** model.json inside the package */
+  /** model.json (or, for 'dlib-resnet', the weights manifest) inside the package */
   file: string
   outputs: OutputSpec[]
   input: { height: number; width: number; channels: 3 }
@@ -42,7 +52,7 @@ export interface FaceModelSpec {
   outputsNote: string
 }
 
-export type FaceModelName = 'blazeface' | 'faceres'
+export type FaceModelName = 'blazeface' | 'faceres' | 'dlib'
 
 export const FACE_MODELS: Record<FaceModelName, FaceModelSpec> = {
   blazeface: {
@@ -123,9 +133,42 @@ export const FACE_MODELS: Record<FaceModelName, FaceModelSpec> = {
       'embedding [N,1024]: global_pooling/Mean, the mean over H and W of the last Relu6 block, ' +
       'values in [0, 6].',
   },
+  dlib: {
+    name: 'dlib',
+    id: 'face-embedder-dlib',
+    package: { name: '@vladmandic/face-api', version: '1.7.15' },
+    builder: 'dlib-resnet',
+    file: 'model/face_recognition_model-weights_manifest.json',
+    outputs: [{ node: 'FaceRecognitionNet.computeFaceDescriptor', name: 'embedding' }],
+    input: { height: 150, width: 150, channels: 3 },
+    // RGB 0..255: the per-channel mean and the division by 255 are inside the graph
+    preprocess: { grayscale: false, invert: false, resize: 'area', scale: 1, mean: 0, std: 1 },
+    checkCrop: 0.6,
+    controlWeight: 'conv32_down/conv/filters',
+    // descriptor values lie within about +-0.5: 1e-5 absolute
+    tolerance: 1e-5,
+    license:
+      "dlib's dlib_face_recognition_resnet_model_v1 (Davis King; the weights are public domain, " +
+      'CC0), uint8-quantised by face-api; as redistributed in @vladmandic/face-api (MIT)',
+    preprocessNote:
+      'face-api 1.7.15 (src/faceRecognitionNet/FaceRecognitionNet.ts, src/dom/NetInput.ts): the ' +
+      'face chip padded to a square and resized bilinearly to 150x150 RGB, float 0..255, the ' +
+      'means [122.782, 117.001, 104.298] subtracted per channel, divided by 255 (dlib: 256). Our ' +
+      'ONNX does the mean and the division itself: it takes RGB 0..255 NCHW (core preprocess: ' +
+      'scale 1, mean 0, std 1). dlib feeds a 150x150 chip aligned on its 5-point landmarks ' +
+      '(get_face_chip_details, size 150, padding 0.25).',
+    outputsNote:
+      'embedding [N,128]: the ResNet descriptor (global average pool then fc 256->128), not ' +
+      'L2-normalised but close to unit length; dlib calls two faces the same person below ' +
+      'euclidean distance 0.6.',
+  },
 }
 
 export const FACE_MODEL_NAMES = Object.keys(FACE_MODELS) as FaceModelName[]
+
+/** The package (name, pinned version) a model's weights come from. */
+export const modelPackage = (spec: FaceModelSpec) =>
+  spec.package ?? { name: FACE_PACKAGE, version: FACE_PACKAGE_VERSION }
 
 /** The spec by name; throws listing the known names. */
 export function faceModel(name: string): FaceModelSpec {
@@ -138,13 +181,14 @@ export function faceModel(name: string): FaceModelSpec {
  * The installed package's folder, found the way Node resolves packages (node_modules up from
  * here): its `exports` hide package.json from require.resolve.
  */
-export function facePackageDir(from = dirname(fileURLToPath(import.meta.url))): string {
+export function facePackageDir(
+  from = dirname(fileURLToPath(import.meta.url)),
+  pkg = FACE_PACKAGE,
+): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', FACE_PACKAGE)
+    const candidate = join(dir, 'node_modules', pkg)
     if (existsSync(join(candidate, 'package.json'))) return candidate
     if (dirname(dir) === dir)
-      throw new Error(
-        `${FACE_PACKAGE} is not installed (npm ci installs it: it is a pinned devDependency)`,
-      )
+      throw new Error(`${pkg} is not installed (npm ci installs it: it is a pinned devDependency)`)
   }
 }

@@ -56,7 +56,7 @@ describe('npm run convert', () => {
   it('names the models it knows and refuses fewer than 16 images', () => {
     const r = cli('convert', ['mobilenet'])
     expect(r.code).toBe(2)
-    expect(r.err).toMatch(/unknown model 'mobilenet' \(one of: blazeface, faceres\)/)
+    expect(r.err).toMatch(/unknown model 'mobilenet' \(one of: blazeface, faceres, dlib\)/)
     expect(cli('convert', ['faceres', '--images', '8']).err).toMatch(
       /--images: expected an integer/,
     )
