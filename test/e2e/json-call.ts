@@ -13,6 +13,8 @@ export async function jsonCall(
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A hung request fails in a minute, naming itself, instead of at the test's own timeout.
+    signal: AbortSignal.timeout(60_000),
   })
   const text = await res.text()
   try {
