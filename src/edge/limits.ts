@@ -13,6 +13,11 @@ export const LIMITS = {
   bodyBytes: 16 * 1024 * 1024,
   /** Images in one request (examples added, classify queries, episode queries). */
   imagesPerRequest: 32,
+  /**
+   * Faces embedded in one request (face models: every face of every query photo). At about
+   * 0.1 s of Worker CPU per face (bench/edge/faces.ts), 32 faces stay far inside the 30 s default.
+   */
+  facesPerRequest: 32,
   /** Support images in one stateless episode. */
   episodeSupport: 100,
   /** Examples stored in one support set. */

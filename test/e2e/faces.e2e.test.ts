@@ -187,6 +187,13 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
       images: [b64(huge)],
     })
     expect(who.json.results[0].label).toBe(q)
+
+    // 17 photos of two faces each: 34 faces, over the 32 one request may embed.
+    const crowd = await call('POST', `/v1/sets/${set}/classify`, {
+      images: Array(17).fill(b64(pair)),
+    })
+    expect(crowd.status).toBe(422)
+    expect(crowd.json.error.code).toBe('too_many_faces')
   })
 })
 

@@ -7,7 +7,7 @@ import {
 } from '../../core'
 import { ApiError, toApiError } from '../errors'
 import type { NamedImage } from '../images'
-import { IMAGE_LIMITS } from '../limits'
+import { IMAGE_LIMITS, LIMITS } from '../limits'
 import type { FaceDetection, LoadedModel } from '../models/loaded-model'
 import type { ServerTiming } from '../timing'
 import { embedSupportImages, type Embedded } from './embed'
@@ -94,6 +94,12 @@ export async function embedFaces(
         )
       chosen = [f]
     }
+    if (faces.length + chosen.length > LIMITS.facesPerRequest)
+      throw new ApiError(
+        422,
+        'too_many_faces',
+        `${img.field}: more than ${LIMITS.facesPerRequest} faces in one request; send fewer photos per request`,
+      )
     for (const f of chosen) {
       const align = () => alignedInput(image, f, face.spec)
       inputs.push(timing ? timing.measure('preprocess', align) : align())
