@@ -20,6 +20,7 @@ const BENCHES: Record<string, string> = {
   gpu: 'bench/gpu/check.ts',
   nn: 'bench/edge/nn.ts',
   faces: 'bench/edge/faces.ts',
+  'faces-api': 'bench/edge/faces-api.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

@@ -6,12 +6,21 @@ import { Tensor, type OrtSession } from './ort'
 export const MAX_BATCH = 32
 
 /**
+ * Input values per ORT run. A run's activations grow with batch x input size: 32 glyphs of 28x28
+ * fit, but 16 face crops of 224x224x3 held ~100 MB of activations and restarted a 128 MB isolate.
+ * So a run takes at most this many input values (32 x 28 x 28): faces then run one at a time.
+ */
+export const MAX_BATCH_VALUES = 32 * 28 * 28
+
+/**
  * Batched embedding with one session and one input buffer, reused by every request of the isolate.
  * Runs are queued: ORT's wasm runtime is single-threaded anyway, and the queue guarantees that
  * no request refills the shared buffer while another run still reads it.
  */
 export class Embedder {
   readonly dim: number
+  /** Images per ORT run for this model's input size. */
+  readonly batch: number
   private readonly size: number
   private readonly buffer: Float32Array
   private queue: Promise<unknown> = Promise.resolve()
@@ -25,7 +34,8 @@ export class Embedder {
     const { channels, height, width } = manifest.input
     this.size = channels * height * width
     this.dim = manifest.output.dim
-    this.buffer = new Float32Array(MAX_BATCH * this.size)
+    this.batch = Math.max(1, Math.min(MAX_BATCH, Math.floor(MAX_BATCH_VALUES / this.size)))
+    this.buffer = new Float32Array(this.batch * this.size)
   }
 
   /** Embeds preprocessed inputs (each C*H*W); returns a row-major [n, dim] matrix. */
@@ -46,8 +56,8 @@ export class Embedder {
   private async embedNow(inputs: Float32Array[]): Promise<Float32Array> {
     const out = new Float32Array(inputs.length * this.dim)
     const { input, output } = this.manifest
-    for (let start = 0; start < inputs.length; start += MAX_BATCH) {
-      const batch = inputs.slice(start, start + MAX_BATCH)
+    for (let start = 0; start < inputs.length; start += this.batch) {
+      const batch = inputs.slice(start, start + this.batch)
       batch.forEach((x, i) => {
         if (x.length !== this.size) throw new Error(`input ${start + i} has ${x.length} values`)
         this.buffer.set(x, i * this.size)
