@@ -33,8 +33,10 @@ export interface LoadedModel {
 const sessions = new Map<string, Promise<OrtSession>>()
 const embedders = new Map<string, Promise<Embedder>>()
 
-function hex(bytes: ArrayBuffer): string {
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+/** Hex SHA-256 of a model file's bytes (the store checks these against the manifests). */
+export async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** The session of the store object `key`, whose bytes must hash to `sha256`. */
@@ -45,7 +47,7 @@ function session(bucket: R2Bucket, key: string, sha256: string, what: string): P
       const object = await bucket.get(key)
       if (!object) throw modelUnavailable(`${what}: its .onnx is missing from the model store`)
       const bytes = await object.arrayBuffer()
-      if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== sha256.toLowerCase())
+      if ((await sha256OfBytes(bytes)) !== sha256.toLowerCase())
         throw modelUnavailable(
           `${what}: sha256 of the stored .onnx does not match its manifest; refusing to serve it`,
         )

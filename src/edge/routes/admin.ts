@@ -15,6 +15,7 @@ import {
   type RetireResult,
 } from '../models'
 import { formData } from '../images'
+import { sha256OfBytes } from '../models/loaded-model'
 import { errors, Manifest, MigrationSummary } from '../schemas'
 import { migrateDeployment } from '../services/migrate'
 import { storage } from '../storage'
@@ -185,7 +186,7 @@ async function publishDetector(
   if (part.size > MAX_MODEL_BYTES)
     throw new ApiError(413, 'payload_too_large', `detector: larger than ${MAX_MODEL_BYTES} bytes`)
   const bytes = await part.arrayBuffer()
-  const sha256 = await hex(bytes)
+  const sha256 = await sha256OfBytes(bytes)
   if (sha256 !== manifest.detector.sha256.toLowerCase())
     throw new ApiError(
       422,
@@ -245,12 +246,6 @@ async function part(form: FormData, name: string): Promise<File | string> {
   return value as File | string
 }
 
-function hex(bytes: ArrayBuffer): Promise<string> {
-  return crypto.subtle
-    .digest('SHA-256', bytes)
-    .then((d) => [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join(''))
-}
-
 /** /admin: the model catalogue and deployment-wide migrations (admin keys only). */
 export const adminRoutes = router()
   .openapi(publish, async (c) => {
@@ -290,7 +285,7 @@ export const adminRoutes = router()
         `alias '${bad.slice(0, 40)}': lowercase letters, digits, -`,
       )
     const bytes = await onnx.arrayBuffer()
-    const sha256 = await hex(bytes)
+    const sha256 = await sha256OfBytes(bytes)
     if (sha256 !== manifest.sha256.toLowerCase())
       throw new ApiError(
         422,
