@@ -3,7 +3,7 @@
  * has become. A tf tensor is either a constant (kept as decoded data until an op decides how to
  * lay it out) or an ONNX tensor with its tf shape and the layout it is stored in.
  */
-import { floatTensor, int64Tensor, intsAttr } from '../export/onnx-proto'
+import { floatTensor, int64Tensor, intsAttr, uint8Tensor } from '../export/onnx-proto'
 import type { OnnxTypes } from '../export/onnx-proto'
 import type { WeightTensor } from './dequantize'
 import { broadcastConstToNchw, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout'
@@ -97,6 +97,13 @@ export class ConvertContext {
   initFloat(hint: string, dims: number[], data: Float32Array): string {
     const name = this.fresh(hint)
     this.inits.push(floatTensor(name, dims, data))
+    return name
+  }
+
+  /** A uint8 initialiser (quantised weight codes); returns its name. */
+  initUint8(hint: string, dims: number[], data: Uint8Array): string {
+    const name = this.fresh(hint)
+    this.inits.push(uint8Tensor(name, dims, data))
     return name
   }
 

@@ -104,3 +104,33 @@ function decodeOne(spec: WeightSpec, view: DataView, off: number, n: number): We
   for (let i = 0; i < n; i++) data[i] = code(i) * q.scale + q.min
   return { name, dtype: 'float32', shape, data }
 }
+
+/** A uint8-quantised float weight as stored: value = codes[i] * scale + min. */
+export interface Uint8Codes {
+  shape: number[]
+  codes: Uint8Array
+  scale: number
+  min: number
+}
+
+/**
+ * The uint8-quantised float weights of `specs` (laid out as {@link decodeWeights} reads them) as
+ * their codes, so that a graph can keep them 1 byte per value and dequantise at run time.
+ */
+export function uint8Codes(specs: WeightSpec[], data: Uint8Array): Map<string, Uint8Codes> {
+  const out = new Map<string, Uint8Codes>()
+  let off = 0
+  for (const spec of specs) {
+    const n = size(spec.shape)
+    const q = spec.quantization
+    if (q?.dtype === 'uint8' && spec.dtype === 'float32' && q.scale !== undefined)
+      out.set(spec.name, {
+        shape: spec.shape,
+        codes: data.slice(off, off + n),
+        scale: q.scale,
+        min: q.min ?? 0,
+      })
+    off += n * bytesPerValue(spec)
+  }
+  return out
+}

@@ -29,8 +29,8 @@ import type { OnnxTypes } from '../export/onnx-proto'
 import { ConvertContext } from './convert-context'
 import type { ConvertHooks } from './convert-context'
 import type { ConvertedGraph } from './convert-graph'
-import { decodeWeights } from './dequantize'
-import type { WeightSpec, WeightTensor } from './dequantize'
+import { decodeWeights, uint8Codes } from './dequantize'
+import type { Uint8Codes, WeightSpec, WeightTensor } from './dequantize'
 import type { GraphModelArtifacts, ModelFile } from './graph-model-files'
 import { foldGraph } from './onnx-fold'
 import { useReferenceBackend } from './tfjs-reference'
@@ -96,10 +96,28 @@ const VALID = [0, 0, 0, 0]
 /** tf 'valid' output size of a window `k`, stride `s`. */
 const validOut = (size: number, k: number, s: number) => Math.floor((size - k) / s) + 1
 
+/** tf's [k, k, in, out] kernel layout as ONNX's [out, in, k, k], written into `out`. */
+function hwioToOihw<T extends Float32Array | Uint8Array>(
+  hwio: T,
+  out: T,
+  k: number,
+  cin: number,
+  cout: number,
+): T {
+  for (let y = 0; y < k; y++)
+    for (let x = 0; x < k; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++)
+          out[((o * cin + i) * k + y) * k + x] = hwio[((y * k + x) * cin + i) * cout + o]!
+  return out
+}
+
 class DlibBuilder {
   readonly cx: ConvertContext
   constructor(
     private readonly weights: Map<string, WeightTensor>,
+    /** uint8 codes of the kernels kept quantised (none for a perturbed weight) */
+    private readonly codes: Map<string, Uint8Codes>,
     private readonly hooks: ConvertHooks,
   ) {
     this.cx = new ConvertContext(hooks)
@@ -118,6 +136,39 @@ class DlibBuilder {
     return this.cx.initFloat(name, [1, c, 1, 1], this.weight(name, [c]))
   }
 
+  /**
+   * The conv kernel as an OIHW input: the uint8 codes face-api ships, dequantised at run time
+   * (DequantizeLinear, then + min: tfjs's zero point is not an integer), so the file and the
+   * Worker's heap hold 1 byte per weight instead of 4; float32 where the source is float32.
+   */
+  kernel(prefix: string, k: number, cin: number, cout: number): string {
+    const name = `${prefix}/conv/filters`
+    const shape = [cout, cin, k, k]
+    const q = this.codes.get(name)
+    if (!q) {
+      const hwio = this.weight(name, [k, k, cin, cout])
+      return this.cx.initFloat(
+        name,
+        shape,
+        hwioToOihw(hwio, new Float32Array(hwio.length), k, cin, cout),
+      )
+    }
+    if (q.shape.join() !== [k, k, cin, cout].join())
+      throw new Error(`dlib weights: ${name} is [${q.shape}], expected [${[k, k, cin, cout]}]`)
+    const { cx } = this
+    const codes = cx.initUint8(
+      `${name}/codes`,
+      shape,
+      hwioToOihw(q.codes, new Uint8Array(q.codes.length), k, cin, cout),
+    )
+    const dq = cx.node('DequantizeLinear', `${name}/dequantize`, [
+      codes,
+      cx.initScalar(`${name}/scale`, q.scale),
+      cx.initUint8(`${name}/zero_point`, [], Uint8Array.of(0)),
+    ])
+    return cx.node('Add', `${name}/min`, [dq, cx.initScalar(`${name}/min_value`, q.min)])
+  }
+
   /** conv + bias, per-channel scale, optional relu; returns the output name. */
   convLayer(
     x: string,
@@ -129,15 +180,8 @@ class DlibBuilder {
     pads: number[],
     relu: boolean,
   ): string {
-    const hwio = this.weight(`${prefix}/conv/filters`, [k, k, cin, cout])
-    const oihw = new Float32Array(hwio.length)
-    for (let y = 0; y < k; y++)
-      for (let xx = 0; xx < k; xx++)
-        for (let i = 0; i < cin; i++)
-          for (let o = 0; o < cout; o++)
-            oihw[((o * cin + i) * k + y) * k + xx] = hwio[((y * k + xx) * cin + i) * cout + o]
     const { cx } = this
-    const w = cx.initFloat(`${prefix}/conv/filters`, [cout, cin, k, k], oihw)
+    const w = this.kernel(prefix, k, cin, cout)
     const b = cx.initFloat(
       `${prefix}/conv/bias`,
       [cout],
@@ -232,7 +276,9 @@ export function buildDlibGraph(
   opts: { hooks?: ConvertHooks; fold?: boolean; graphName?: string } = {},
 ): ConvertedGraph {
   const hooks = opts.hooks ?? {}
-  const g = new DlibBuilder(dlibWeights(a, hooks), hooks)
+  const codes = uint8Codes(a.weightSpecs, a.weightData)
+  if (hooks.perturbWeight) codes.delete(hooks.perturbWeight.name)
+  const g = new DlibBuilder(dlibWeights(a, hooks), codes, hooks)
   const { cx } = g
   const input = cx.reserve('input')
   const output = cx.reserve('embedding')

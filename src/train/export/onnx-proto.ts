@@ -15,6 +15,7 @@ export type { OnnxTypes }
 
 const F32 = onnx.TensorProto.DataType.FLOAT
 const I64 = onnx.TensorProto.DataType.INT64
+const U8 = onnx.TensorProto.DataType.UINT8
 const AT = onnx.AttributeProto.AttributeType
 
 /** A float32 initializer. raw_data is little-endian, which is every platform Node runs on. */
@@ -28,6 +29,15 @@ export function floatTensor(
     data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
   )
   return { name, dims, dataType: F32, rawData }
+}
+
+/** A uint8 initializer (quantised weight codes, zero points). */
+export function uint8Tensor(
+  name: string,
+  dims: number[],
+  data: Uint8Array,
+): OnnxTypes.ITensorProto {
+  return { name, dims, dataType: U8, rawData: Uint8Array.from(data) }
 }
 
 /** An int64 initializer (shapes, pads, slice bounds), little-endian raw_data. */

@@ -31,6 +31,9 @@ describe('dlib', () => {
     expect(r.parity.maxRelDiff).toBeLessThanOrEqual(spec.tolerance)
     expect(r.parity.maxAbsRef).toBeGreaterThan(0.05) // not a comparison of zeros
     const bytes = readFileSync(join(out, `${spec.id}.onnx`))
+    // The uint8 kernels stay uint8 (dequantised in the graph): 1 byte per weight, not 4 (22 MB).
+    expect(bytes.length).toBeLessThan(7_000_000)
+    expect(buildFaceOnnx('dlib').graph.onnxOps.DequantizeLinear).toBeGreaterThan(20)
     const rec = JSON.parse(readFileSync(join(out, `${spec.id}.json`), 'utf8'))
     expect(rec).toMatchObject({
       id: 'face-embedder-dlib',
