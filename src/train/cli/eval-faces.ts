@@ -45,7 +45,11 @@ const SPEC = {
     type: 'string',
     help: 'LFW folder (lfw-dev.zip, pairs-dev-*.txt); default ../shared/data/lfw',
   },
-  split: { type: 'string', default: 'dev-test', help: 'dev-train, dev-test or all' },
+  split: {
+    type: 'string',
+    default: 'dev-test',
+    help: 'dev-test (1,000 pairs), dev-train (2,200), dev (all 3,200 as one 10-fold run) or all (the three)',
+  },
   pick: {
     type: 'string',
     default: 'central',
@@ -55,6 +59,11 @@ const SPEC = {
     type: 'string',
     default: '1',
     help: 'alignment trials: the template scaled about the crop centre, comma-separated',
+  },
+  mirror: {
+    type: 'string',
+    default: 'off',
+    help: 'trial: also embed the mirrored face and average (off, on or both)',
   },
   align: {
     type: 'string',
@@ -104,6 +113,13 @@ function progress(label: string, total: number, every = 250) {
   }
 }
 
+/** A pairs file, or 'dev': both files as one list (LFW's 10-fold protocol over all 3,200). */
+type PairSplit = LfwSplit | 'dev'
+const pairsOf = (lfw: string, s: PairSplit): LfwPair[] =>
+  s === 'dev'
+    ? [...readLfwPairs(lfw, 'dev-train'), ...readLfwPairs(lfw, 'dev-test')]
+    : readLfwPairs(lfw, s)
+
 const pct = (x: number) => (100 * x).toFixed(2)
 const row = (name: string, r: LfwReport) =>
   `| ${name} | ${r.pairs} | ${pct(r.tenFold.accuracy)} ± ${pct(r.tenFold.sd)} | ${r.auc.toFixed(4)} | ${pct(r.eer)} | ` +
@@ -115,13 +131,15 @@ async function main(): Promise<void> {
   if (!f.model?.endsWith('.json')) throw new ArgsError('--model: a face manifest models/<id>.json')
   const lfw = f.lfw ?? defaultLfwDir()
   if (!lfw) throw new ArgsError('--lfw: no LFW folder given and none at ../shared/data/lfw')
-  const split = choiceFlag('split', f.split, ['dev-train', 'dev-test', 'all'] as const)
+  const split = choiceFlag('split', f.split, ['dev-train', 'dev-test', 'dev', 'all'] as const)
   const pick = choiceFlag('pick', f.pick, ['central', 'largest'] as const) as FacePick
   const scales = f['template-scales']
     .split(',')
     .map((s) => numberFlag('template-scales', s, 0.2, 3))
   const far = numberFlag('far', f.far, 0, 1)
   const align = choiceFlag('align', f.align, ['keypoints', 'box'] as const)
+  const mirrorFlag = choiceFlag('mirror', f.mirror, ['off', 'on', 'both'] as const)
+  const mirrors = mirrorFlag === 'both' ? [false, true] : [mirrorFlag === 'on']
   const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
 
   const manifest = readManifest(f.model)
@@ -134,15 +152,13 @@ async function main(): Promise<void> {
     modelBytes(dir, manifest.file, manifest.sha256),
   )
   if (f.identification) return identification(lfw, manifest, spec, sessions, pick)
-  const splits: LfwSplit[] =
-    split === 'all' || f['write-manifest'] ? ['dev-train', 'dev-test'] : [split]
-  const pairs = new Map<LfwSplit, LfwPair[]>(
-    splits.map((s) => [s, readLfwPairs(lfw, s).slice(0, limit)]),
+  const splits: PairSplit[] =
+    split === 'all' || f['write-manifest'] ? ['dev-train', 'dev-test', 'dev'] : [split]
+  const pairs = new Map<PairSplit, LfwPair[]>(
+    splits.map((s) => [s, pairsOf(lfw, s).slice(0, limit)]),
   )
   const names = new Set([...pairs.values()].flat().flatMap((p) => [p.a, p.b]))
-  console.error(
-    `${names.size} photos in ${[...pairs.values()].flat().length} pairs (${splits.join(', ')})`,
-  )
+  console.error(`${names.size} photos (${splits.join(', ')})`)
 
   const photos = readLfwPhotos(lfw, names)
   const decoded = new Map<string, { image: RawImage; faces: DetectedFace[] }>()
@@ -162,31 +178,40 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|')
   const results: {
     scale: number
-    split: LfwSplit
+    split: PairSplit
     report: LfwReport
     embeddings: Map<string, PhotoEmbedding>
   }[] = []
-  for (const scale of scales) {
-    const trial = {
-      ...spec,
-      alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale) },
+  for (const scale of scales)
+    for (const mirror of mirrors) {
+      const trial = {
+        ...spec,
+        alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale) },
+      }
+      const embeddings = new Map<string, PhotoEmbedding>()
+      const tick = progress(`embed (template x${scale}${mirror ? ', mirrored' : ''})`, names.size)
+      for (const [name, { image, faces }] of decoded) {
+        embeddings.set(
+          name,
+          await embedPhoto(sessions, manifest, trial, image, faces, pick, align, mirror),
+        )
+        tick(embeddings.size)
+      }
+      for (const s of splits) {
+        const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
+        results.push({ scale, split: s, report, embeddings })
+        const how = align === 'box' ? 'box x1.4' : `template x${scale}`
+        console.log(row(`${how}${mirror ? ' + mirror' : ''}, ${s}`, report))
+      }
     }
-    const embeddings = new Map<string, PhotoEmbedding>()
-    const tick = progress(`embed (template x${scale})`, names.size)
-    for (const [name, { image, faces }] of decoded) {
-      embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
-      tick(embeddings.size)
-    }
-    for (const s of splits) {
-      const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
-      results.push({ scale, split: s, report, embeddings })
-      console.log(row(align === 'box' ? `box x1.4, ${s}` : `template x${scale}, ${s}`, report))
-    }
-  }
 
   if (f['write-manifest']) {
     if (scales.length !== 1)
       throw new ArgsError('--write-manifest: give one --template-scales value')
+    if (mirrors.length !== 1 || mirrors[0])
+      throw new ArgsError(
+        '--write-manifest: the served pipeline embeds no mirror image (--mirror off)',
+      )
     const train = results.find((r) => r.split === 'dev-train')!
     const test = results.find((r) => r.split === 'dev-test')!
     const trainPairs = pairs.get('dev-train')!

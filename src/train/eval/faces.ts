@@ -73,6 +73,7 @@ export async function embedPhoto(
   faces: DetectedFace[],
   pick: FacePick,
   align: 'keypoints' | 'box' = 'keypoints',
+  mirror = false,
 ): Promise<PhotoEmbedding> {
   const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
   const { height, width, channels } = manifest.input
@@ -94,12 +95,32 @@ export async function embedPhoto(
         0,
         { layout: 'NCHW' },
       ).data
+  const batch = mirror ? [data, mirrored(data, width)] : [data]
+  const stacked = new Float32Array(batch.length * data.length)
+  batch.forEach((d, i) => stacked.set(d, i * data.length))
   const input = {
-    [s.embedder.inputNames[0]!]: new ort.Tensor('float32', data, [1, channels, height, width]),
+    [s.embedder.inputNames[0]!]: new ort.Tensor('float32', stacked, [
+      batch.length,
+      channels,
+      height,
+      width,
+    ]),
   }
   const out = await s.embedder.run(input)
-  const embedding = Float32Array.from(out[manifest.output.name]!.data as Float32Array)
+  const rows = out[manifest.output.name]!.data as Float32Array
+  const dim = rows.length / batch.length
+  // mirror: the mean of the face and its mirror image (a trial; the Worker embeds the face alone)
+  const embedding = new Float32Array(dim)
+  for (let i = 0; i < rows.length; i++) embedding[i % dim]! += rows[i]! / batch.length
   return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+}
+
+/** A C*H*W image (NCHW, one image) mirrored left to right. */
+export function mirrored(chw: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(chw.length)
+  for (let row = 0; row < chw.length; row += width)
+    for (let x = 0; x < width; x++) out[row + x] = chw[row + width - 1 - x]!
+  return out
 }
 
 export interface LfwReport {
