@@ -74,8 +74,27 @@ export async function embedPhoto(
   pick: FacePick,
   align: 'keypoints' | 'box' = 'keypoints',
 ): Promise<PhotoEmbedding> {
-  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const { face, data } = embedderInput(manifest, spec, image, faces, pick, align)
   const { height, width, channels } = manifest.input
+  const input = {
+    [s.embedder.inputNames[0]!]: new ort.Tensor('float32', data, [1, channels, height, width]),
+  }
+  const out = await s.embedder.run(input)
+  const embedding = Float32Array.from(out[manifest.output.name]!.data as Float32Array)
+  return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+}
+
+/** The embedder input (NCHW float32) embedPhoto builds for a photo, and the face it shows. */
+export function embedderInput(
+  manifest: ModelManifest,
+  spec: FaceSpec,
+  image: RawImage,
+  faces: DetectedFace[],
+  pick: FacePick,
+  align: 'keypoints' | 'box' = 'keypoints',
+): { face: DetectedFace | undefined; data: Float32Array } {
+  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const { height, width } = manifest.input
   const size: [number, number] = [width, height]
   const data = face
     ? align === 'keypoints'
@@ -94,12 +113,7 @@ export async function embedPhoto(
         0,
         { layout: 'NCHW' },
       ).data
-  const input = {
-    [s.embedder.inputNames[0]!]: new ort.Tensor('float32', data, [1, channels, height, width]),
-  }
-  const out = await s.embedder.run(input)
-  const embedding = Float32Array.from(out[manifest.output.name]!.data as Float32Array)
-  return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+  return { face, data }
 }
 
 export interface LfwReport {
