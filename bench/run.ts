@@ -6,7 +6,7 @@
  *   edge      Worker latency, throughput and bundle size under wrangler dev (bench/edge/run.ts)
  *   accuracy  the served model on Omniglot, Lake and Vinyals protocols (bench/accuracy/run.ts)
  *   nn        nearest-neighbour search over up to 100k stored embeddings (bench/edge/nn.ts)
- *   faces     the face pipeline's CPU per photo: decode, detect, align, embed (bench/edge/faces.ts)
+ *   faces     the face pipeline's CPU per 250x250 and 12 Mpx photo, by phase (bench/edge/faces.ts)
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  */
 import { spawnSync } from 'node:child_process'

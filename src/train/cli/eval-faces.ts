@@ -4,13 +4,17 @@
  * embedder) and src/core's face pipeline: 10-fold accuracy ± sd, ROC AUC, TAR at FAR 1% / 0.1%.
  * `--template-scales 0.8,1` scores several alignment crops in one run (trials on dev-train);
  * `--write-manifest` stores the dev-test figures and a threshold calibrated on dev-train at
- * `--far` in the manifest. LFW is research data: evaluate and calibrate on it, never train on it.
+ * `--far` in the manifest. Every pair evaluation also writes `index.html` (`--report <dir>`,
+ * default runs/faces-<model id>-<split>/): the table, the ROC curve and the worst false accepts
+ * and rejects at the manifest's threshold, as photos and aligned crops. LFW is research data:
+ * evaluate and calibrate on it, never train on it; the report (its crops) stays under runs/.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
   distance,
   type DetectedFace,
+  type FaceSpec,
   type ModelManifest,
   type Point,
   type RawImage,
@@ -24,9 +28,11 @@ import {
   type LfwSplit,
 } from '../data/lfw'
 import { openSet, type OpenSetInput } from '../eval/open-set'
+import { writeFaceReport } from '../eval/face-report'
 import {
   decodePhoto,
   detect,
+  embedderInput,
   embedPhoto,
   faceSpec,
   openFaceSessions,
@@ -77,6 +83,10 @@ const SPEC = {
   },
   limit: { type: 'string', help: 'score only the first N pairs of each split (quick looks)' },
   'write-manifest': { type: 'boolean', help: 'store dev-test figures and the dev-train threshold' },
+  report: {
+    type: 'string',
+    help: 'folder for index.html: summary, ROC, worst false accepts/rejects at the manifest threshold (default runs/faces-<model id>-<split>)',
+  },
   identification: {
     type: 'boolean',
     help: 'open-set identification over every photo of the zip instead of pairs (one enrolled photo per person with 2+)',
@@ -169,18 +179,21 @@ async function main(): Promise<void> {
     step(decoded.size)
   }
 
-  console.log(
+  const table: string[] = [] // printed, and the report's summary
+  const print = (line: string) => (console.log(line), table.push(line))
+  print(
     `\nLFW development pairs, ${manifest.id}, face: ${pick}; 10-fold accuracy (mean ± sd over folds)\n`,
   )
-  console.log(
+  print(
     '| alignment | pairs | accuracy % | ROC AUC | EER % | TAR % at FAR 1% / 0.1% | photos without a face |',
   )
-  console.log('|---|---|---|---|---|---|---|')
+  print('|---|---|---|---|---|---|---|')
   const results: {
     scale: number
     split: PairSplit
     report: LfwReport
     embeddings: Map<string, PhotoEmbedding>
+    spec: typeof spec
   }[] = []
   for (const scale of scales)
     for (const mirror of mirrors) {
@@ -199,11 +212,15 @@ async function main(): Promise<void> {
       }
       for (const s of splits) {
         const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
-        results.push({ scale, split: s, report, embeddings })
+        results.push({ scale, split: s, report, embeddings, spec: trial })
         const how = align === 'box' ? 'box x1.4' : `template x${scale}`
-        console.log(row(`${how}${mirror ? ' + mirror' : ''}, ${s}`, report))
+        print(row(`${how}${mirror ? ' + mirror' : ''}, ${s}`, report))
       }
     }
+
+  const at = f.report ?? join('runs', `faces-${manifest.id}-${split}`)
+  const o = { manifest, pairs, results, decoded, table, pick, align }
+  console.error(`report: ${failureReport(at, o)}`)
 
   if (f['write-manifest']) {
     if (scales.length !== 1)
@@ -316,5 +333,50 @@ async function identification(
 }
 
 const distanceOf = (m: ModelManifest, a: Float32Array, b: Float32Array) => distance(m.metric, a, b)
+
+/**
+ * Writes `dir/index.html`: the summary table, and the failure cases at the manifest's threshold
+ * of the first trial on dev-test (dev-train when only it was scored); returns its path.
+ */
+function failureReport(
+  dir: string,
+  o: {
+    manifest: ModelManifest
+    pairs: Map<PairSplit, LfwPair[]>
+    results: {
+      scale: number
+      split: PairSplit
+      embeddings: Map<string, PhotoEmbedding>
+      spec: FaceSpec
+    }[]
+    decoded: Map<string, { image: RawImage; faces: DetectedFace[] }>
+    table: string[]
+    pick: FacePick
+    align: 'keypoints' | 'box'
+  },
+): string {
+  const { manifest: m, pick, align } = o
+  const shown = o.results.find((r) => r.split === 'dev-test') ?? o.results[0]!
+  const e = (name: string) => shown.embeddings.get(name)!.embedding
+  return writeFaceReport(dir, {
+    title: `Faces on LFW ${shown.split}: ${m.id}`,
+    summary: o.table,
+    pairs: o.pairs
+      .get(shown.split)!
+      .map((p) => ({ ...p, distance: distanceOf(m, e(p.a), e(p.b)) })),
+    threshold: m.threshold.distance,
+    input: { width: m.input.width, height: m.input.height, norm: shown.spec.norm },
+    view: (name) => {
+      const { image, faces } = o.decoded.get(name)!
+      const { face, data } = embedderInput(m, shown.spec, image, faces, pick, align)
+      return { image, faces, face, input: data }
+    },
+    notes: [
+      `${o.pairs.get(shown.split)!.length} pairs of ${shown.split}; face: ${pick}; alignment: ` +
+        `${align === 'box' ? 'box x1.4' : `template x${shown.scale}`}; metric ${m.metric.name}; ` +
+        `threshold: the manifest's, ${m.threshold.distance.toFixed(4)}.`,
+    ],
+  })
+}
 
 runCli(main, USAGE)

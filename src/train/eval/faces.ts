@@ -75,26 +75,8 @@ export async function embedPhoto(
   align: 'keypoints' | 'box' = 'keypoints',
   mirror = false,
 ): Promise<PhotoEmbedding> {
-  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const { face, data } = embedderInput(manifest, spec, image, faces, pick, align)
   const { height, width, channels } = manifest.input
-  const size: [number, number] = [width, height]
-  const data = face
-    ? align === 'keypoints'
-      ? alignedInput(image, face, spec)
-      : cropBox(image, face.box, size, spec.norm, 0.2, { layout: 'NCHW' }).data
-    : cropBox(
-        image,
-        {
-          x: image.width / 4,
-          y: image.height / 4,
-          width: image.width / 2,
-          height: image.height / 2,
-        },
-        [width, height],
-        spec.norm,
-        0,
-        { layout: 'NCHW' },
-      ).data
   const batch = mirror ? [data, mirrored(data, width)] : [data]
   const stacked = new Float32Array(batch.length * data.length)
   batch.forEach((d, i) => stacked.set(d, i * data.length))
@@ -113,6 +95,38 @@ export async function embedPhoto(
   const embedding = new Float32Array(dim)
   for (let i = 0; i < rows.length; i++) embedding[i % dim]! += rows[i]! / batch.length
   return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+}
+
+/** The embedder input (NCHW float32) embedPhoto builds for a photo, and the face it shows. */
+export function embedderInput(
+  manifest: ModelManifest,
+  spec: FaceSpec,
+  image: RawImage,
+  faces: DetectedFace[],
+  pick: FacePick,
+  align: 'keypoints' | 'box' = 'keypoints',
+): { face: DetectedFace | undefined; data: Float32Array } {
+  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const { height, width } = manifest.input
+  const size: [number, number] = [width, height]
+  const data = face
+    ? align === 'keypoints'
+      ? alignedInput(image, face, spec)
+      : cropBox(image, face.box, size, spec.norm, 0.2, { layout: 'NCHW' }).data
+    : cropBox(
+        image,
+        {
+          x: image.width / 4,
+          y: image.height / 4,
+          width: image.width / 2,
+          height: image.height / 2,
+        },
+        [width, height],
+        spec.norm,
+        0,
+        { layout: 'NCHW' },
+      ).data
+  return { face, data }
 }
 
 /** A C*H*W image (NCHW, one image) mirrored left to right. */

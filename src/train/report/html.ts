@@ -85,7 +85,8 @@ export function evalTables(r: ReportEval): string {
   return out.join('\n')
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;
+/** The reports' stylesheet (plain CSS, inlined in each page). */
+export const REPORT_STYLE = `body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}
 td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}
@@ -113,7 +114,7 @@ export function reportHtml(o: {
   return [
     '<!doctype html>',
     `<html lang="en"><head><meta charset="utf-8"><title>${esc(o.title)}</title>`,
-    `<style>${STYLE}</style></head><body>`,
+    `<style>${REPORT_STYLE}</style></head><body>`,
     `<h1>${esc(o.title)}</h1>`,
     `<p>Written ${esc(new Date().toISOString())}.</p>`,
     ...(o.notes ?? []).map((n) => `<p>${esc(n)}</p>`),
