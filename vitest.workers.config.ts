@@ -1,5 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+import { buildPage } from './scripts/build-page.mjs'
+
+// The Worker imports the page's bundled script; the pool runs no wrangler custom build.
+await buildPage()
 
 // Tests that run inside workerd with real Miniflare KV and Durable Objects.
 export default defineConfig({

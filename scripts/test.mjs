@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 const suites = [
   { name: 'typecheck:node', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'typecheck:worker', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.worker.json'] },
+  { name: 'typecheck:client', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.client.json'] },
   { name: 'node', config: 'vitest.node.config.ts' },
   { name: 'workers', config: 'vitest.workers.config.ts' },
   { name: 'e2e', config: 'vitest.e2e.config.ts' },
@@ -27,11 +28,21 @@ for (const suite of suites) {
   rmSync(report, { force: true })
   const r = spawnSync(
     'npx',
-    ['vitest', 'run', '--config', suite.config, '--reporter=default', '--reporter=json', `--outputFile=${report}`],
+    [
+      'vitest',
+      'run',
+      '--config',
+      suite.config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${report}`,
+    ],
     { stdio: 'inherit', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   )
   if (!existsSync(report)) {
-    console.error(`${suite.name}: vitest wrote no report (exit ${r.status}); counted as one failure`)
+    console.error(
+      `${suite.name}: vitest wrote no report (exit ${r.status}); counted as one failure`,
+    )
     failed++
     continue
   }

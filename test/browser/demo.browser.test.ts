@@ -1,6 +1,8 @@
 // The demo page in headless Chromium against a real `wrangler dev` (fresh local state, seeded with
 // the shipped models as `npm start` does): draw three classes, teach, classify a query like
-// class 2; then a bad key's API error in the alert region.
+// class 2; then a bad key's API error in the alert region. Then what a new user missed (issue
+// #18): an uploaded query, several drawings per class, one set reused by every Teach, an earlier
+// set picked and deleted, and a sample query that survives Teach.
 // Screenshots go to test-output/ (docs/screenshot-demo.png is a copy of demo-success.png).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -43,6 +45,46 @@ afterAll(async () => {
 })
 
 const alertText = () => page.locator('[role=alert]').innerText()
+const statusText = () => page.locator('#status').innerText()
+/** Waits until the running action (if any) has finished: the page drops aria-busy. */
+const idle = () => page.waitForFunction(() => !document.querySelector('main[aria-busy]'))
+const answered = () =>
+  page.locator('#prediction').or(page.locator('.alert:not(:empty)')).first().waitFor()
+/** Dark pixels on the drawing pad (0: blank). */
+const inkOnPad = () =>
+  page.evaluate(() => {
+    const c = document.getElementById('pad') as HTMLCanvasElement
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data
+    let n = 0
+    for (let i = 0; i < px.length; i += 4) if (px[i]! < 128) n++
+    return n
+  })
+const png = (label: string, from = SAMPLES.classes) => ({
+  name: `${label}.png`,
+  mimeType: 'image/png',
+  buffer: Buffer.from(from.find((c) => c.label === label)!.png, 'base64'),
+})
+
+interface SetInfo {
+  id: string
+  count: number
+  labels: string[]
+}
+/** The API as the test sees it, with the dev key. */
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, json: (res.status === 204 ? null : await res.json()) as T }
+}
+const setIds = async () =>
+  (await call<{ sets: SetInfo[] }>('GET', '/v1/sets?limit=100')).json.sets.map((s) => s.id).sort()
 
 async function addClass(name: string, strokes: typeof SHAPES.line) {
   await draw(page, '#pad', strokes)
@@ -153,5 +195,122 @@ describe('demo page', () => {
     await expect.poll(() => page.locator('#classes li').count()).toBe(2)
     expect(await page.locator('#classes li input').nth(1).inputValue()).toBe('glyph 2')
     expect(await alertText()).toBe('')
+  })
+})
+
+describe('demo page, Characters tab: what a new user missed', () => {
+  it('keeps the sample query on the pad through Teach, so Classify answers it', async () => {
+    await page.click('#example')
+    await idle()
+    await expect.poll(() => page.locator('#classes li').count()).toBe(5)
+    const ink = await inkOnPad()
+    expect(ink).toBeGreaterThan(0)
+    await page.click('#teach')
+    await idle()
+    expect(await alertText()).toBe('')
+    expect(await statusText()).toMatch(/^Taught 5 classes/)
+    expect(await inkOnPad()).toBe(ink) // the query is still there
+    await page.click('#classify')
+    await answered()
+    expect(await alertText()).toBe('') // not "Draw a query on the pad first."
+    expect(await page.locator('#prediction').innerText()).toMatch(/^(glyph \d|unknown)$/)
+  })
+
+  it('classifies an uploaded query image (shown on the pad)', async () => {
+    await page.click('#clear')
+    // Class glyph 3's own drawing as the query: it is nearest to itself.
+    await page.setInputFiles('#query-upload', png('glyph 3'))
+    await answered()
+    expect(await alertText()).toBe('')
+    expect(await inkOnPad()).toBeGreaterThan(0)
+    expect(await page.locator('#prediction').innerText()).toBe('glyph 3')
+    expect(await page.locator('.top li').first().locator('.name').innerText()).toBe('glyph 3')
+  })
+
+  it('takes several drawings per class and teaches them all, into the same set', async () => {
+    const setId = await page.inputValue('#set-select')
+    expect(setId).toMatch(/^set_/)
+    const sets = await setIds()
+    await page.click('#remove-all')
+    await addClass('line', SHAPES.line)
+    await addClass('circle', SHAPES.circle)
+    // The same name again adds a second drawing to "circle"; the card's button a third.
+    await draw(page, '#pad', [circle(0.45, 0.55, 0.25)])
+    await page.fill('#class-name', 'circle')
+    await page.click('#add-class')
+    await idle()
+    const circleCard = page.locator('#classes li').nth(1)
+    await expect.poll(() => circleCard.locator('img').count()).toBe(2)
+    await draw(page, '#pad', [circle(0.55, 0.45, 0.3)])
+    await circleCard.getByRole('button', { name: "Add the pad's drawing to class 2" }).click()
+    await idle()
+    await expect.poll(() => circleCard.locator('img').count()).toBe(3)
+    await addClass('cross', SHAPES.cross)
+    expect(await page.locator('#classes li').count()).toBe(3)
+
+    await page.click('#teach')
+    await idle()
+    expect(await alertText()).toBe('')
+    expect(await statusText()).toMatch(/^Taught 3 classes/)
+    // The set of the earlier tests, now holding exactly these: no new set.
+    expect(await page.inputValue('#set-select')).toBe(setId)
+    expect(await setIds()).toEqual(sets)
+    const set = (await call<SetInfo>('GET', `/v1/sets/${setId}`)).json
+    expect(set.labels.sort()).toEqual(['circle', 'cross', 'line'])
+    expect(set.count).toBe(5)
+
+    // A class removed: the next Teach deletes it from the same set and sends nothing again.
+    await page.getByRole('button', { name: 'Remove class 1' }).click()
+    await page.click('#teach')
+    await idle()
+    expect(await statusText()).toMatch(/^Taught 2 classes .*0 new example\(s\), removed 1/)
+    const after = (await call<SetInfo>('GET', `/v1/sets/${setId}`)).json
+    expect([after.labels.sort(), after.count]).toEqual([['circle', 'cross'], 4])
+    await draw(page, '#pad', [circle(0.5, 0.5, 0.3)])
+    await page.click('#classify')
+    await answered()
+    expect(await page.locator('#prediction').innerText()).toBe('circle')
+    expect(await setIds()).toEqual(sets)
+  })
+
+  it('picks an earlier set from the list and classifies against it, then deletes it', async () => {
+    const mine = await page.inputValue('#set-select')
+    const earlier = (await call<SetInfo>('POST', '/v1/sets', { name: 'earlier set' })).json
+    const examples = SAMPLES.classes.slice(0, 3).map((c) => ({
+      label: c.label,
+      image: `data:image/png;base64,${c.png}`,
+    }))
+    expect((await call('POST', `/v1/sets/${earlier.id}/examples`, { examples })).status).toBe(201)
+    const sets = await setIds()
+
+    // A new visit: the set used last is the current one again, its classes listed.
+    await page.goto(`${server.url}/`)
+    await expect.poll(() => page.inputValue('#set-select')).toBe(mine)
+    await expect.poll(() => page.locator('#classes li').count()).toBe(2)
+    const option = page.locator(`#set-select option[value="${earlier.id}"]`)
+    expect(await option.innerText()).toBe(`earlier set: 3 classes, 3 examples (${earlier.id})`)
+
+    await page.selectOption('#set-select', earlier.id)
+    await idle()
+    expect(await alertText()).toBe('')
+    await expect.poll(() => page.locator('#classes li input').first().inputValue()).toBe('glyph 1')
+    expect(await page.locator('#classes li').count()).toBe(3)
+    // Classified against the picked set as it is: nothing taught, no set created.
+    await page.setInputFiles('#query-upload', png('glyph 2'))
+    await answered()
+    expect(await alertText()).toBe('')
+    expect(await page.locator('#prediction').innerText()).toBe('glyph 2')
+    expect(await setIds()).toEqual(sets)
+
+    await page.click('#set-delete')
+    await idle()
+    expect(await alertText()).toBe('')
+    expect(await statusText()).toBe(`Deleted set ${earlier.id} and its examples.`)
+    expect((await call('GET', `/v1/sets/${earlier.id}`)).status).toBe(404)
+    expect(await option.count()).toBe(0)
+    expect(await page.inputValue('#set-select')).toBe('')
+    expect(await page.locator('#classes li').count()).toBe(0) // its classes went with it
+    expect(await setIds()).toEqual(sets.filter((id) => id !== earlier.id))
+    expect(pageErrors).toEqual([])
   })
 })

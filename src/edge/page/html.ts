@@ -44,18 +44,27 @@ export const PAGE_HTML = `<!doctype html>
       <button id="clear" type="button">Clear drawing</button>
     </div>
     <div class="row">
-      <label for="class-name">Class name</label>
+      <label for="class-name">Class name (a listed name gets another example)</label>
       <input id="class-name" maxlength="${LIMITS.labelLength}" placeholder="e.g. circle"
         autocomplete="off">
-      <button id="add-class" type="button">Add drawing as a class</button>
+      <button id="add-class" type="button">Add drawing to class</button>
     </div>
     <div class="row">
-      <label for="upload">Or upload images (PNG or JPEG, one class each)</label>
+      <label for="upload">Or upload images (PNG or JPEG): one class each, named after the file, or
+        all into the class named above</label>
       <input id="upload" type="file" accept="image/png,image/jpeg" multiple>
     </div>
   </section>
   <section class="classes" aria-labelledby="h-classes">
     <h2 id="h-classes">2. Classes <span id="count" class="note"></span></h2>
+    <div class="row">
+      <label for="set-select">Support set (Teach makes it hold these classes; Classify asks
+        it)</label>
+      <select id="set-select">
+        <option value="">New set (the next Teach creates one)</option>
+      </select>
+      <button id="set-delete" type="button">Delete set</button>
+    </div>
     <ol id="classes" class="class-list"></ol>
     <div class="row">
       <button id="teach" type="button" class="primary">Teach</button>
@@ -68,6 +77,11 @@ export const PAGE_HTML = `<!doctype html>
     <h2 id="h-query">3. Classify</h2>
     <p class="note">Draw a query on the pad, then ask.</p>
     <button id="classify" type="button" class="primary">Classify drawing</button>
+    <div class="row">
+      <label for="query-upload">Or upload a query image (PNG or JPEG): it goes on the pad and is
+        classified</label>
+      <input id="query-upload" type="file" accept="image/png,image/jpeg">
+    </div>
     <div id="result" class="result" aria-live="polite"></div>
   </section>
   </div>

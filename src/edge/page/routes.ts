@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
+import { PAGE_SCRIPT } from './app-script.gen'
 import { devKeyFor } from './dev-key'
 import { PAGE_HTML } from './html'
 import { SAMPLES } from './samples'
-import { PAGE_SCRIPT } from './script'
 import { PAGE_CSS } from './style'
 
 // The page handles an API key, so it runs nothing but its own same-origin script and talks to

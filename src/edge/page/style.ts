@@ -20,19 +20,19 @@ section{background:#fff;border:1px solid #d9dde3;border-radius:10px;padding:12px
   .panel.faces{grid-template-columns:1fr 1fr}
 }
 label{display:block;font-weight:600;margin:4px 0}
-input{font:inherit;min-height:44px;padding:6px 8px;border:1px solid #8a939e;border-radius:6px;
-  width:100%;background:#fff}
+input,select{font:inherit;min-height:44px;padding:6px 8px;border:1px solid #8a939e;
+  border-radius:6px;width:100%;background:#fff}
 .key input{max-width:28rem}
 input[type=file]{min-height:0;border:0;padding:4px 0}
 button{font:inherit;min-height:44px;padding:6px 14px;border:1px solid #5b6570;border-radius:6px;
   background:#fff;color:#1d232a;cursor:pointer}
 button.primary{background:#1f5fbf;border-color:#1f5fbf;color:#fff}
 button:disabled{opacity:.5;cursor:progress}
-button:focus-visible,input:focus-visible,a:focus-visible{outline:3px solid #f0a500;
-  outline-offset:2px}
+button:focus-visible,input:focus-visible,select:focus-visible,a:focus-visible{
+  outline:3px solid #f0a500;outline-offset:2px}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end;margin-top:10px}
 .row label{flex-basis:100%}
-.row input:not([type=file]){flex:1 1 140px;width:auto}
+.row input:not([type=file]),.row select{flex:1 1 140px;width:auto;min-width:0}
 canvas{display:block;width:100%;max-width:280px;aspect-ratio:1;background:#fff;
   border:2px solid #1d232a;border-radius:6px;touch-action:none;cursor:crosshair}
 .note{color:#4b5560;font-size:.9rem;margin:6px 0;font-weight:400}
@@ -43,10 +43,16 @@ canvas{display:block;width:100%;max-width:280px;aspect-ratio:1;background:#fff;
 .class-list{list-style:none;margin:0;padding:0;display:grid;gap:8px;
   grid-template-columns:repeat(auto-fill,minmax(100px,1fr))}
 .class-list li{border:1px solid #d9dde3;border-radius:8px;padding:6px}
+/* A class's examples: two to a row; a class read from a set shows its initial instead. */
+.class-list .examples{display:grid;gap:4px;grid-template-columns:repeat(2,1fr)}
+.class-list .examples:has(> :only-child){grid-template-columns:1fr}
 .class-list img{display:block;width:100%;aspect-ratio:1;object-fit:contain;background:#fff;
   border:1px solid #e4e7eb}
+.class-list .initial{display:grid;place-items:center;aspect-ratio:1;background:#eef0f3;
+  border-radius:4px;font-size:2rem;font-weight:700;color:#5b6570}
+.class-list .examples-note{margin:2px 0;font-size:.8rem}
 .class-list input{min-height:36px;margin:4px 0;padding:4px 6px}
-.class-list button{min-height:36px;width:100%;padding:2px 6px}
+.class-list button{min-height:36px;width:100%;padding:2px 6px;margin-top:4px}
 .class-list label{font-size:.8rem;font-weight:400;margin:4px 0 0}
 .result .answer{font-size:1.6rem;font-weight:700;margin:10px 0 4px}
 .result .answer.unknown{color:#8a5300}
