@@ -206,12 +206,16 @@ export const ModelManifestSchema = object({
   })
     .optional()
     .describe('face models: the detector run before alignment'),
-  /** Face model: landmarks are warped onto `template` in a `size` crop (not used yet). */
+  /** Face model: landmarks are warped onto `template` in a `size` crop. */
   alignment: looseObject({
     template: list(pair('an [x, y] number pair', (error) => z.number({ error }))),
     size: pair('a [width, height] pair of positive integers', (error) =>
       z.int({ error }).min(1, { error }),
     ),
+    /** Embed the aligned face and its mirror image and average the two (queries and supports). */
+    mirror: bool()
+      .optional()
+      .describe('true: the embedding is the mean of the aligned face and its mirror image'),
   })
     .optional()
     .describe('face models: landmarks are warped onto template points in a [width, height] crop'),

@@ -1,6 +1,9 @@
 import {
   alignedInput,
   decodeFacePhoto,
+  faceInputs,
+  faceViews,
+  meanOfViews,
   type Box,
   type DetectedFace,
   type RawImage,
@@ -113,7 +116,17 @@ export async function embedFaces(
     }
   }
   const dim = model.manifest.output.dim
-  const embed = () => (inputs.length ? model.embed(inputs) : Promise.resolve(new Float32Array(0)))
+  const views = faceViews(face.spec)
+  const embed = async () =>
+    inputs.length
+      ? meanOfViews(
+          await model.embed(faceInputs(inputs, face.spec)),
+          inputs.length,
+          dim,
+          views,
+          model.manifest.output.normalized,
+        )
+      : new Float32Array(0)
   const matrix = await (timing ? timing.measure('embed', embed) : embed())
   return { manifest: model.manifest, ref: model.ref, dim, matrix, faces }
 }

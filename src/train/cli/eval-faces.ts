@@ -68,8 +68,7 @@ const SPEC = {
   },
   mirror: {
     type: 'string',
-    default: 'off',
-    help: 'trial: also embed the mirrored face and average (off, on or both)',
+    help: "average each face with its mirror image: on, off or both (trials); default: the manifest's alignment.mirror",
   },
   align: {
     type: 'string',
@@ -148,12 +147,16 @@ async function main(): Promise<void> {
     .map((s) => numberFlag('template-scales', s, 0.2, 3))
   const far = numberFlag('far', f.far, 0, 1)
   const align = choiceFlag('align', f.align, ['keypoints', 'box'] as const)
-  const mirrorFlag = choiceFlag('mirror', f.mirror, ['off', 'on', 'both'] as const)
-  const mirrors = mirrorFlag === 'both' ? [false, true] : [mirrorFlag === 'on']
+  const mirrorFlag = f.mirror && choiceFlag('mirror', f.mirror, ['off', 'on', 'both'] as const)
   const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
 
   const manifest = readManifest(f.model)
   const spec = faceSpec(manifest)
+  const mirrors = !mirrorFlag
+    ? [spec.alignment.mirror]
+    : mirrorFlag === 'both'
+      ? [false, true]
+      : [mirrorFlag === 'on']
   const dir = dirname(f.model)
   const detectorFile = (manifest.detector as { file?: string }).file
   if (!detectorFile) throw new Error(`${f.model}: detector.file is missing`)
@@ -199,15 +202,12 @@ async function main(): Promise<void> {
     for (const mirror of mirrors) {
       const trial = {
         ...spec,
-        alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale) },
+        alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale), mirror },
       }
       const embeddings = new Map<string, PhotoEmbedding>()
       const tick = progress(`embed (template x${scale}${mirror ? ', mirrored' : ''})`, names.size)
       for (const [name, { image, faces }] of decoded) {
-        embeddings.set(
-          name,
-          await embedPhoto(sessions, manifest, trial, image, faces, pick, align, mirror),
-        )
+        embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
         tick(embeddings.size)
       }
       for (const s of splits) {
@@ -225,10 +225,7 @@ async function main(): Promise<void> {
   if (f['write-manifest']) {
     if (scales.length !== 1)
       throw new ArgsError('--write-manifest: give one --template-scales value')
-    if (mirrors.length !== 1 || mirrors[0])
-      throw new ArgsError(
-        '--write-manifest: the served pipeline embeds no mirror image (--mirror off)',
-      )
+    if (mirrors.length !== 1) throw new ArgsError('--write-manifest: give --mirror on or off')
     const train = results.find((r) => r.split === 'dev-train')!
     const test = results.find((r) => r.split === 'dev-test')!
     const trainPairs = pairs.get('dev-train')!
@@ -253,7 +250,11 @@ async function main(): Promise<void> {
       testScored.filter((x) => x.same).length
     const updated: ModelManifest = {
       ...manifest,
-      alignment: { ...manifest.alignment!, template: scaledTemplate(manifest, scales[0]!) },
+      alignment: {
+        ...manifest.alignment!,
+        template: scaledTemplate(manifest, scales[0]!),
+        mirror: mirrors[0]!,
+      },
       threshold: {
         distance: cal.threshold,
         calibration: {

@@ -12,6 +12,8 @@ import {
   decodeFacePhoto,
   detectFaces,
   distance,
+  faceInputs,
+  meanOfViews,
   faceSpec,
   largestFace,
   type DetectedFace,
@@ -73,27 +75,25 @@ export async function embedPhoto(
   faces: DetectedFace[],
   pick: FacePick,
   align: 'keypoints' | 'box' = 'keypoints',
-  mirror = false,
 ): Promise<PhotoEmbedding> {
   const { face, data } = embedderInput(manifest, spec, image, faces, pick, align)
   const { height, width, channels } = manifest.input
-  const batch = mirror ? [data, mirrored(data, width)] : [data]
-  const stacked = new Float32Array(batch.length * data.length)
-  batch.forEach((d, i) => stacked.set(d, i * data.length))
-  const input = {
+  // the Worker's path (services/faces.ts): the face, its mirror image with alignment.mirror, mean
+  const inputs = faceInputs([data], spec)
+  const stacked = new Float32Array(inputs.length * data.length)
+  inputs.forEach((d, i) => stacked.set(d, i * data.length))
+  const out = await s.embedder.run({
     [s.embedder.inputNames[0]!]: new ort.Tensor('float32', stacked, [
-      batch.length,
+      inputs.length,
       channels,
       height,
       width,
     ]),
-  }
-  const out = await s.embedder.run(input)
+  })
   const rows = out[manifest.output.name]!.data as Float32Array
-  const dim = rows.length / batch.length
-  // mirror: the mean of the face and its mirror image (a trial; the Worker embeds the face alone)
-  const embedding = new Float32Array(dim)
-  for (let i = 0; i < rows.length; i++) embedding[i % dim]! += rows[i]! / batch.length
+  const embedding = Float32Array.from(
+    meanOfViews(rows, 1, manifest.output.dim, inputs.length, manifest.output.normalized),
+  )
   return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
 }
 
@@ -127,14 +127,6 @@ export function embedderInput(
         { layout: 'NCHW' },
       ).data
   return { face, data }
-}
-
-/** A C*H*W image (NCHW, one image) mirrored left to right. */
-export function mirrored(chw: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(chw.length)
-  for (let row = 0; row < chw.length; row += width)
-    for (let x = 0; x < width; x++) out[row + x] = chw[row + width - 1 - x]!
-  return out
 }
 
 export interface LfwReport {
