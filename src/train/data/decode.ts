@@ -40,8 +40,14 @@ export function preprocessSpecOf(
 ): PreprocessSpec {
   if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0))
     throw new RangeError(`image size must be positive integers, got ${height}x${width}`)
-  const photo = { grayscale: name === 'gray', invert: false, scale: 1 / 255, mean: 0.5, std: 0.5 }
-  const preprocess = name === 'ink' ? INK_PREPROCESS : { ...photo, resize: 'area' as const }
+  const photo = {
+    ...INK_PREPROCESS,
+    grayscale: name === 'gray',
+    invert: false,
+    mean: 0.5,
+    std: 0.5,
+  }
+  const preprocess = name === 'ink' ? INK_PREPROCESS : photo
   return specOf([height, width, name === 'rgb' ? 3 : 1], preprocess)
 }
 
