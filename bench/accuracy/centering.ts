@@ -12,7 +12,7 @@ import {
   fromEmbeddings,
   type EmbeddedDataset,
 } from '../../src/train/eval/embedded.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { loadDataset } from '../../src/train/data/load.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
 import { printVariantTable } from './variants.js'
 
@@ -53,8 +53,8 @@ async function main() {
   if (!f.model) throw new Error('--model models/<id>.onnx is required')
   const manifest = readManifest(f.model.replace(/\.onnx$/, '.json'))
   const bytes = readFileSync(f.model)
-  const train = await loadEvalData(f.data!, 'background', manifest)
-  const test = await loadEvalData(f.data!, 'evaluation', manifest)
+  const train = await loadDataset({ data: f.data!, split: 'background', spec: manifest })
+  const test = await loadDataset({ data: f.data!, split: 'evaluation', spec: manifest })
   const plain = await embedDataset(bytes, test.dataset)
   const mu = meanRow(await embedDataset(bytes, train.dataset))
   const variants = [

@@ -15,7 +15,7 @@ import {
   fromEmbeddings,
   type EmbeddedDataset,
 } from '../../src/train/eval/embedded.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { loadDataset } from '../../src/train/data/load.js'
 import { readManifest } from '../../src/train/export/manifest-writer.js'
 import { normaliseRows, printVariantTable, shiftedDataset } from './variants.js'
 
@@ -47,7 +47,7 @@ async function main() {
   const models = f.model ?? []
   if (models.length === 0) throw new Error('--model <onnx> is required (repeat it for an ensemble)')
   const manifest = readManifest(models[0].replace(/\.onnx$/, '.json'))
-  const test = await loadEvalData(f.data!, 'evaluation', manifest)
+  const test = await loadDataset({ data: f.data!, split: 'evaluation', spec: manifest })
   const single = await Promise.all(models.map((m) => embedDataset(readFileSync(m), test.dataset)))
   const variants: [string, EmbeddedDataset][] = single.map((e, i) => [models[i], e])
   if (models.length > 1) {

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { evaluateOnnx, type EvalReport } from '../../src/train/eval/index.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
+import { loadDataset } from '../../src/train/data/load.js'
 import { readCatalogue, readManifest, sha256Hex } from '../../src/train/export/manifest-writer.js'
 import { PUBLISHED, SETTINGS } from './published.js'
 
@@ -42,7 +42,7 @@ async function run(
   const bytes = readFileSync(path)
   if (sha256Hex(bytes) !== manifest.sha256)
     throw new Error(`${path} does not match its manifest's sha256`)
-  const { dataset, splitName } = await loadEvalData(f.data!, split, manifest, {})
+  const { dataset, splitName } = await loadDataset({ data: f.data!, split, spec: manifest })
   return evaluateOnnx(bytes, manifest, dataset, {
     split: splitName,
     ways: [5, 20],

@@ -4,8 +4,8 @@
  */
 import { moveInput, type ModelManifest } from '../../src/core/index.js'
 import type { ImageDataset } from '../../src/train/data/types.js'
-import { loadEvalData } from '../../src/train/eval/load-data.js'
-import { splitForTraining } from '../../src/train/recipe/load-data.js'
+import { loadDataset } from '../../src/train/data/load.js'
+import { splitForTraining } from '../../src/train/recipe/split.js'
 import type { Shift } from '../../src/train/model/shift-views.js'
 import type { EmbeddedDataset } from '../../src/train/eval/embedded.js'
 import { evaluateEmbeddings } from '../../src/train/eval/evaluate.js'
@@ -69,8 +69,8 @@ export async function loadTrialSplit(
   manifest: Pick<ModelManifest, 'input' | 'preprocess'>,
 ): Promise<{ dataset: ImageDataset; splitName: string }> {
   const [data, split] = [f.data ?? '../shared/data/omniglot', f.split ?? 'validation']
-  if (split !== 'validation') return loadEvalData(data, split, manifest)
-  const bg = await loadEvalData(data, 'background', manifest)
+  if (split !== 'validation') return loadDataset({ data, split, spec: manifest })
+  const bg = await loadDataset({ data, split: 'background', spec: manifest })
   const opts = {
     valFraction: Number(f['val-fraction'] ?? 0.05),
     rotations: false,

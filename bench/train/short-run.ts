@@ -3,7 +3,7 @@ import { generateGlyphDataset } from '../../src/train/data/index.js'
 import { learningRate, type ScheduleOptions } from '../../src/train/loop/schedule.js'
 import { buildConv4, embed } from '../../src/train/model/conv4.js'
 import { TrainingBatches } from '../../src/train/recipe/batch-source.js'
-import { splitForTraining } from '../../src/train/recipe/load-data.js'
+import { splitForTraining } from '../../src/train/recipe/split.js'
 import { buildObjective } from '../../src/train/recipe/objective.js'
 import { BENCH_RECIPE } from './measure.js'
 

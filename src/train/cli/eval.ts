@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { EVAL_DEFAULTS, evaluateOnnx, manifestWithEval } from '../eval/evaluate'
 import type { Protocol } from '../eval/episodes'
-import { loadEvalData } from '../eval/load-data'
+import { loadDataset } from '../data/load'
 import { formatReport } from '../eval/report'
 import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
 import {
@@ -24,13 +24,21 @@ import type { FlagSpec } from './args'
 
 const SPEC = {
   model: { type: 'string', help: 'models/<id>.onnx (its manifest <id>.json sits next to it)' },
-  data: { type: 'string', help: 'Omniglot root/zip, or a class-per-folder image tree' },
+  data: {
+    type: 'string',
+    help: "Omniglot root/zip, a class-per-folder tree (folder or zip, e.g. LFW's), or 'generated'",
+  },
   split: {
     type: 'string',
     default: 'evaluation',
     help: 'Omniglot split: background, evaluation, vinyals:test, ...',
   },
   'two-level': { type: 'boolean', help: 'folder data is <group>/<class>/<image>' },
+  'min-per-class': {
+    type: 'string',
+    default: '1',
+    help: 'folder data: leave out classes with fewer images',
+  },
   episodes: {
     type: 'string',
     default: String(EVAL_DEFAULTS.episodes),
@@ -91,8 +99,12 @@ async function main(): Promise<void> {
     throw new Error(`${f.model} does not match the sha256 in ${manifestPath}`)
 
   console.error(`loading ${f.data} ...`)
-  const { dataset, splitName } = await loadEvalData(f.data, f.split, manifest, {
+  const { dataset, splitName } = await loadDataset({
+    data: f.data,
+    split: f.split,
+    spec: manifest,
     twoLevel: f['two-level'],
+    minPerClass: intFlag('min-per-class', f['min-per-class']),
   })
   const { labels, classes } = dataset
   console.error(`${labels.length} images, ${classes.length} classes; evaluating ...`)

@@ -7,9 +7,11 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
 import { loadCheckpoint } from '../export/checkpoint-io'
-import { loadEvalData } from '../eval/load-data'
-import { exportModel, INK_PREPROCESS } from '../export/export-model'
+import { INK_PREPROCESS, specOf } from '../data/decode'
+import { loadDataset } from '../data/load'
+import { exportModel } from '../export/export-model'
 import { sampleParityImages } from '../export/parity-images'
+import { inputShapeOf } from '../model/conv4'
 import { VIEW_SET_NAMES, VIEW_SETS } from '../model/shift-views'
 import { ArgsError, choiceFlag, parseFlags, runCli, usage } from './args'
 import type { FlagSpec } from './args'
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
     )
 }
 
-/** 64 images of `data`, preprocessed as the checkpoint says (eval's loader checks it can). */
+/** 64 images of `data`, preprocessed as the checkpoint says (the loader checks it can). */
 async function realParityImages(
   model: tf.LayersModel,
   meta: ReturnType<typeof loadCheckpoint>['file']['meta'],
@@ -133,11 +135,8 @@ async function realParityImages(
   split: string | undefined,
 ): Promise<Float32Array> {
   if (!split) throw new ArgsError('--split is required: the checkpoint does not name its split')
-  const [, height, width] = model.inputs[0].shape as number[]
-  const { dataset } = await loadEvalData(data, split, {
-    input: { name: 'input', height, width, channels: 1, layout: 'NCHW' },
-    preprocess: meta.preprocess ?? INK_PREPROCESS,
-  })
+  const spec = specOf(inputShapeOf(model), meta.preprocess ?? INK_PREPROCESS)
+  const { dataset } = await loadDataset({ data, split, spec })
   return sampleParityImages(dataset)
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run train -- --data <omniglot root | folder | generated> [flags]`
+ * `npm run train -- --data <omniglot root | folder | zip | generated> [flags]`
  * Trains a Conv-4 embedding net, checkpointing to --out (an interrupted run resumes from there), then
  * saves the model checkpoint and, with --export, writes models/<id>.onnx + manifest after the parity
  * check.
@@ -15,14 +15,16 @@ import { train } from '../loop/trainer.js'
 import { localStepper } from '../loop/stepper.js'
 import { ParallelStepper } from '../parallel/parallel-stepper.js'
 import { Progress } from '../loop/progress.js'
-import { buildConv4 } from '../model/conv4.js'
 import { VIEW_SET_NAMES, VIEW_SETS } from '../model/shift-views.js'
 import { buildObjective } from '../recipe/objective.js'
 import { TrainingBatches } from '../recipe/batch-source.js'
-import { loadDataset, splitForTraining } from '../recipe/load-data.js'
+import { splitForTraining } from '../recipe/split.js'
+import { buildRecipeModel } from '../recipe/model.js'
 import { DEFAULT_RECIPE as D, LOSS_NAMES, MINER_NAMES, type Recipe } from '../recipe/recipe.js'
 import { makeValidator } from '../recipe/validator.js'
 import { teacherEmbeddings } from '../recipe/teacher.js'
+import { PREPROCESS_NAMES, preprocessSpecOf } from '../data/decode.js'
+import { DATA_SOURCES, loadDataset } from '../data/load.js'
 import type { ImageDataset } from '../data/types.js'
 import { writeRunReport } from '../report/index.js'
 import {
@@ -38,8 +40,17 @@ import {
 
 const s = (v: number | string) => String(v)
 const SPEC = {
-  data: { type: 'string', help: "Omniglot root or zip, a class-per-folder tree, or 'generated'" },
-  dataset: { type: 'string', default: 'auto', help: 'auto | omniglot | folder | generated' },
+  data: {
+    type: 'string',
+    help: "Omniglot root or zip, a class-per-folder tree (folder or zip, e.g. LFW's person/photo), or 'generated'",
+  },
+  dataset: { type: 'string', default: 'auto', help: DATA_SOURCES.join(' | ') },
+  'two-level': { type: 'boolean', help: 'folder data is <group>/<class>/<image>' },
+  'min-per-class': {
+    type: 'string',
+    default: '1',
+    help: 'folder data: leave out classes with fewer images (2+ for faces: most LFW people have one photo)',
+  },
   split: {
     type: 'string',
     default: 'background',
@@ -72,6 +83,11 @@ const SPEC = {
   },
   'images-per-class': { type: 'string', default: s(D.imagesPerClass), help: 'K of a P x K batch' },
   size: { type: 'string', default: s(D.size), help: 'input side in pixels' },
+  preprocess: {
+    type: 'string',
+    default: D.preprocess,
+    help: `${PREPROCESS_NAMES.join(' | ')}: drawn characters, or grey / RGB photos (faces)`,
+  },
   width: { type: 'string', default: s(D.width), help: 'filters per conv block' },
   'emb-dim': {
     type: 'string',
@@ -153,6 +169,7 @@ function recipeOf(f: ReturnType<typeof parseFlags<typeof SPEC>>): Recipe {
     classesPerBatch: intFlag('classes-per-batch', f['classes-per-batch'], 2),
     imagesPerClass: intFlag('images-per-class', f['images-per-class'], 2),
     size: intFlag('size', f.size, 16, 512),
+    preprocess: choiceFlag('preprocess', f.preprocess, PREPROCESS_NAMES),
     width: intFlag('width', f.width, 1, 1024),
     embDim: intFlag('emb-dim', f['emb-dim'], 0, 4096),
     normalize: f.normalize || loss === 'triplet' || loss === 'contrastive',
@@ -211,12 +228,7 @@ async function main(): Promise<void> {
   // checked now, not after hours of training
   const views = choiceFlag('views', f.views, VIEW_SET_NAMES)
   const supportViews = choiceFlag('support-views', f['support-views'], VIEW_SET_NAMES)
-  const dataset = choiceFlag('dataset', f.dataset, [
-    'auto',
-    'omniglot',
-    'folder',
-    'generated',
-  ] as const)
+  const dataset = choiceFlag('dataset', f.dataset, DATA_SOURCES)
   const id =
     f.id ??
     `${f.data === 'generated' ? 'generated' : 'model'}-${recipe.loss}-${new Date().toISOString().slice(0, 10)}`
@@ -233,11 +245,14 @@ async function main(): Promise<void> {
   console.error(`training on backend '${backend}'`)
 
   const t0 = performance.now()
-  const full = await loadDataset({
+  const spec = preprocessSpecOf(recipe.preprocess, recipe.size)
+  const { dataset: full } = await loadDataset({
     data: f.data,
-    dataset,
+    source: dataset,
     split: f.split,
-    size: recipe.size,
+    spec,
+    twoLevel: f['two-level'],
+    minPerClass: intFlag('min-per-class', f['min-per-class']),
     cacheDir: f['cache-dir'],
     download: f.download,
   })
@@ -251,12 +266,7 @@ async function main(): Promise<void> {
       `training on ${trainDs.classes.length} classes${recipe.rotations ? ' (with rotations)' : ''}, validating on ${val?.classes.length ?? 0}`,
   )
 
-  const model = buildConv4({
-    size: recipe.size,
-    width: recipe.width,
-    embDim: recipe.embDim,
-    seed: recipe.seed,
-  })
+  const model = buildRecipeModel(recipe)
   const init = f.init ? initOrExplain(model, f.init) : null
   const dim = model.outputs[0].shape[1] as number
   const objective = buildObjective(recipe, dim, trainDs.classes.length)
@@ -335,7 +345,10 @@ async function main(): Promise<void> {
   // trained on raw features, keeps them. Saved in the checkpoint so `npm run export` agrees.
   const metric = objective.metric()
   const normalize = recipe.normalize || metric.name !== 'learned-l1'
-  await saveWeights(model, join(out, 'model'), { meta: { normalize, metric, training } })
+  const { preprocess } = spec
+  await saveWeights(model, join(out, 'model'), {
+    meta: { normalize, metric, preprocess, training },
+  })
   console.error(
     `trained ${state.step} steps in ${(state.wallSec / 60).toFixed(1)} min; model checkpoint in ${join(out, 'model')}`,
   )
@@ -361,6 +374,7 @@ async function main(): Promise<void> {
       shifts: VIEW_SETS[views],
       supportShifts: VIEW_SETS[supportViews],
       metric,
+      preprocess,
       setDefault: f.default,
       training,
       parityImages: sampleParityImages(full),

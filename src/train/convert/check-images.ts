@@ -10,7 +10,7 @@ import { unzipSync } from 'fflate'
 import { decodeImage, preprocessImage } from '../../core'
 import type { RawImage } from '../../core'
 import { renderGlyph } from '../data/generated'
-import { byName, IMAGE_EXTENSIONS, isJunkName } from '../data/image-folder'
+import { byName, isImageName, isJunkName } from '../data/file-names'
 import type { FaceModelSpec } from './face-models'
 
 /** Where the project keeps LFW's development photos (see ../shared/data/lfw/README.md). */
@@ -24,8 +24,6 @@ export interface CheckImages {
   names: string[]
   images: RawImage[]
 }
-
-const isImage = (name: string) => IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))
 
 /** `n` items spread evenly over a sorted list (every part of it represented, deterministic). */
 export function spread<T>(items: T[], n: number): T[] {
@@ -44,7 +42,7 @@ export function zipImages(
   // first pass reads the directory only (the filter refuses every entry)
   unzipSync(bytes, {
     filter: (f) => {
-      if (isImage(f.name) && !f.name.split('/').some(isJunkName)) names.push(f.name)
+      if (isImageName(f.name) && !f.name.split('/').some(isJunkName)) names.push(f.name)
       return false
     },
   })
@@ -71,7 +69,7 @@ export function folderImages(dir: string, n: number): CheckImages {
     )) {
       if (isJunkName(e.name)) continue
       if (e.isDirectory()) walk(join(d, e.name))
-      else if (isImage(e.name)) all.push(join(d, e.name))
+      else if (isImageName(e.name)) all.push(join(d, e.name))
     }
   }
   walk(root)

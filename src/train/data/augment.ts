@@ -4,6 +4,7 @@
  */
 import type { Rng } from './rng'
 import type { ClassInfo, ImageDataset } from './types'
+import { channelsOf, imageSize } from './types'
 
 /** Quarter turns supported by {@link rotate90}, in degrees. */
 export type RightAngle = 0 | 90 | 180 | 270
@@ -51,12 +52,21 @@ export function rotatedImages(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const px = ds.height * ds.width
-  for (let j = 0; j < imageIdx.length; j++) {
-    const i = imageIdx[j]
-    const dst = out.subarray((outOffset + j) * px, (outOffset + j + 1) * px)
-    rotate90(ds.pixels.subarray(i * px, (i + 1) * px), ds.height, ds.width, deg, dst)
-  }
+  // each channel plane turns alike, so a plane is rotated as one image of its own
+  const plane = ds.height * ds.width
+  const planes = imageSize(ds) / plane
+  for (let j = 0; j < imageIdx.length; j++)
+    for (let c = 0; c < planes; c++) {
+      const src = imageIdx[j] * planes + c
+      const dst = ((outOffset + j) * planes + c) * plane
+      rotate90(
+        ds.pixels.subarray(src * plane, (src + 1) * plane),
+        ds.height,
+        ds.width,
+        deg,
+        out.subarray(dst, dst + plane),
+      )
+    }
 }
 
 /**
@@ -68,7 +78,7 @@ export function augmentRotations(
   ds: ImageDataset,
   angles: readonly RightAngle[] = [0, 90, 180, 270],
 ): ImageDataset {
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
   const byClass: number[][] = ds.classes.map(() => [])
   for (let i = 0; i < ds.labels.length; i++) byClass[ds.labels[i]].push(i)
   const n = ds.labels.length * angles.length
@@ -84,7 +94,7 @@ export function augmentRotations(
       classes.push({ name: `${c.name}/${rotationSuffix(a)}`, group: c.group })
     }
   })
-  return { height: ds.height, width: ds.width, pixels, labels, classes }
+  return { height: ds.height, width: ds.width, ...channelsOf(ds), pixels, labels, classes }
 }
 
 /** Ranges of the per-image affine jitter; each parameter is drawn uniformly in ±range. */
@@ -110,19 +120,18 @@ export const DEFAULT_JITTER: JitterOptions = {
   fill: 0,
 }
 
-/**
- * Applies a random small affine transform about the centre with bilinear sampling.
- * @example affineJitter(img, 28, 28, rng)
- */
-export function affineJitter(
-  src: Float32Array,
-  height: number,
-  width: number,
-  rng: Rng,
-  opts: Partial<JitterOptions> = {},
-  out: Float32Array = new Float32Array(height * width),
-): Float32Array {
-  const o = { ...DEFAULT_JITTER, ...opts }
+/** An inverse affine map (output pixel -> source point) about the image centre. */
+interface InverseAffine {
+  i00: number
+  i01: number
+  i10: number
+  i11: number
+  tx: number
+  ty: number
+}
+
+/** Draws one random small affine transform within the ranges of `o`. */
+function drawJitter(height: number, width: number, rng: Rng, o: JitterOptions): InverseAffine {
   const th = (rng.uniform(-1, 1) * o.rotateDeg * Math.PI) / 180
   const s = 1 + rng.uniform(-1, 1) * o.scale
   const sh = rng.uniform(-1, 1) * o.shear
@@ -136,26 +145,50 @@ export function affineJitter(
   const a10 = sn * s
   const a11 = (sn * sh + c) * s
   const det = a00 * a11 - a01 * a10
-  const i00 = a11 / det
-  const i01 = -a01 / det
-  const i10 = -a10 / det
-  const i11 = a00 / det
+  return { i00: a11 / det, i01: -a01 / det, i10: -a10 / det, i11: a00 / det, tx, ty }
+}
+
+/** Samples `src` (one plane) through `t` with bilinear interpolation into `out`. */
+function applyAffine(
+  src: Float32Array,
+  height: number,
+  width: number,
+  t: InverseAffine,
+  fill: number,
+  out: Float32Array,
+): Float32Array {
   const cx = (width - 1) / 2
   const cy = (height - 1) / 2
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      const dx = x - cx - tx
-      const dy = y - cy - ty
+      const dx = x - cx - t.tx
+      const dy = y - cy - t.ty
       out[y * width + x] = bilinear(
         src,
         height,
         width,
-        i00 * dx + i01 * dy + cx,
-        i10 * dx + i11 * dy + cy,
-        o.fill,
+        t.i00 * dx + t.i01 * dy + cx,
+        t.i10 * dx + t.i11 * dy + cy,
+        fill,
       )
     }
   return out
+}
+
+/**
+ * Applies a random small affine transform about the centre with bilinear sampling.
+ * @example affineJitter(img, 28, 28, rng)
+ */
+export function affineJitter(
+  src: Float32Array,
+  height: number,
+  width: number,
+  rng: Rng,
+  opts: Partial<JitterOptions> = {},
+  out: Float32Array = new Float32Array(height * width),
+): Float32Array {
+  const o = { ...DEFAULT_JITTER, ...opts }
+  return applyAffine(src, height, width, drawJitter(height, width, rng, o), o.fill, out)
 }
 
 function bilinear(src: Float32Array, h: number, w: number, sx: number, sy: number, fill: number) {
@@ -171,8 +204,8 @@ function bilinear(src: Float32Array, h: number, w: number, sx: number, sy: numbe
 }
 
 /**
- * Jitters a batch [n, height, width] image by image (each with its own transform), e.g. the
- * output of `gatherPixels`. Returns a new buffer.
+ * Jitters a batch [n, channels, height, width] image by image (each with its own transform, the
+ * same for all of an image's channels), e.g. the output of `gatherPixels`. Returns a new buffer.
  * @example const x = jitterBatch(gatherPixels(ds, b.indices), ds.height, ds.width, rng)
  */
 export function jitterBatch(
@@ -181,17 +214,17 @@ export function jitterBatch(
   width: number,
   rng: Rng,
   opts: Partial<JitterOptions> = {},
+  channels = 1,
 ): Float32Array {
-  const px = height * width
+  const o = { ...DEFAULT_JITTER, ...opts }
+  const plane = height * width
   const out = new Float32Array(batch.length)
-  for (let i = 0; i < batch.length / px; i++)
-    affineJitter(
-      batch.subarray(i * px, (i + 1) * px),
-      height,
-      width,
-      rng,
-      opts,
-      out.subarray(i * px, (i + 1) * px),
-    )
+  for (let i = 0; i < batch.length / (plane * channels); i++) {
+    const t = drawJitter(height, width, rng, o)
+    for (let p = i * channels; p < (i + 1) * channels; p++) {
+      const at = (a: Float32Array) => a.subarray(p * plane, (p + 1) * plane)
+      applyAffine(at(batch), height, width, t, o.fill, at(out))
+    }
+  }
   return out
 }

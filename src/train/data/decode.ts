@@ -6,21 +6,73 @@ import { decodeImage, preprocessImage } from '../../core'
 import type { ModelManifest } from '../../core'
 import type { ClassInfo, ImageDataset } from './types'
 
-// What core's preprocessImage needs (core calls it PreprocessSpec too; same shape).
-type PreprocessSpec = Pick<ModelManifest, 'input' | 'preprocess'>
+/** What core's preprocessImage needs (core calls it PreprocessSpec too; same shape): a manifest's. */
+export type PreprocessSpec = Pick<ModelManifest, 'input' | 'preprocess'>
 
 /**
  * The project's default preprocessing for drawn characters: grayscale, area resize, invert,
  * scale 1/255, no normalisation, so background = 0 and ink = 1.
+ */
+export const INK_PREPROCESS: ModelManifest['preprocess'] = {
+  grayscale: true,
+  invert: true,
+  resize: 'area',
+  scale: 1 / 255,
+  mean: 0,
+  std: 1,
+}
+
+/**
+ * Named preprocessings a training run can choose: `ink` (drawn characters, one channel, ink = 1),
+ * `gray` and `rgb` (photos such as faces: not inverted, scaled to [-1, 1]; one or three channels).
+ */
+export const PREPROCESS_NAMES = ['ink', 'gray', 'rgb'] as const
+export type PreprocessName = (typeof PREPROCESS_NAMES)[number]
+
+/**
+ * The spec of a named preprocessing at `height` x `width`.
+ * @example preprocessSpecOf('rgb', 64).input.channels // 3
+ */
+export function preprocessSpecOf(
+  name: PreprocessName,
+  height: number,
+  width = height,
+): PreprocessSpec {
+  if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0))
+    throw new RangeError(`image size must be positive integers, got ${height}x${width}`)
+  const photo = {
+    ...INK_PREPROCESS,
+    grayscale: name === 'gray',
+    invert: false,
+    mean: 0.5,
+    std: 0.5,
+  }
+  const preprocess = name === 'ink' ? INK_PREPROCESS : photo
+  return specOf([height, width, name === 'rgb' ? 3 : 1], preprocess)
+}
+
+/**
+ * The spec of a model input of `[height, width, channels]` preprocessed by `preprocess`.
+ * @example specOf(inputShapeOf(model), checkpointMeta.preprocess ?? INK_PREPROCESS)
+ */
+export function specOf(
+  [height, width, channels]: readonly number[],
+  preprocess: ModelManifest['preprocess'],
+): PreprocessSpec {
+  if (channels !== 1 && channels !== 3)
+    throw new RangeError(`input channels: 1 or 3, not ${channels}`)
+  return {
+    input: { name: 'input', height, width, channels, layout: 'NCHW' },
+    preprocess: { ...preprocess },
+  }
+}
+
+/**
+ * {@link INK_PREPROCESS} at `height` x `width`, one channel.
  * @example preprocessImage(decodeImage(bytes), inkPreprocessSpec(28, 28))
  */
 export function inkPreprocessSpec(height: number, width = height): PreprocessSpec {
-  if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0))
-    throw new RangeError(`image size must be positive integers, got ${height}x${width}`)
-  return {
-    input: { name: 'input', height, width, channels: 1, layout: 'NCHW' },
-    preprocess: { grayscale: true, invert: true, resize: 'area', scale: 1 / 255, mean: 0, std: 1 },
-  }
+  return preprocessSpecOf('ink', height, width)
 }
 
 /** One encoded image file: a path for messages and a lazy reader. */
@@ -56,9 +108,10 @@ export function decodeClasses(
   opts: DecodeOptions = {},
 ): ImageDataset {
   const { onInvalid = 'fail', warn = console.warn, onProgress } = opts
-  if (spec.input.channels !== 1) throw new Error('ImageDataset is single-channel: use channels 1')
-  const { height, width } = spec.input
-  const px = height * width
+  const { height, width, channels } = spec.input
+  if (channels !== 1 && channels !== 3)
+    throw new Error(`an ImageDataset has 1 or 3 channels, not ${channels}`)
+  const px = channels * height * width
   const total = classes.reduce((s, c) => s + c.files.length, 0)
   // Allocated for the upper bound and trimmed at the end, so nothing is copied twice.
   const pixels = new Float32Array(total * px)
@@ -95,6 +148,7 @@ export function decodeClasses(
   return {
     height,
     width,
+    ...(channels === 1 ? {} : { channels }),
     pixels: n === total ? pixels : pixels.slice(0, n * px),
     labels: n === total ? labels : labels.slice(0, n),
     classes: kept,

@@ -1,6 +1,7 @@
 /**
- * Generic folder loader: `root/<class>/<image>` or, in two-level mode,
- * `root/<group>/<class>/<image>` (Omniglot's `<alphabet>/<character>/<png>`).
+ * Generic folder loader: `root/<class>/<image>` (LFW's `<person>/<photo>`) or, in two-level
+ * mode, `root/<group>/<class>/<image>` (Omniglot's `<alphabet>/<character>/<png>`). `root` may
+ * also be a zip of such a tree, at its root or under one top folder (`lfw/` in LFW's zip).
  *
  * Errors name the path. A missing root, or a root with no class folders, always fails. An empty
  * class folder or an undecodable file fails by default (`onInvalid: 'fail'`), because a silently
@@ -9,21 +10,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { decodeClasses, inkPreprocessSpec } from './decode'
-import type { ClassFiles, OnInvalid } from './decode'
-import type { ModelManifest } from '../../core'
+import type { ClassFiles, OnInvalid, PreprocessSpec } from './decode'
+import { byName, IMAGE_EXTENSIONS, isImageName, isJunkName } from './file-names'
 import type { ImageDataset } from './types'
-
-/** File extensions the folder loaders pick up (core decodes PNG and JPEG). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const
-
-/** Code-unit order: deterministic whatever the machine's locale. */
-export const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
-/** Hidden files and macOS resource forks that zips and copies drag along. */
-export const isJunkName = (name: string): boolean => name.startsWith('.') || name === '__MACOSX'
-
-const isImageName = (name: string): boolean =>
-  IMAGE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))
+import { listZipClasses, zipTreePrefix } from './zip'
 
 function subdirs(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -35,20 +25,44 @@ function subdirs(dir: string): string[] {
 export interface ListFolderOptions {
   /** `root/<group>/<class>/<image>` instead of `root/<class>/<image>` */
   twoLevel?: boolean
+  /**
+   * leave out classes with fewer image files (default 1): a triplet or centre-loss batch needs
+   * at least two images of each class it draws, and most LFW people have one photo
+   */
+  minPerClass?: number
   onInvalid?: OnInvalid
   warn?: (message: string) => void
 }
 
 /**
- * Lists the classes and image files under `root` without decoding anything. Class names are
- * `<class>` (one level; group = the root folder's name) or `<group>/<class>` (two levels).
+ * Lists the classes and image files under `root` (a folder, or a zip of one) without decoding
+ * anything. Class names are `<class>` (one level; group = the root folder's name) or
+ * `<group>/<class>` (two levels).
  * @example listFolderClasses('data/images_background', { twoLevel: true })
  */
 export function listFolderClasses(root: string, opts: ListFolderOptions = {}): ClassFiles[] {
-  const { twoLevel = false, onInvalid = 'fail', warn = console.warn } = opts
   const abs = resolve(root)
   if (!existsSync(abs)) throw new Error(`image folder not found: ${abs}`)
-  if (!statSync(abs).isDirectory()) throw new Error(`not a folder: ${abs}`)
+  const min = opts.minPerClass ?? 1
+  if (!(Number.isInteger(min) && min >= 1))
+    throw new RangeError(`minPerClass must be a positive integer, got ${min}`)
+  let classes: ClassFiles[]
+  if (statSync(abs).isDirectory()) classes = listDirClasses(abs, opts)
+  else if (abs.toLowerCase().endsWith('.zip')) classes = listZipTree(abs, opts.twoLevel ?? false)
+  else throw new Error(`not a folder or a zip: ${abs}`)
+  const kept = classes.filter((c) => c.files.length >= min)
+  if (kept.length === 0)
+    throw new Error(`no class in ${abs} has ${min} or more images (${classes.length} classes)`)
+  return kept
+}
+
+function listZipTree(zipPath: string, twoLevel: boolean): ClassFiles[] {
+  const bytes = readFileSync(zipPath)
+  return listZipClasses(bytes, zipPath, zipTreePrefix(bytes, twoLevel ? 2 : 1), { twoLevel })
+}
+
+function listDirClasses(abs: string, opts: ListFolderOptions): ClassFiles[] {
+  const { twoLevel = false, onInvalid = 'fail', warn = console.warn } = opts
   const pairs: { group: string; name: string; dir: string }[] = []
   if (twoLevel) {
     for (const g of subdirs(abs))
@@ -88,14 +102,18 @@ export interface ImageFolderOptions extends ListFolderOptions {
   height?: number
   /** output width (default = height) */
   width?: number
-  /** overrides the default ink preprocessing (e.g. for photos that are not dark-on-light) */
-  preprocess?: Pick<ModelManifest, 'input' | 'preprocess'>
+  /**
+   * overrides the default ink preprocessing (e.g. for photos that are not dark-on-light); its
+   * input size and channels (1, or 3 for RGB) win over `height` and `width`
+   */
+  preprocess?: PreprocessSpec
   onProgress?: (done: number, total: number) => void
 }
 
 /**
  * Loads a class-per-folder image tree into memory, decoded and preprocessed by core.
  * @example const ds = loadImageFolder('my-glyphs', { height: 28, twoLevel: true })
+ * @example const faces = loadImageFolder('lfw-dev.zip', { preprocess: spec, minPerClass: 2 })
  */
 export function loadImageFolder(root: string, opts: ImageFolderOptions = {}): ImageDataset {
   const height = opts.height ?? 28

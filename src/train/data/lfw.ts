@@ -17,10 +17,13 @@ export interface LfwPair {
 
 export type LfwSplit = 'dev-train' | 'dev-test'
 
+/** The zip of the photos, `lfw/<Person_Name>/<Person_Name>_NNNN.jpg`, in the LFW folder. */
+export const LFW_ZIP = 'lfw-dev.zip'
+
 /** The folder that holds LFW when this checkout sits beside the shared data, else null. */
 export function defaultLfwDir(): string | null {
   const dir = join('..', 'shared', 'data', 'lfw')
-  return existsSync(join(dir, 'lfw-dev.zip')) ? dir : null
+  return existsSync(join(dir, LFW_ZIP)) ? dir : null
 }
 
 /** Parses a pairs file: `A/A_NNNN.jpg B/B_NNNN.jpg 1|0` per line. */
@@ -45,7 +48,7 @@ export function readLfwPairs(dir: string, split: LfwSplit): LfwPair[] {
 /** The photos `names` refers to, read out of the zip (only those entries are extracted). */
 export function readLfwPhotos(dir: string, names: Iterable<string>): Map<string, Uint8Array> {
   const wanted = new Set([...names].map((n) => `lfw/${n}`))
-  const zip = join(dir, 'lfw-dev.zip')
+  const zip = join(dir, LFW_ZIP)
   const files = unzipSync(readFileSync(zip), { filter: (f) => wanted.has(f.name) })
   const out = new Map<string, Uint8Array>()
   for (const name of wanted) {
@@ -59,7 +62,7 @@ export function readLfwPhotos(dir: string, names: Iterable<string>): Map<string,
 /** Every photo name in the zip (`Person/Person_NNNN.jpg`), sorted. */
 export function listLfwPhotos(dir: string): string[] {
   const names: string[] = []
-  unzipSync(readFileSync(join(dir, 'lfw-dev.zip')), {
+  unzipSync(readFileSync(join(dir, LFW_ZIP)), {
     filter: (f) => {
       if (f.name.startsWith('lfw/') && f.name.endsWith('.jpg')) names.push(f.name.slice(4))
       return false // names only: nothing is extracted

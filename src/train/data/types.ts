@@ -9,11 +9,16 @@ export interface ClassInfo {
   group: string
 }
 
-/** A single-channel image dataset, row-major [n, height, width]. */
+/**
+ * An image dataset, [n, channels, height, width]: each image is its channel planes one after the
+ * other, row-major, as core's preprocessing writes them and the ONNX model reads them (NCHW).
+ */
 export interface ImageDataset {
   height: number
-  width: number // channels = 1
-  pixels: Float32Array // n * height * width
+  width: number
+  /** absent: 1 (drawn characters); 3 for RGB photos */
+  channels?: number
+  pixels: Float32Array // n * channels * height * width
   labels: Int32Array // class index per image
   classes: ClassInfo[] // group = alphabet (for within-alphabet episodes)
 }
@@ -23,14 +28,25 @@ export function datasetSize(ds: ImageDataset): number {
   return ds.labels.length
 }
 
+/** Floats per image: channels x height x width. */
+export function imageSize(ds: Pick<ImageDataset, 'height' | 'width' | 'channels'>): number {
+  return (ds.channels ?? 1) * ds.height * ds.width
+}
+
+/** `{ channels }` for a dataset with more than one channel, else nothing (the default 1). */
+export const channelsOf = (ds: Pick<ImageDataset, 'channels'>): { channels?: number } =>
+  (ds.channels ?? 1) === 1 ? {} : { channels: ds.channels }
+
 /**
  * Checks the invariants other modules rely on; throws naming the first broken one.
  * @example validateDataset(await loadOmniglot({ source, split: 'background' }))
  */
 export function validateDataset(ds: ImageDataset): ImageDataset {
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
   if (!(Number.isInteger(ds.height) && Number.isInteger(ds.width) && px > 0))
     throw new Error(`ImageDataset: bad size ${ds.height}x${ds.width}`)
+  if (![1, 3].includes(ds.channels ?? 1))
+    throw new Error(`ImageDataset: ${ds.channels} channels (1 or 3)`)
   if (ds.pixels.length !== ds.labels.length * px)
     throw new Error(
       `ImageDataset: pixels has ${ds.pixels.length} values, expected ${ds.labels.length} x ${px}`,
@@ -95,7 +111,7 @@ export function subsetByClasses(ds: ImageDataset, classIdx: ArrayLike<number>): 
   }
   let n = 0
   for (let i = 0; i < ds.labels.length; i++) if (remap[ds.labels[i]] !== -1) n++
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
   const pixels = new Float32Array(n * px)
   const labels = new Int32Array(n)
   let k = 0
@@ -105,7 +121,7 @@ export function subsetByClasses(ds: ImageDataset, classIdx: ArrayLike<number>): 
     pixels.set(ds.pixels.subarray(i * px, (i + 1) * px), k * px)
     labels[k++] = l
   }
-  return { height: ds.height, width: ds.width, pixels, labels, classes }
+  return { height: ds.height, width: ds.width, ...channelsOf(ds), pixels, labels, classes }
 }
 
 /** Subset keeping the classes whose group is in `groups` (e.g. a list of alphabets). */
@@ -117,7 +133,7 @@ export function subsetByGroups(ds: ImageDataset, groups: Iterable<string>): Imag
 }
 
 /**
- * Copies the images at `indices` into one contiguous [k, height, width] buffer (a batch).
+ * Copies the images at `indices` into one contiguous [k, channels, height, width] buffer (a batch).
  * @example const x = tf.tensor4d(gatherPixels(ds, b.indices), [k, ds.height, ds.width, 1])
  */
 export function gatherPixels(
@@ -125,7 +141,7 @@ export function gatherPixels(
   indices: ArrayLike<number>,
   out?: Float32Array,
 ): Float32Array {
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
   const dst = out ?? new Float32Array(indices.length * px)
   if (dst.length < indices.length * px) throw new RangeError('gatherPixels: out is too small')
   for (let j = 0; j < indices.length; j++) {
@@ -142,13 +158,13 @@ export function gatherPixels(
 export function concatDatasets(parts: ImageDataset[]): ImageDataset {
   if (parts.length === 0) throw new Error('concatDatasets: nothing to concatenate')
   const { height, width } = parts[0]
+  const px = imageSize(parts[0])
   let n = 0
   for (const p of parts) {
-    if (p.height !== height || p.width !== width)
+    if (p.height !== height || p.width !== width || imageSize(p) !== px)
       throw new Error(`concatDatasets: sizes differ (${p.height}x${p.width} vs ${height}x${width})`)
     n += p.labels.length
   }
-  const px = height * width
   const pixels = new Float32Array(n * px)
   const labels = new Int32Array(n)
   const classes: ClassInfo[] = []
@@ -159,5 +175,5 @@ export function concatDatasets(parts: ImageDataset[]): ImageDataset {
     off += p.labels.length
     classes.push(...p.classes.map((c) => ({ ...c })))
   }
-  return validateDataset({ height, width, pixels, labels, classes })
+  return validateDataset({ height, width, ...channelsOf(parts[0]), pixels, labels, classes })
 }

@@ -10,7 +10,7 @@ import {
   type SupportViewSpec,
 } from '../../core'
 import type { ClassInfo, ImageDataset } from '../data/types'
-import { indicesByClass } from '../data/types'
+import { imageSize, indicesByClass } from '../data/types'
 import { embedBatched, openEmbedder } from '../export/ort-runner'
 
 /** Embeddings [n, dim] with the labels and classes of the dataset they came from. */
@@ -40,9 +40,10 @@ export async function embedDataset(
   const e = await openEmbedder(onnxBytes)
   try {
     const [c, h, w] = e.chw
-    if (c !== 1 || h !== ds.height || w !== ds.width)
+    const dc = ds.channels ?? 1
+    if (c !== dc || h !== ds.height || w !== ds.width)
       throw new Error(
-        `embedDataset: the model takes ${c}x${h}x${w}, the dataset is 1x${ds.height}x${ds.width}`,
+        `embedDataset: the model takes ${c}x${h}x${w}, the dataset is ${dc}x${ds.height}x${ds.width}`,
       )
     const embeddings = await embedBatched(e, ds.pixels, ds.labels.length, batchSize)
     return fromEmbeddings(embeddings, e.dim, ds)
@@ -64,8 +65,8 @@ export async function embedSupportRows(
 ): Promise<Float32Array> {
   const views = supportViews(manifest)
   const n = ds.labels.length
-  const px = ds.height * ds.width
-  const shape = { channels: 1, height: ds.height, width: ds.width }
+  const px = imageSize(ds)
+  const shape = { channels: ds.channels ?? 1, height: ds.height, width: ds.width }
   const fill = backgroundValue(manifest)
   const e = await openEmbedder(onnxBytes)
   try {

@@ -51,7 +51,9 @@ export function conv4OptionsOf(model: tf.LayersModel): Conv4Options {
   if (convs.length === 0 || shape[1] == null) throw new Error('conv4OptionsOf: not a Conv-4 model')
   const filters = (convs[0].getConfig() as { filters: number }).filters
   const units = dense ? (dense.getConfig() as { units: number }).units : 0
-  return { size: shape[1], width: filters, blocks: convs.length, embDim: units }
+  const channels = shape[3] ?? 1
+  const options = { size: shape[1], width: filters, blocks: convs.length, embDim: units }
+  return channels === 1 ? options : { ...options, channels }
 }
 
 const baseName = (w: tf.LayerVariable) => w.originalName

@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { ModelManifest } from '../../core'
+import { INK_PREPROCESS } from '../data/decode'
 import { Rng } from '../data/rng'
 import { isUnmoved, type Shift } from '../model/shift-views'
 import { buildManifest, writeModel } from './manifest-writer'
@@ -11,16 +12,6 @@ import type { ManifestDraft, WrittenModel } from './manifest-writer'
 import { DEFAULT_INPUT_NAME, DEFAULT_OUTPUT_NAME, exportOnnx } from './onnx-graph'
 import { assertParity } from './parity'
 import type { ParityResult } from './parity'
-
-/** Ink preprocessing of the project's datasets (ink = 1, background = 0). */
-export const INK_PREPROCESS: ModelManifest['preprocess'] = {
-  grayscale: true,
-  invert: true,
-  resize: 'area',
-  scale: 1 / 255,
-  mean: 0,
-  std: 1,
-}
 
 /** What {@link exportModel} needs besides the model. */
 export interface ExportModelOptions {
@@ -37,7 +28,7 @@ export interface ExportModelOptions {
   metric?: ModelManifest['metric']
   preprocess?: ModelManifest['preprocess']
   training: ModelManifest['training']
-  /** images (n*H*W) for the parity check; default: 16 seeded uniform images plus all-zero */
+  /** images (n*C*H*W) for the parity check; default: 16 seeded uniform images plus all-zero */
   parityImages?: Float32Array
   /** threshold before `npm run eval -- --write-manifest` calibrates one */
   threshold?: ModelManifest['threshold']
@@ -90,9 +81,9 @@ export async function exportModel(
     shifts: opts.shifts,
     graphName: opts.id,
   })
-  const [, h, w] = model.inputs[0].shape as number[]
+  const [, h, w, c] = model.inputs[0].shape as number[]
   const outDim = model.outputs[0].shape[1] as number
-  const images = opts.parityImages ?? defaultParityImages(h, w)
+  const images = opts.parityImages ?? defaultParityImages(h, w, c)
   const parity = await assertParity(model, bytes, images, {
     normalize: opts.normalize,
     shifts: opts.shifts,
@@ -105,7 +96,7 @@ export async function exportModel(
     id: opts.id,
     version: opts.version ?? '1.0.0',
     createdAt: new Date().toISOString(),
-    input: { name: DEFAULT_INPUT_NAME, height: h, width: w, channels: 1, layout: 'NCHW' },
+    input: { name: DEFAULT_INPUT_NAME, height: h, width: w, channels: c as 1 | 3, layout: 'NCHW' },
     preprocess,
     output: {
       name: DEFAULT_OUTPUT_NAME,
@@ -128,9 +119,10 @@ export async function exportModel(
 }
 
 /** 16 seeded uniform images and one blank one (the background every glyph mostly is). */
-export function defaultParityImages(h: number, w: number, seed = 12345): Float32Array {
+export function defaultParityImages(h: number, w: number, c = 1, seed = 12345): Float32Array {
   const rng = new Rng(seed)
-  const out = new Float32Array(17 * h * w)
-  for (let i = 0; i < 16 * h * w; i++) out[i] = rng.next()
+  const px = c * h * w
+  const out = new Float32Array(17 * px)
+  for (let i = 0; i < 16 * px; i++) out[i] = rng.next()
   return out
 }

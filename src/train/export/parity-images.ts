@@ -2,13 +2,13 @@
  * Real images for the export's parity check: onnxruntime must match tfjs on the inputs the model
  * will see (strokes on a blank background), not only on noise, where no pixel is background.
  */
-import type { ImageDataset } from '../data/types'
+import { imageSize, type ImageDataset } from '../data/types'
 
 export const PARITY_IMAGES = 64
 
-/** `n` images spread evenly over `ds` (so every part of the split is represented), row-major. */
+/** `n` images spread evenly over `ds` (so every part of the split is represented), as `ds` lays them out. */
 export function sampleParityImages(ds: ImageDataset, n = PARITY_IMAGES): Float32Array {
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
   const total = ds.labels.length
   if (total === 0) throw new Error('parity images: the dataset has no images')
   const count = Math.min(n, total)

@@ -3,6 +3,7 @@
  * same images. An export is only written when this passes.
  */
 import * as tf from '@tensorflow/tfjs'
+import { nhwcBatch } from '../model/conv4'
 import { embedViews, type Shift } from '../model/shift-views'
 import { embedBatched, openEmbedder } from './ort-runner'
 
@@ -34,7 +35,7 @@ export interface ParityResult {
 }
 
 /**
- * Runs both runtimes on `images` (n * H * W floats, one channel); returns the max abs difference.
+ * Runs both runtimes on `images` (n * C * H * W floats, NCHW); returns the max abs difference.
  * @example const { maxAbsDiff } = await measureParity(model, bytes, pixels, { normalize: true })
  */
 export async function measureParity(
@@ -46,13 +47,12 @@ export async function measureParity(
   const e = await openEmbedder(onnxBytes)
   try {
     const [c, h, w] = e.chw
-    if (c !== 1) throw new Error('measureParity: one-channel models only')
-    const n = images.length / (h * w)
+    const n = images.length / (c * h * w)
     if (!Number.isInteger(n) || n < 1)
-      throw new RangeError(`measureParity: ${images.length} values is not n*${h}*${w}`)
+      throw new RangeError(`measureParity: ${images.length} values is not n*${c}*${h}*${w}`)
     const onnxOut = await embedBatched(e, images, n)
-    // NCHW with C=1 is the same memory as NHWC [n,h,w,1]: the same floats go to both runtimes.
-    const x = tf.tensor4d(images, [n, h, w, 1])
+    // the same floats go to both runtimes: ONNX reads them as NCHW, tfjs gets them as NHWC
+    const x = nhwcBatch(images, n, [h, w, c])
     const y = embedViews(model, x, { normalize: opts.normalize, shifts: opts.shifts ?? [[0, 0]] })
     x.dispose()
     const tfOut = (await y.data()) as Float32Array

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { embed } from '../model/conv4.js'
+import { embed, inputShapeOf, nhwcBatch } from '../model/conv4.js'
 import { modelTensors, restoreModel, type Checkpoint, type NamedTensor } from './checkpoint.js'
 import type { Batch, BatchSource, Objective } from './trainer.js'
 
@@ -14,13 +14,20 @@ const targetsOf = (b: Batch) =>
 export class Replica {
   readonly optimizer: tf.AdamOptimizer
   private readonly vars: tf.Variable[]
+  /** [height, width, channels] of the model's input */
+  private readonly inputShape: [number, number, number]
 
   constructor(
     readonly model: tf.LayersModel,
     readonly objective: Objective,
     readonly batches: BatchSource,
-    private readonly size: number,
+    size: number,
   ) {
+    this.inputShape = inputShapeOf(model)
+    if (this.inputShape[0] !== size || this.inputShape[1] !== size)
+      throw new Error(
+        `Replica: the model takes ${this.inputShape.join('x')}, batches are ${size}x${size}`,
+      )
     this.optimizer = tf.train.adam(1e-3)
     this.vars = [
       ...model.trainableWeights.map((w) => w.read() as tf.Variable),
@@ -45,7 +52,7 @@ export class Replica {
   async step(lr: number): Promise<{ loss: number; images: number }> {
     this.setLr(lr)
     const b = this.batches.next()
-    const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
+    const x = nhwcBatch(b.x, b.n, this.inputShape)
     const t = targetsOf(b)
     const lossT = this.optimizer.minimize(
       () => this.objective.loss(this.embedBatch(x, true), b.labels, t),
@@ -64,7 +71,7 @@ export class Replica {
   /** Gradients of this replica's own batch, flattened in variable order (for averaging). */
   gradients(): { loss: number; images: number; grads: Float32Array } {
     const b = this.batches.next()
-    const x = tf.tensor4d(b.x, [b.n, this.size, this.size, 1])
+    const x = nhwcBatch(b.x, b.n, this.inputShape)
     const t = targetsOf(b)
     const { value, grads } = tf.variableGrads(
       () => this.objective.loss(this.embedBatch(x, true), b.labels, t),

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 
 export interface Conv4Options {
-  /** input side in pixels (square, 1 channel) */
+  /** input side in pixels (square) */
   size: number
+  /** input channels: 1 (default) or 3 (RGB photos) */
+  channels?: number
   /** filters per conv block (64 in Vinyals et al. / Snell et al.) */
   width?: number
   /** number of conv blocks */
@@ -18,12 +20,12 @@ export interface Conv4Options {
  * ONNX export appends it as LpNormalization so that the exported graph matches.
  */
 export function buildConv4(opts: Conv4Options): tf.Sequential {
-  const { size, width = 64, blocks = 4, embDim = 0, seed = 1 } = opts
+  const { size, channels = 1, width = 64, blocks = 4, embDim = 0, seed = 1 } = opts
   const m = tf.sequential({ name: 'conv4' })
   for (let i = 0; i < blocks; i++) {
     m.add(
       tf.layers.conv2d({
-        ...(i === 0 ? { inputShape: [size, size, 1] } : {}),
+        ...(i === 0 ? { inputShape: [size, size, channels] } : {}),
         filters: width,
         kernelSize: 3,
         padding: 'same',
@@ -49,7 +51,24 @@ export function buildConv4(opts: Conv4Options): tf.Sequential {
   return m
 }
 
-/** Embeds a batch [n, h, w, 1]; `normalize` divides by the L2 norm (as ONNX LpNormalization does). */
+/**
+ * A batch laid out as datasets and the ONNX input hold it, [n, c, h, w] (channel planes), as the
+ * NHWC tensor tfjs layers take; with one channel both layouts are the same memory.
+ * @example embed(model, nhwcBatch(gatherPixels(ds, idx), idx.length, inputShapeOf(model)))
+ */
+export function nhwcBatch(x: Float32Array, n: number, [h, w, c]: readonly number[]): tf.Tensor4D {
+  if (c === 1) return tf.tensor4d(x, [n, h, w, 1])
+  return tf.tidy(() => tf.transpose(tf.tensor4d(x, [n, c, h, w]), [0, 2, 3, 1]))
+}
+
+/** [height, width, channels] of a model's (NHWC) input. */
+export function inputShapeOf(model: tf.LayersModel): [number, number, number] {
+  const [, h, w, c] = model.inputs[0].shape
+  if (h == null || w == null || c == null) throw new Error('the model input size is not fixed')
+  return [h, w, c]
+}
+
+/** Embeds a batch [n, h, w, c]; `normalize` divides by the L2 norm (as ONNX LpNormalization does). */
 export function embed(
   model: tf.LayersModel,
   x: tf.Tensor4D,

@@ -2,9 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { selectBackend } from '../backends/index.js'
 import { restoreModel } from '../loop/checkpoint.js'
 import { Replica } from '../loop/replica.js'
-import { buildConv4 } from '../model/conv4.js'
 import { TrainingBatches } from '../recipe/batch-source.js'
 import { buildObjective } from '../recipe/objective.js'
+import { buildRecipeModel } from '../recipe/model.js'
 import type { Reply, Request, WireTensor, WorkerInit } from './protocol.js'
 
 const init = workerData as WorkerInit
@@ -14,7 +14,7 @@ const send = (r: Reply, transfer: ArrayBuffer[] = []) => port.postMessage(r, tra
 async function main() {
   const { backend } = await selectBackend(init.backend)
   const r = init.recipe
-  const model = buildConv4({ size: r.size, width: r.width, embDim: r.embDim, seed: r.seed })
+  const model = buildRecipeModel(r)
   // every replica starts from the caller's weights (identical, and whatever --init loaded)
   restoreModel(model, {
     state: null,

@@ -61,7 +61,8 @@ export class TrainingBatches implements BatchSource {
   next(): Batch {
     const b = this.sampler.next()
     let x = gatherPixels(this.ds, b.indices)
-    if (this.recipe.jitter) x = jitterBatch(x, this.ds.height, this.ds.width, this.jitterRng)
+    const { height, width, channels = 1 } = this.ds
+    if (this.recipe.jitter) x = jitterBatch(x, height, width, this.jitterRng, {}, channels)
     const labels =
       this.recipe.loss === 'center' ? Int32Array.from(b.labels, (l) => b.classes[l]) : b.labels
     return { x, n: b.indices.length, labels, targets: this.targetsOf(b.indices) }

@@ -1,3 +1,4 @@
+import type { PreprocessName } from '../data/decode.js'
 import type { ScheduleName } from '../loop/schedule.js'
 
 export const LOSS_NAMES = ['prototypical', 'triplet', 'contrastive', 'siamese', 'center'] as const
@@ -21,6 +22,8 @@ export interface Recipe {
   classesPerBatch: number
   imagesPerClass: number
   size: number
+  /** input preprocessing: 'ink' (drawn characters), 'gray' or 'rgb' (photos, e.g. faces) */
+  preprocess: PreprocessName
   width: number
   /** 0 = the flattened conv features (64-d at 28x28) */
   embDim: number
@@ -50,6 +53,7 @@ export const DEFAULT_RECIPE: Recipe = {
   classesPerBatch: 16,
   imagesPerClass: 4,
   size: 28,
+  preprocess: 'ink',
   width: 64,
   embDim: 0,
   normalize: false,

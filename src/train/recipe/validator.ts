@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
-import type { ImageDataset } from '../data/types.js'
-import { embed } from '../model/conv4.js'
+import { imageSize, type ImageDataset } from '../data/types.js'
+import { embed, nhwcBatch } from '../model/conv4.js'
 import { evaluateEmbeddings, fromEmbeddings } from '../eval/index.js'
 import type { ModelManifest } from '../../core/index.js'
 
@@ -11,18 +11,15 @@ export async function embedWithTfjs(
   normalize: boolean,
   batch = 512,
 ): Promise<Float32Array> {
-  const px = ds.height * ds.width
+  const px = imageSize(ds)
+  const shape = [ds.height, ds.width, ds.channels ?? 1]
   const n = ds.labels.length
   let out: Float32Array | null = null
   let dim = 0
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i)
     const e = tf.tidy(() =>
-      embed(
-        model,
-        tf.tensor4d(ds.pixels.subarray(i * px, (i + m) * px), [m, ds.height, ds.width, 1]),
-        { normalize },
-      ),
+      embed(model, nhwcBatch(ds.pixels.subarray(i * px, (i + m) * px), m, shape), { normalize }),
     )
     const v = (await e.data()) as Float32Array
     dim = e.shape[1]

@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { subsetByClasses } from '../data/types'
 import type { ImageDataset } from '../data/types'
-import { isOmniglotSource } from '../eval/load-data'
 import { loadCheckpoint } from '../export/checkpoint-io'
 import { embedWithTfjs } from '../recipe/validator'
-import { loadDataset } from '../recipe/load-data'
+import { INK_PREPROCESS, specOf } from '../data/decode'
+import { loadDataset } from '../data/load'
 import { pickClasses, projectEmbeddings } from './project'
 import type { HistoryEntry, ReportEval } from './types'
 import { writeTrainingReport } from './write-report'
@@ -71,12 +71,6 @@ export function readEvalJson(path: string): ReportEval {
   throw new Error(`--eval: ${path} holds no evaluation (expected { split, results: [...] })`)
 }
 
-/** The split name figures carry for `--data`/`--split`. */
-function splitName(data: string, split: string): string {
-  if (data === 'generated') return `generated:${split}`
-  return isOmniglotSource(data) ? `omniglot:${split}` : `folder:${basename(data)}`
-}
-
 /**
  * Writes `<runDir>/report.html` and PNGs from the run's history.json and model checkpoint.
  * Projection data: `data` (a path, or 'generated'); without it, a run trained on generated
@@ -110,9 +104,10 @@ export async function reportRunFolder(o: {
   const split = o.split ?? 'evaluation'
   let projData: RunReportOptions['data']
   if (ckpt && data) {
-    const size = ckpt.file.model.options.size
-    const dataset = await loadDataset({ data, dataset: 'auto', split, size, cacheDir: o.cacheDir })
-    projData = { dataset, split: splitName(data, split) }
+    const { size, channels = 1 } = ckpt.file.model.options
+    const spec = specOf([size, size, channels], ckpt.file.meta.preprocess ?? INK_PREPROCESS)
+    const loaded = await loadDataset({ data, split, spec, cacheDir: o.cacheDir })
+    projData = { dataset: loaded.dataset, split: loaded.splitName }
   }
   const recipe = training.recipe as { normalize?: unknown } | undefined
   const r = await writeRunReport({

@@ -83,3 +83,47 @@ describe('affine jitter', () => {
     expect(a.subarray(0, px)).not.toEqual(affineJitter(src, 28, 28, new Rng(8)))
   })
 })
+
+describe('3-channel images (channel planes, as core preprocesses RGB)', () => {
+  // two images of 3 planes 4x4; plane c of image i holds 100 * i + 10 * c + pixel index
+  const planes = Float32Array.from({ length: 2 * 3 * 16 }, (_, k) => {
+    const [i, c, p] = [Math.floor(k / 48), Math.floor(k / 16) % 3, k % 16]
+    return 100 * i + 10 * c + p
+  })
+  const ds = {
+    height: 4,
+    width: 4,
+    channels: 3,
+    pixels: planes,
+    labels: Int32Array.from([0, 1]),
+    classes: [
+      { name: 'a', group: 'g' },
+      { name: 'b', group: 'g' },
+    ],
+  }
+
+  it('rotations turn every plane of an image alike and keep the channels', () => {
+    const r = validateDataset(augmentRotations(ds, [0, 90]))
+    expect(r.channels).toBe(3)
+    expect(r.pixels.length).toBe(4 * 48)
+    // image 1 (b/rot090) is image 0 turned: each of its planes is that plane of image 0 turned
+    for (let c = 0; c < 3; c++)
+      expect(r.pixels.subarray(48 + 16 * c, 64 + 16 * c)).toEqual(
+        rotate90(planes.subarray(16 * c, 16 * (c + 1)), 4, 4, 90),
+      )
+  })
+
+  it('jitter draws one transform per image, the same for its planes', () => {
+    const flat = Float32Array.from(planes, (v) => v % 10) // planes of one image now equal
+    const out = jitterBatch(flat, 4, 4, new Rng(3), {}, 3)
+    for (const i of [0, 1]) {
+      const plane = (c: number) => out.subarray(48 * i + 16 * c, 48 * i + 16 * (c + 1))
+      expect(plane(1)).toEqual(plane(0))
+      expect(plane(2)).toEqual(plane(0))
+    }
+    // a 1-channel batch of the same 6 planes draws 6 transforms: plane 1 then differs
+    const single = jitterBatch(flat, 4, 4, new Rng(3))
+    expect(single.subarray(0, 16)).toEqual(out.subarray(0, 16))
+    expect(single.subarray(16, 32)).not.toEqual(out.subarray(16, 32))
+  })
+})

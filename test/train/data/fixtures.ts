@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encode } from 'fast-png'
+import { encode as encodeJpeg } from 'jpeg-js'
 import { zipSync } from 'fflate'
 import type { Zippable } from 'fflate'
 
@@ -61,4 +62,42 @@ export function writeTree(root: string, files: Record<string, Uint8Array | strin
     mkdirSync(join(full, '..'), { recursive: true })
     writeFileSync(full, bytes)
   }
+}
+
+/**
+ * A `side` x `side` RGB JPEG of person `person`, photo `photo`: a face-sized disc in the person's
+ * own colour on a grey background, moved a little per photo, so people differ in colour and
+ * photos of one person differ in position.
+ */
+export function personJpeg(person: number, photo: number, side = 24): Uint8Array {
+  const colour = [(person * 97) % 256, (person * 57 + 80) % 256, (person * 23 + 160) % 256]
+  const cx = side / 2 + ((photo % 3) - 1) * 2
+  const cy = side / 2 + ((Math.floor(photo / 3) % 3) - 1) * 2
+  const data = new Uint8Array(side * side * 4)
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      const inside = (x - cx) ** 2 + (y - cy) ** 2 < (side / 3) ** 2
+      for (let c = 0; c < 3; c++) data[(y * side + x) * 4 + c] = inside ? colour[c] : 128
+      data[(y * side + x) * 4 + 3] = 255
+    }
+  return new Uint8Array(encodeJpeg({ width: side, height: side, data }, 95).data)
+}
+
+/**
+ * An LFW-style tree, `<prefix><Person_N>/<Person_N>_000k.jpg`, with `photos[i]` photos of person i
+ * (LFW's layout; `prefix` 'lfw/' gives its zip's).
+ */
+export function lfwStyleTree(photos: number[], prefix = ''): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {}
+  photos.forEach((count, p) => {
+    const name = `Person_${p}`
+    for (let k = 0; k < count; k++)
+      files[`${prefix}${name}/${name}_${String(k + 1).padStart(4, '0')}.jpg`] = personJpeg(p, k)
+  })
+  return files
+}
+
+/** {@link lfwStyleTree} as a zip. */
+export function lfwStyleZip(photos: number[], prefix = 'lfw/'): Uint8Array {
+  return zipSync(lfwStyleTree(photos, prefix))
 }

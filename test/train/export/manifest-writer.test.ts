@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManifestError, validateManifest } from '../../../src/core'
-import { exportModel, INK_PREPROCESS } from '../../../src/train/export/export-model'
+import { INK_PREPROCESS } from '../../../src/train/data/decode'
+import { exportModel } from '../../../src/train/export/export-model'
 import {
   readCatalogue,
   rewriteManifest,

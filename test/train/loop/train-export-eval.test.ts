@@ -15,7 +15,7 @@ import { buildConv4 } from '../../../src/train/model/conv4'
 import { TrainingBatches } from '../../../src/train/recipe/batch-source'
 import { buildObjective } from '../../../src/train/recipe/objective'
 import { DEFAULT_RECIPE, type Recipe } from '../../../src/train/recipe/recipe'
-import { splitForTraining } from '../../../src/train/recipe/load-data'
+import { splitForTraining } from '../../../src/train/recipe/split'
 
 // The whole offline pipeline in about 30 s on generated glyph alphabets: train a small Conv-4, export
 // it (the export itself fails if ONNX and tfjs differ by more than 1e-5), evaluate the ONNX on
