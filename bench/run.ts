@@ -7,6 +7,8 @@
  *   accuracy  the served model on Omniglot, Lake and Vinyals protocols (bench/accuracy/run.ts)
  *   nn        nearest-neighbour search over up to 100k stored embeddings (bench/edge/nn.ts)
  *   faces     the face pipeline's CPU per 250x250 and 12 Mpx photo, by phase (bench/edge/faces.ts)
+ *   faces-api LFW verification and identification through the API vs offline (bench/edge/faces-api.ts)
+ *   edge-faces the face model in wrangler dev: CPU per photo, cold start, workerd memory (bench/edge/faces-edge.ts)
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  */
 import { spawnSync } from 'node:child_process'
@@ -21,6 +23,7 @@ const BENCHES: Record<string, string> = {
   nn: 'bench/edge/nn.ts',
   faces: 'bench/edge/faces.ts',
   'faces-api': 'bench/edge/faces-api.ts',
+  'edge-faces': 'bench/edge/faces-edge.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

@@ -37,8 +37,12 @@ import { tenFold, type ScoredPair } from '../../src/train/eval/ten-fold'
 import { readManifest } from '../../src/train/export/manifest-writer'
 
 const KEY = 'bench-key'
-const MANIFEST = 'models/face-faceres-blazeface-v1.json'
-const OFFLINE = { accuracy: 96.7, sd: 1.06 } // bench/RESULTS.md, dev-test, central face
+// The served face model: what the `face` alias of models/catalogue.json names (seeded below).
+const FACE_ID = JSON.parse(readFileSync('models/catalogue.json', 'utf8')).aliases.face as string
+const MANIFEST = `models/${FACE_ID}.json`
+// `npm run eval:faces`'s figure as its manifest records it (dev-test, central face)
+const lfwEval = readManifest(MANIFEST).eval.lfw as { accuracy: number; sd: number } | undefined
+const OFFLINE = { accuracy: 100 * (lfwEval?.accuracy ?? NaN), sd: 100 * (lfwEval?.sd ?? NaN) }
 const PEOPLE = 200
 const UNKNOWN = 400
 const CONCURRENCY = 4
@@ -292,7 +296,9 @@ const fmt = (r: { acc: number; sd: number; auc: number }) =>
   `${r.acc.toFixed(2)} ± ${r.sd.toFixed(2)} | ${r.auc.toFixed(4)} | ${(r.acc - OFFLINE.accuracy).toFixed(2)}`
 
 console.log(`\nVerification, LFW dev-test (${pairs.length} pairs), ${manifest.id}\n`)
-console.log('| path | accuracy % (10-fold) | ROC AUC | vs offline 96.70 ± 1.06 | no face |')
+console.log(
+  `| path | accuracy % (10-fold) | ROC AUC | vs eval:faces ${OFFLINE.accuracy.toFixed(2)} ± ${OFFLINE.sd.toFixed(2)} | no face |`,
+)
 console.log('|---|---|---|---|---|')
 console.log(`| API /v1/verify (largest face) | ${fmt(api)} | ${noFace} pairs |`)
 console.log(

@@ -1,0 +1,151 @@
+// The face model in the Worker (not a test): `npx tsx bench/edge/faces-edge.ts [--runs 3]
+// [--photos 10] [--phones 3]` (`npm run bench -- edge-faces`). A real `wrangler dev` with the
+// shipped models seeded once into a temporary store; then, per run, a fresh server (a fresh
+// isolate that loads the face model from the local R2 bucket):
+//  - cold: the first POST /v1/embed (model `face`, a 250x250 LFW photo): client wall time and the
+//    Worker's Server-Timing total (R2 read, sha256 check, ORT sessions, decode, detect, embed);
+//  - warm: every 250x250 photo, then every 12 Mpx phone-size JPEG (bench/edge/face-photos.ts),
+//    one request at a time: the Worker's CPU per photo from Server-Timing (decode, detect,
+//    preprocess = align, embed, total), p50 = median of each run's median, p99 over all requests;
+//  - memory: the workerd process's resident set (Linux VmRSS) after start, and its peak (VmHWM)
+//    after the run. workerd's RSS holds the runtime itself and every isolate, so it bounds the
+//    face isolate's memory from above.
+// Photos: ../shared/data/lfw (research data, read at run time, never committed).
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startWranglerDev } from '../../scripts/wrangler-dev'
+import { defaultLfwDir } from '../../src/train/data/lfw'
+import { median, quantile, request } from './client'
+import { lfwPhotos, phonePhotos } from './face-photos'
+
+const KEY = 'bench-key'
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : dflt
+}
+const RUNS = arg('runs', 3)
+const PHOTOS = arg('photos', 10)
+const PHONES = arg('phones', 3)
+const lfw = defaultLfwDir()
+if (!lfw) {
+  console.error('bench edge-faces: needs LFW at ../shared/data/lfw')
+  process.exit(2)
+}
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')
+const loadStart = load()
+const small = lfwPhotos(lfw, PHOTOS)
+console.log(`building ${PHONES} 12 Mpx JPEGs...`)
+const phone = phonePhotos(small.slice(0, PHONES))
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
+
+/** VmRSS and VmHWM (bytes) of the workerd process in process group `pgid` (wrangler's). */
+function workerdMemory(pgid: number): { rss: number; peak: number } {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      continue // exited meanwhile
+    }
+    // fields after "(comm)": state ppid pgrp ...
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+    if (comm !== 'workerd' || pgrp !== pgid) continue
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)![1]) * 1024
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') }
+  }
+  throw new Error(`no workerd process in process group ${pgid}`)
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'oneshot-bench-faces-'))
+const persistTo = join(dir, 'state')
+const start = (seed = false) => startWranglerDev({ persistTo, vars: { DEV_API_KEY: KEY }, seed })
+const setup = await start(true)
+const model = setup.catalogue?.aliases?.face ?? 'none'
+await setup.stop()
+
+// Server-Timing phases, then `client`: the wall time Node saw for the whole request
+const PHASES = ['decode', 'detect', 'preprocess', 'embed', 'total', 'client'] as const
+type Times = Record<(typeof PHASES)[number], number[]>
+const empty = (): Times => ({
+  decode: [],
+  detect: [],
+  preprocess: [],
+  embed: [],
+  total: [],
+  client: [],
+})
+const all = { small: empty(), phone: empty() }
+const perRun = { small: [] as Record<string, number>[], phone: [] as Record<string, number>[] }
+const runs: { cold: number; coldServer: number; rss0: number; rss: number; peak: number }[] = []
+
+async function warm(
+  url: string,
+  photos: Uint8Array[],
+  into: Times,
+): Promise<Record<string, number>> {
+  const t = empty()
+  for (const bytes of photos) {
+    const r = await request(url, KEY, 'POST', '/v1/embed', { image: b64(bytes), model: 'face' })
+    for (const p of PHASES) t[p].push(p === 'client' ? r.ms : (r.timing[p] ?? 0))
+  }
+  for (const p of PHASES) into[p].push(...t[p])
+  return Object.fromEntries(PHASES.map((p) => [p, median(t[p])]))
+}
+
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    const server = await start()
+    try {
+      const rss0 = workerdMemory(server.pid).rss
+      const first = await request(server.url, KEY, 'POST', '/v1/embed', {
+        image: b64(small[0]!),
+        model: 'face',
+      })
+      perRun.small.push(await warm(server.url, small, all.small))
+      perRun.phone.push(await warm(server.url, phone, all.phone))
+      const mem = workerdMemory(server.pid)
+      runs.push({ cold: first.ms, coldServer: first.timing.total ?? NaN, rss0, ...mem })
+      console.log(
+        `run ${run}: cold ${first.ms.toFixed(0)} ms (server ${runs.at(-1)!.coldServer}), ` +
+          `250x250 total p50 ${perRun.small.at(-1)!.total!.toFixed(0)} ms, 12 Mpx ` +
+          `${perRun.phone.at(-1)!.total!.toFixed(0)} ms; workerd RSS ${(rss0 / 2 ** 20).toFixed(0)} -> ` +
+          `${(mem.rss / 2 ** 20).toFixed(0)} MiB, peak ${(mem.peak / 2 ** 20).toFixed(0)} MiB`,
+      )
+    } finally {
+      await server.stop()
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
+
+const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`
+const m = (xs: number[]) => median(xs)
+console.log(
+  `\nFace model in the Worker: wrangler dev (local workerd), model ${model}, ${RUNS} fresh starts; ` +
+    `${PHOTOS} LFW 250x250 photos and ${PHONES} 12 Mpx JPEGs per run, one request at a time; ` +
+    `load average (1/5/15 min) ${loadStart} at start, ${load()} at end`,
+)
+console.log('| figure (Worker CPU from Server-Timing, ms) | 250x250 p50 | p99 | 12 Mpx p50 | p99 |')
+console.log('|---|---|---|---|---|')
+for (const p of PHASES) {
+  const cells = (k: 'small' | 'phone') => [
+    m(perRun[k].map((r) => r[p]!)).toFixed(1),
+    quantile(all[k][p], 0.99).toFixed(1),
+  ]
+  console.log(
+    `| ${p === 'preprocess' ? 'align' : p} | ${[...cells('small'), ...cells('phone')].join(' | ')} |`,
+  )
+}
+console.log(
+  `\n| cold first /v1/embed (fresh isolate), median of ${RUNS} | server ${m(runs.map((r) => r.coldServer)).toFixed(0)} ms | client ${m(runs.map((r) => r.cold)).toFixed(0)} ms |`,
+)
+console.log(
+  `| workerd RSS after start / after the run / peak (median of ${RUNS}) | ${MiB(m(runs.map((r) => r.rss0)))} / ${MiB(m(runs.map((r) => r.rss)))} / ${MiB(m(runs.map((r) => r.peak)))} | |`,
+)
