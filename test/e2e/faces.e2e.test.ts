@@ -135,7 +135,7 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     // in the last bits, nothing more.
     let diff = 0
     node.embedding.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - api.json.embedding[i]))))
-    expect(diff).toBeLessThan(1e-3)
+    expect(diff).toBeLessThan(1e-5)
     const box = largestFace(faces)!.box
     expect(api.json.box).toEqual({
       x: Math.round(box.x),
