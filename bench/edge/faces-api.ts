@@ -146,7 +146,9 @@ try {
     if (r.status === 422 && r.json?.error?.code === 'no_face')
       return { distance: Infinity, same: p.same, noFace: true }
     if (r.status !== 200)
-      throw new Error(`verify ${p.a} ${p.b}: ${r.status} ${JSON.stringify(r.json)}`)
+      throw new Error(
+        `verify ${p.a} ${p.b}: ${r.status} ${JSON.stringify(r.json)}\nwrangler: ${server.log().slice(-2000)}`,
+      )
     return { distance: r.json.distance as number, same: p.same, noFace: false }
   })
   apiPairs.push(...scored)
