@@ -243,7 +243,7 @@ function maskPhotos(page: Page): Promise<number> {
   return page.evaluate(() => {
     const keep = ['31,95,191', '138,83,0', '255,255,255']
     let kept = 0
-    for (const c of document.querySelectorAll('canvas')) {
+    for (const c of Array.from(document.querySelectorAll('canvas'))) {
       if (!c.width || !c.height) continue
       const ctx = c.getContext('2d')!
       const img = ctx.getImageData(0, 0, c.width, c.height)
@@ -260,7 +260,8 @@ function maskPhotos(page: Page): Promise<number> {
     }
     const grey =
       "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'%3E%3Crect width='1' height='1' fill='%23c8c8c8'/%3E%3C/svg%3E"
-    for (const im of document.querySelectorAll('img')) if (im.src.startsWith('data:')) im.src = grey
+    for (const im of Array.from(document.querySelectorAll('img')))
+      if (im.src.startsWith('data:')) im.src = grey
     return kept
   })
 }

@@ -2,9 +2,13 @@
  * `npm run eval -- --model models/<id>.onnx --data <omniglot root | folder> [...]`
  * Evaluates the EXPORTED model (onnxruntime-node) and prints a markdown table; with
  * --write-manifest, stores the figures and the calibrated threshold in models/<id>.json.
+ * A face model (manifest kind "face") is handed to `npm run eval:faces` (LFW pairs), `--data`
+ * becoming its `--lfw`.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { EVAL_DEFAULTS, evaluateOnnx, manifestWithEval } from '../eval/evaluate'
 import type { Protocol } from '../eval/episodes'
 import { loadDataset } from '../data/load'
@@ -69,7 +73,26 @@ const SPEC = {
 } satisfies Record<string, FlagSpec>
 const USAGE = usage('npm run eval -- --model models/<id>.onnx --data <path> [flags]', SPEC)
 
+/**
+ * When `--model` names a face model, runs eval-faces.ts with the same flags (`--data` as `--lfw`,
+ * the manifest for the .onnx) and exits with its status; otherwise returns.
+ */
+function delegateFaceModel(argv: string[]): void {
+  const at = argv.indexOf('--model')
+  const model = at >= 0 ? argv[at + 1] : undefined
+  const manifestPath = model?.replace(/\.onnx$/, '.json')
+  if (!manifestPath?.endsWith('.json') || !existsSync(manifestPath)) return
+  if (JSON.parse(readFileSync(manifestPath, 'utf8')).kind !== 'face') return
+  const args = argv.map((a, i) => (a === '--data' ? '--lfw' : i === at + 1 ? manifestPath : a))
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'eval-faces.ts')
+  const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
+    stdio: 'inherit',
+  })
+  process.exit(r.status ?? 1)
+}
+
 async function main(): Promise<void> {
+  delegateFaceModel(process.argv.slice(2))
   const f = parseFlags(process.argv.slice(2), SPEC)
   if (f.help) return console.log(USAGE)
   if (!f.model) throw new ArgsError('--model is required')
