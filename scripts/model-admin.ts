@@ -100,20 +100,23 @@ export async function readLocalModel(
       !detectorFile ||
       !existsSync(join(dir, detectorFile))
     )
-      await rebuildFaceModel(dir)
+      await rebuildFaceModel(dir, id)
   }
   const local = readLocalFiles(dir, id)
   const detectorFile = parsed.kind === 'face' ? parsed.detector?.file : undefined
   return detectorFile ? { ...local, detector: readFileSync(join(dir, detectorFile)) } : local
 }
 
-/** Rebuilds the converted face models (deterministic: the committed records pin their bytes). */
-async function rebuildFaceModel(dir: string): Promise<void> {
+/**
+ * Rebuilds the converted face models (deterministic: the committed records pin their bytes) and
+ * the face model `id`'s .onnx from them; its committed manifest is left as it is.
+ */
+async function rebuildFaceModel(dir: string, id: string): Promise<void> {
   const { ensureConverted } = await import('../src/train/convert/convert-model')
   const { FACE_MODEL_NAMES } = await import('../src/train/convert/face-models')
-  const { writeFaceManifest } = await import('../src/train/convert/face-manifest')
+  const { restoreFaceOnnx } = await import('../src/train/convert/face-manifest')
   for (const name of FACE_MODEL_NAMES) await ensureConverted(name, dir)
-  writeFaceManifest(dir)
+  restoreFaceOnnx(dir, id)
 }
 
 function readLocalFiles(dir: string, id: string): { manifest: string; onnx: Uint8Array } {

@@ -187,9 +187,28 @@ export function writeFaceManifest(
       keypoints: [0, 1, 2, 3],
       template: same ? previous!.alignment!.template : e.template(),
       size,
+      // a choice eval:faces --write-manifest made on these weights: kept like the template
+      ...(same && previous!.alignment!.mirror !== undefined
+        ? { mirror: previous!.alignment!.mirror }
+        : {}),
     },
   }
   validateManifest(manifest)
   writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`)
   return manifest
+}
+
+/**
+ * Restores `<dir>/<id>.onnx` of a committed face manifest from the converted embedder whose
+ * bytes it pins (the .onnx is a copy of them), without touching the manifest; throws when no
+ * converted embedder matches (run npm run convert).
+ */
+export function restoreFaceOnnx(dir: string, id: string): void {
+  const manifest = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as ModelManifest
+  const match = Object.values(EMBEDDERS)
+    .map((e) => read(dir, e.spec.id))
+    .find((r) => r.sha256 === manifest.sha256)
+  if (!match)
+    throw new Error(`${id}.json pins an embedder no converted model matches (run npm run convert)`)
+  copyFileSync(join(dir, match.file), join(dir, `${id}.onnx`))
 }

@@ -135,11 +135,14 @@ describe('exportModel + manifest writer', () => {
     expect(c.models).toContain(c.default)
     for (const id of Object.values(c.aliases)) expect(c.models).toContain(id)
     for (const id of c.models) {
-      const m = validateManifest(JSON.parse(readFileSync(join(models, `${id}.json`), 'utf8')))
+      const text = readFileSync(join(models, `${id}.json`), 'utf8')
+      const m = validateManifest(JSON.parse(text))
       expect(m.id).toBe(id)
-      // Converted face models are not committed: readLocalModel rebuilds them from the package.
+      // Converted face models are not committed: readLocalModel rebuilds them from the package,
+      // leaving the committed manifest (its threshold, eval figures, alignment) as it was.
       const onnx = (await readLocalModel(models, id)).onnx
       expect(createHash('sha256').update(onnx).digest('hex')).toBe(m.sha256)
+      expect(readFileSync(join(models, `${id}.json`), 'utf8')).toBe(text)
     }
     // byte for byte what the writer produces, so `npm run export -- --default` leaves no diff noise
     const text = readFileSync(join(models, 'catalogue.json'), 'utf8')
