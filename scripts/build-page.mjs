@@ -3,11 +3,11 @@
 // IIFE and writes it as a module the Worker imports: src/edge/page/app-script.gen.js (gitignored;
 // its type is app-script.gen.d.ts). The file is rewritten only when the bundle changed, so a
 // running `wrangler dev` reloads only then.
-// Runs as wrangler's custom build (wrangler.toml [build]: before `wrangler dev`, which reruns it
-// when a client file changes, and before `wrangler deploy`, --dry-run included) and from
-// vitest.workers.config.ts (the workers pool runs no custom build).
+// Runs before wrangler from scripts/wrangler-dev.ts (npm start, the e2e tests, the benchmarks;
+// `watchPage` rebuilds on client changes for npm start) and scripts/bundle-size.ts (npm run deploy,
+// its --dry-run), and from vitest.workers.config.ts. `node scripts/build-page.mjs` runs it alone.
 import { build } from 'esbuild'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -41,6 +41,22 @@ export async function buildPage() {
   if (!existsSync(GENERATED) || readFileSync(GENERATED, 'utf8') !== text)
     writeFileSync(GENERATED, text)
   return GENERATED
+}
+
+/**
+ * Rebuilds on every change under src/edge/page/client (debounced); wrangler dev then reloads the
+ * Worker, which imports the generated module. Returns a function that stops watching.
+ */
+export function watchPage(onError = (err) => console.error(`build-page: ${err.message ?? err}`)) {
+  let timer
+  const watcher = watch(dirname(CLIENT_ENTRY), { recursive: true }, () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => buildPage().catch(onError), 100)
+  })
+  return () => {
+    clearTimeout(timer)
+    watcher.close()
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

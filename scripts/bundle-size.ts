@@ -18,6 +18,8 @@ export interface BundleSize {
 /** `wrangler deploy --dry-run --outdir <outdir>` (optionally with another config), then sizes. */
 export function buildBundle(outdir: string, config?: string): BundleSize {
   rmSync(outdir, { recursive: true, force: true })
+  const page = spawnSync(process.execPath, ['scripts/build-page.mjs'], { encoding: 'utf8' })
+  if (page.status !== 0) throw new Error(`page script build failed:\n${page.stderr}`)
   const args = ['deploy', '--dry-run', '--outdir', outdir, ...(config ? ['--config', config] : [])]
   const r = spawnSync('node_modules/.bin/wrangler', args, {
     encoding: 'utf8',

@@ -12,6 +12,7 @@ try {
     persistTo: '.wrangler/state',
     echo: true,
     seed: true,
+    watchPage: true,
   })
   const store = server.catalogue
   const models = store?.models.map((m) => m.id).join(', ') || 'none'

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { buildPage, watchPage } from './build-page.mjs'
 import {
   devKey,
   readCatalogueFile,
@@ -37,6 +38,8 @@ export interface DevOptions {
   timeoutMs?: number
   /** Copy wrangler's output to this process's stdout. */
   echo?: boolean
+  /** Rebuild the page script when src/edge/page/client changes (npm start), until stop(). */
+  watchPage?: boolean
   /** Extra `--var NAME:VALUE` bindings. */
   vars?: Record<string, string>
   /** Another wrangler config (default: ./wrangler.toml). */
@@ -74,6 +77,8 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
     ? (seed.catalogue ?? readCatalogueFile(join(seedDir, 'catalogue.json')))
     : null
   if (listed) for (const id of listed.models) await readLocalModel(seedDir, id)
+  // The Worker imports the bundled page script (scripts/build-page.mjs): build it first.
+  await buildPage()
   const port = opts.port ?? (await freePort())
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port)]
   args.push('--inspector-port', String(await freePort()), '--show-interactive-dev-session=false')
@@ -103,7 +108,9 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   }
   const killOnExit = () => kill('SIGKILL')
   process.once('exit', killOnExit)
+  const unwatch = opts.watchPage ? watchPage() : () => {}
   const stop = async () => {
+    unwatch()
     process.off('exit', killOnExit)
     if (child.exitCode !== null) return
     kill('SIGTERM')
