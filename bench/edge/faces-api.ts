@@ -126,6 +126,7 @@ const apiPairs: (ScoredPair & { noFace: boolean })[] = []
 const apiProbe = new Map<string, { label: string | null; distance: number }>()
 const noFaceEnrol: string[] = []
 let verifyWall = 0
+let restarts = 0
 let identWall = 0
 const dir = mkdtempSync(join(tmpdir(), 'faces-api-'))
 const server = await startWranglerDev({
@@ -140,7 +141,12 @@ try {
   let done = 0
   const scored = await pool(pairs, CONCURRENCY, async (p: LfwPair) => {
     const body = { a: b64(photos.get(p.a)!), b: b64(photos.get(p.b)!), model: 'face' }
-    const r = await post(server.url, '/v1/verify', body)
+    let r = await post(server.url, '/v1/verify', body)
+    // wrangler dev's answer when the isolate restarted mid-request: counted, retried once
+    if (r.json?.error?.code === 'not_json') {
+      restarts++
+      r = await post(server.url, '/v1/verify', body)
+    }
     if (++done % 100 === 0 || done === pairs.length)
       console.error(`[${secs()} s] verify ${done}/${pairs.length}`)
     if (r.status === 422 && r.json?.error?.code === 'no_face')
@@ -333,6 +339,7 @@ FARS.forEach((far, i) => {
 console.log(
   `\nProbes whose photo had no face through the API (no answer, counted wrong): ${apiNoFaceProbes}`,
 )
+console.log(`Isolate restarts during verification (each request retried once): ${restarts}`)
 console.log(
   `Wall: verify ${verifyWall.toFixed(0)} s (${((2 * pairs.length) / verifyWall).toFixed(1)} photos/s), ` +
     `identification ${identWall.toFixed(0)} s, offline ${offlineWall.toFixed(0)} s, total ${secs()} s`,
