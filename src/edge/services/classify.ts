@@ -38,14 +38,15 @@ export function metricFor(name: MetricName, manifest: ModelManifest): ModelManif
 /** Classifies every query row against labelled rows; one prediction per query, in order. */
 export function classifyQueries(
   queries: Embedded,
-  support: { rows: string[]; dim: number; matrix: Float32Array },
+  support: Pick<Snapshot, 'rows' | 'dim' | 'matrix'>,
   opts: ClassifyOptions & { metric: MetricName; threshold: number },
 ): Prediction[] {
   if (support.rows.length === 0)
     throw new ApiError(422, 'empty_set', 'the support set has no examples')
   if (support.dim !== queries.dim)
     throw new ApiError(409, 'model_mismatch', 'embedding sizes differ; re-embed the set')
-  const set = { labels: support.rows, matrix: support.matrix, dim: support.dim }
+  const { rows: labels, matrix, dim } = support
+  const set = matrix instanceof Float32Array ? { labels, matrix, dim } : { labels, rows: matrix }
   const metric = metricFor(opts.metric, queries.manifest)
   const n = queries.matrix.length / queries.dim
   return Array.from({ length: n }, (_, i) =>
