@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { classify, type Metric } from '../../src/core'
+import { classify, wasmDotKernel, type Metric } from '../../src/core'
+import int8Dot from '../../src/core/kernels/int8-dot.wasm'
 import { classifyQueries } from '../../src/edge/services/classify'
 import {
   decodeSnapshot,
@@ -50,7 +51,7 @@ describe('snapshot format', () => {
     s.matrix.fill(-1, 69_999 * 16) // a row like no other
     const buf = encodeSnapshot(s)
     expect(new TextDecoder().decode(new Uint8Array(buf, 0, 4))).toBe('OSS2')
-    const back = new SnapshotCache(1 << 30).decode('k', buf)
+    const back = new SnapshotCache(1 << 30, wasmDotKernel(int8Dot)).decode('k', buf)
     expect(back.set.labels).toHaveLength(70_000)
     expect(back.rows[65_536]).toBe('p65536')
     expect(back.rows[69_999]).toBe('p69999')

@@ -1,7 +1,7 @@
 export { ID_PATTERN, newId, storage, supportSet, tenantIndex } from './access'
 export { deleteKeys, kvKeys, readImage, readSnapshot, writeImage, writeSnapshot } from './kv'
 export { decodeSnapshot, encodeSnapshot, snapshotBytes, type Snapshot } from './snapshot'
-export { decodeSnapshotCached, SnapshotCache, snapshotCache } from './snapshot-cache'
+export { SnapshotCache } from './snapshot-cache'
 export { PUBLISH_INTERVAL_MS, SupportSetStore } from './support-set.do'
 export { TenantStore } from './tenant.do'
 export type * from './types'

@@ -1,18 +1,12 @@
-import { wasmDotKernel } from '../../core'
-import int8Dot from '../../core/kernels/int8-dot.wasm'
-import { LIMITS } from '../limits'
+import type { KernelFactory } from '../../core'
 import { decodeSnapshot, snapshotBytes, snapshotHeader, type Snapshot } from './snapshot'
-
-// Int8 rows are searched by the wasm SIMD kernel (a module imported at build time: workerd cannot
-// compile wasm from bytes); each decoded snapshot's rows live in their kernel's memory.
-const kernel = wasmDotKernel(int8Dot)
 
 /**
  * Decoded snapshots of one isolate, least recently used out, by bytes (`snapshotBytes`) within
  * `budget`. The header holds the set's version (bumped by every write), so the same header bytes
  * and length mean the same snapshot. A cached snapshot keeps its rows array, so core's label
  * index and class means are reused too. A snapshot larger than the whole budget is decoded for
- * its request and not kept.
+ * its request and not kept. Int8 rows are searched with `kernel` (the Worker's wasm one).
  */
 export class SnapshotCache {
   private entries = new Map<
@@ -21,7 +15,10 @@ export class SnapshotCache {
   >()
   private total = 0
 
-  constructor(readonly budget: number) {}
+  constructor(
+    readonly budget: number,
+    private kernel?: KernelFactory,
+  ) {}
 
   /** `decodeSnapshot(buf)`, decoded once per version of the set `key` while it stays cached. */
   decode(key: string, buf: ArrayBuffer): Snapshot {
@@ -33,7 +30,7 @@ export class SnapshotCache {
       return hit.snapshot
     }
     this.drop(key)
-    const snapshot = decodeSnapshot(buf, kernel)
+    const snapshot = decodeSnapshot(buf, this.kernel)
     const bytes = snapshotBytes(snapshot)
     if (!header || bytes > this.budget) return snapshot
     this.entries.set(key, { header: header.slice(), length: buf.byteLength, bytes, snapshot })
@@ -56,14 +53,6 @@ export class SnapshotCache {
     this.entries.delete(key)
     this.total -= e.bytes
   }
-}
-
-/** The isolate's cache (LIMITS.snapshotCacheBytes). */
-export const snapshotCache = new SnapshotCache(LIMITS.snapshotCacheBytes)
-
-/** `decodeSnapshot(buf)`, decoded once per isolate and version of the set `key`. */
-export function decodeSnapshotCached(key: string, buf: ArrayBuffer): Snapshot {
-  return snapshotCache.decode(key, buf)
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
