@@ -1,12 +1,22 @@
 // Nearest-neighbour benchmark (Node, src/core only, not a test):
-// `tsx bench/edge/nn.ts [--runs 5] [--ms 150] [--uniform]`. Times core's classify (nearest and
-// prototype, euclidean, k 5) over 1k/10k/100k stored 64-d examples with 20 and 1,000 labels,
-// beside a naive baseline in the same run: every distance through `distance()`, a full sort, then
-// the first k distinct labels. Each figure is the median over --runs of a per-call mean over
+// `tsx bench/edge/nn.ts [--runs 5] [--ms 150] [--dim 64] [--uniform]`. Times core's classify
+// (nearest and prototype, euclidean, k 5) over 1k/10k/100k stored examples with 20 and 1,000
+// labels, over float32 rows and over int8 rows (a snapshot's: the wasm SIMD kernel the Worker
+// uses, and the JS loop that serves without it), beside a naive baseline in the same run: every
+// distance through `distance()`, a full sort, then the first k distinct labels. Each figure is the median over --runs of a per-call mean over
 // ~--ms. The data look like a trained model's: unit vectors clustered around one centre per
 // label, the query a noisy member of one class; --uniform uses unstructured vectors in [-1, 1)
 // instead (the worst case for classify's early abandoning).
-import { classify, distance, prototypes, type EmbeddingSet, type Metric } from '../../src/core'
+import {
+  classify,
+  distance,
+  prototypes,
+  quantizeRows,
+  type EmbeddingSet,
+  type Metric,
+  type SearchSet,
+} from '../../src/core'
+import { nodeInt8Kernel } from '../../src/train/eval/int8-kernel'
 import { median } from './client'
 
 const arg = (name: string, dflt: number) => {
@@ -15,7 +25,7 @@ const arg = (name: string, dflt: number) => {
 }
 const RUNS = arg('runs', 5)
 const BUDGET_MS = arg('ms', 150)
-const DIM = 64
+const DIM = arg('dim', 64)
 const K = 5
 const METRIC: Metric = { name: 'euclidean' }
 const UNIFORM = process.argv.includes('--uniform')
@@ -110,23 +120,39 @@ for (const rows of SIZES)
   for (const labels of LABELS) {
     const set = makeSet(rows, labels)
     const query = makeQuery(labels)
+    const wasm: SearchSet = {
+      labels: set.labels,
+      rows: quantizeRows(set.matrix, DIM, nodeInt8Kernel()),
+    }
+    const js: SearchSet = { labels: set.labels, rows: quantizeRows(set.matrix, DIM) }
     for (const mode of ['nearest', 'prototype'] as const) {
       const opts = { metric: METRIC, k: K, threshold: Infinity, mode }
       const ours = classify(query, set, opts).top.map((t) => t.label)
       const ref = naive(query, set, mode).map((t) => t.label)
       if (ours.join() !== ref.join())
         throw new Error(`${rows}/${labels}/${mode}: ${ours} != ${ref}`)
-      const a: number[] = []
-      const b: number[] = []
+      const int8 = classify(query, wasm, opts).top.map((t) => t.label)
+      if (
+        int8.join() !==
+        classify(query, js, opts)
+          .top.map((t) => t.label)
+          .join()
+      )
+        throw new Error(`${rows}/${labels}/${mode}: wasm and JS int8 differ`)
+      const same = int8[0] === ours[0] ? 'yes' : 'no'
+      const runs: Record<'f' | 'w' | 'j' | 'n', number[]> = { f: [], w: [], j: [], n: [] }
       for (let r = 0; r < RUNS; r++) {
-        // Interleaved, so both see the same machine load.
-        a.push(perCall(() => classify(query, set, opts)))
-        b.push(perCall(() => naive(query, set, mode)))
+        // Interleaved, so all see the same machine load.
+        runs.f.push(perCall(() => classify(query, set, opts)))
+        runs.w.push(perCall(() => classify(query, wasm, opts)))
+        runs.j.push(perCall(() => classify(query, js, opts)))
+        runs.n.push(perCall(() => naive(query, set, mode)))
       }
-      const [ma, mb] = [median(a), median(b)]
+      const [ma, mw, mj, mb] = [median(runs.f), median(runs.w), median(runs.j), median(runs.n)]
       const line =
         `| ${rows.toLocaleString('en')} | ${labels.toLocaleString('en')} | ${mode} | ` +
-        `${ma.toFixed(3)} | ${mb.toFixed(3)} | ${(mb / ma).toFixed(1)}× |`
+        `${ma.toFixed(3)} | ${mw.toFixed(3)} | ${mj.toFixed(3)} | ${mb.toFixed(3)} | ` +
+        `${(ma / mw).toFixed(1)}× | ${(mb / ma).toFixed(1)}× | ${same} |`
       lines.push(line)
       console.log(line)
     }
@@ -135,6 +161,9 @@ console.log(
   `\nNearest-neighbour search, ${DIM}-d ${UNIFORM ? 'uniform' : 'clustered unit'} vectors, ` +
     `euclidean, k ${K}, median of ${RUNS} runs (ms/query)`,
 )
-console.log('| stored | labels | mode | classify (core) | naive (full sort) | speed-up |')
-console.log('|---|---|---|---|---|---|')
+console.log(
+  '| stored | labels | mode | float32 (core) | int8 wasm | int8 JS | naive float32 (full sort) | ' +
+    'int8 wasm vs float32 | float32 vs naive | same top-1 |',
+)
+console.log('|---|---|---|---|---|---|---|---|---|---|')
 for (const l of lines) console.log(l)

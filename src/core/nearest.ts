@@ -1,4 +1,5 @@
 import { rowDistances, type Metric } from './distances'
+import { dequantizeRows, quantizeQuery, type Int8Rows } from './int8-rows'
 
 /**
  * Each label's best distance from `query` to its rows of `matrix` (row-major, `ids[row]` the
@@ -26,6 +27,51 @@ export function bestPerLabel(
   for (let i = 0; i < ids.length; i++) if (dists[i] < best[ids[i]]) best[ids[i]] = dists[i]
   return best
 }
+
+/**
+ * {@link bestPerLabel} over int8 rows: each label's best distance from `query` to its stored
+ * (dequantized) rows. Distances come from dot products, `|q|^2 - 2 q.r + |r|^2` (cosine:
+ * `1 - q.r / (|q| |r|)`), whose `q.r` is the kernel's exact integer sum over the query as int16
+ * (relative error ~1e-5, far below the rows' own int8 steps). `learned-l1` has no such form: it
+ * runs the float loop over the dequantized rows (cached per rows).
+ */
+export function bestPerLabelInt8(
+  metric: Metric,
+  query: Float32Array,
+  rows: Int8Rows,
+  ids: Uint32Array,
+  labelCount: number,
+): Float64Array {
+  if (metric.name === 'learned-l1') {
+    let matrix = dequantized.get(rows)
+    if (!matrix) dequantized.set(rows, (matrix = dequantizeRows(rows)))
+    return bestPerLabel(metric, query, matrix, ids, labelCount)
+  }
+  const best = new Float64Array(labelCount).fill(Infinity)
+  const { values, scale } = quantizeQuery(query, queryScratch(query.length))
+  const dots = rows.kernel.dots(values)
+  const { scales, norms } = rows
+  let qq = 0
+  for (let i = 0; i < query.length; i++) qq += query[i] * query[i]
+  if (metric.name === 'cosine') {
+    const qn = Math.sqrt(qq)
+    for (let r = 0; r < ids.length; r++) {
+      const n = norms[r]
+      const d = qq === 0 || n === 0 ? 1 : 1 - (scale * scales[r] * dots[r]) / (qn * Math.sqrt(n))
+      if (d < best[ids[r]]) best[ids[r]] = d
+    }
+    return best
+  }
+  for (let r = 0; r < ids.length; r++) {
+    const d = qq - 2 * scale * scales[r] * dots[r] + norms[r]
+    const v = d < 0 ? 0 : d // rounding can take a tiny distance below 0; NaN stays NaN
+    if (v < best[ids[r]]) best[ids[r]] = v
+  }
+  if (metric.name === 'euclidean') for (let j = 0; j < labelCount; j++) best[j] = Math.sqrt(best[j])
+  return best
+}
+
+const dequantized = new WeakMap<Int8Rows, Float32Array>()
 
 // Eight rows per pass, each summed in squaredEuclidean's order (bit-identical to it), lowering
 // each label's best in place. One accumulator per row is bound by the chain of dependent adds;
@@ -93,6 +139,12 @@ function squaredBest(
     }
     if (sum < best[ids[r]]) best[ids[r]] = sum
   }
+}
+
+let queryBuffer = new Int16Array(0)
+function queryScratch(dim: number): Int16Array {
+  if (queryBuffer.length < dim) queryBuffer = new Int16Array(dim)
+  return queryBuffer.subarray(0, dim)
 }
 
 // One distance buffer per isolate, grown on demand: classify is synchronous, so no two calls

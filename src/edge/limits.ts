@@ -32,6 +32,15 @@ export const LIMITS = {
   topK: 50,
   /** Largest page size of list routes. */
   pageSize: 100,
+  /**
+   * Bytes of decoded snapshots one isolate keeps (least recently used out; storage/
+   * snapshot-cache.ts). An isolate has 128 MB for everything: this leaves the rest to the ORT
+   * sessions (the face models' ~10-20 MB), one request's images and the KV value being decoded
+   * (13 MB at 100,000 x 128). A 100,000 x 128 int8 set counts 30-38 MB (rows 12.8 MB, as much
+   * again for class means, norms, label ids and strings): one such set, or hundreds of 1,000
+   * example sets (~0.2 MB each at 64-d), stay cached.
+   */
+  snapshotCacheBytes: 48 * 1024 * 1024,
 } as const
 
 /**

@@ -109,9 +109,11 @@ describe('snapshot codec', () => {
       labels: ['b', 'ä字'],
     }
     const matrix = Float32Array.from({ length: 9 }, (_, i) => i / 3)
-    const snap = decodeSnapshot(encodeSnapshot({ set, rows: ['ä字', 'b', 'ä字'], dim: 3, matrix }))
+    const snap = decodeSnapshot(
+      encodeSnapshot({ set, rows: ['ä字', 'b', 'ä字'], dim: 3, matrix }, 'float32'),
+    )
     expect(snap.rows).toEqual(['ä字', 'b', 'ä字'])
-    expect([...snap.matrix]).toEqual([...matrix])
+    expect([...(snap.matrix as Float32Array)]).toEqual([...matrix])
     expect(snap.set).toMatchObject({
       version: 7,
       model: set.model,

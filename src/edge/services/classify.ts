@@ -1,10 +1,25 @@
-import { classify, type MetricName, type ModelManifest, type Prediction } from '../../core'
+import {
+  classify,
+  wasmDotKernel,
+  type MetricName,
+  type ModelManifest,
+  type Prediction,
+} from '../../core'
+import int8Dot from '../../core/kernels/int8-dot.wasm'
 import type { Bindings } from '../env'
 import { ApiError, setNotFound } from '../errors'
 import type { ClassifyOptions } from '../schemas'
-import { decodeSnapshotCached, readSnapshot, storage, type Snapshot } from '../storage'
+import { LIMITS } from '../limits'
+import { readSnapshot, SnapshotCache, storage, type Snapshot } from '../storage'
 import { row, type Embedded } from './embed'
 import { setStub } from './sets'
+
+/**
+ * The isolate's decoded snapshots (LRU by bytes). Int8 rows are searched by the wasm SIMD kernel,
+ * a module imported at build time (workerd cannot compile wasm from bytes); each cached
+ * snapshot's rows live in its own kernel instance's memory.
+ */
+export const snapshotCache = new SnapshotCache(LIMITS.snapshotCacheBytes, wasmDotKernel(int8Dot))
 
 /**
  * The set as classify sees it. `eventual` reads the snapshot the set's object published to KV
@@ -24,7 +39,7 @@ export async function loadSnapshot(
       : null
   const bytes = published ?? (await storage(() => stub.snapshot()))
   if (!bytes) throw setNotFound(id)
-  return decodeSnapshotCached(`${tenant}/${id}`, bytes)
+  return snapshotCache.decode(`${tenant}/${id}`, bytes)
 }
 
 /** The metric a set uses with the serving model (learned-l1 needs the model's weights). */
@@ -38,14 +53,15 @@ export function metricFor(name: MetricName, manifest: ModelManifest): ModelManif
 /** Classifies every query row against labelled rows; one prediction per query, in order. */
 export function classifyQueries(
   queries: Embedded,
-  support: { rows: string[]; dim: number; matrix: Float32Array },
+  support: Pick<Snapshot, 'rows' | 'dim' | 'matrix'>,
   opts: ClassifyOptions & { metric: MetricName; threshold: number },
 ): Prediction[] {
   if (support.rows.length === 0)
     throw new ApiError(422, 'empty_set', 'the support set has no examples')
   if (support.dim !== queries.dim)
     throw new ApiError(409, 'model_mismatch', 'embedding sizes differ; re-embed the set')
-  const set = { labels: support.rows, matrix: support.matrix, dim: support.dim }
+  const { rows: labels, matrix, dim } = support
+  const set = matrix instanceof Float32Array ? { labels, matrix, dim } : { labels, rows: matrix }
   const metric = metricFor(opts.metric, queries.manifest)
   const n = queries.matrix.length / queries.dim
   return Array.from({ length: n }, (_, i) =>

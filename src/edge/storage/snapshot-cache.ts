@@ -1,26 +1,58 @@
-import { decodeSnapshot, snapshotHeader, type Snapshot } from './snapshot'
+import type { KernelFactory } from '../../core'
+import { decodeSnapshot, snapshotBytes, snapshotHeader, type Snapshot } from './snapshot'
 
-// Decoded snapshots per isolate. At the 1000-example limit, decoding cost ~0.2 ms and indexing
-// the labels for search ~0.08 ms on every classify (Node, bench/edge/pipeline.ts machine); a
-// cached snapshot keeps its rows array, so core's label index is reused as well. The header
-// holds the set's version (bumped by every write), so the same header bytes and length mean the
-// same snapshot. At most MAX_SETS sets (<= 256 KiB of embeddings each), least recently used out.
-const MAX_SETS = 32
-const cache = new Map<string, { header: Uint8Array; length: number; snapshot: Snapshot }>()
+/**
+ * Decoded snapshots of one isolate, least recently used out, by bytes (`snapshotBytes`) within
+ * `budget`. The header holds the set's version (bumped by every write), so the same header bytes
+ * and length mean the same snapshot. A cached snapshot keeps its rows array, so core's label
+ * index and class means are reused too. A snapshot larger than the whole budget is decoded for
+ * its request and not kept. Int8 rows are searched with `kernel` (the Worker's wasm one).
+ */
+export class SnapshotCache {
+  private entries = new Map<
+    string,
+    { header: Uint8Array; length: number; bytes: number; snapshot: Snapshot }
+  >()
+  private total = 0
 
-/** `decodeSnapshot(buf)`, decoded once per isolate and version of the set `key`. */
-export function decodeSnapshotCached(key: string, buf: ArrayBuffer): Snapshot {
-  const header = snapshotHeader(buf)
-  const hit = cache.get(key)
-  cache.delete(key) // re-inserted below, so Map order is recency order
-  if (hit && header && hit.length === buf.byteLength && same(hit.header, header)) {
-    cache.set(key, hit)
-    return hit.snapshot
+  constructor(
+    readonly budget: number,
+    private kernel?: KernelFactory,
+  ) {}
+
+  /** `decodeSnapshot(buf)`, decoded once per version of the set `key` while it stays cached. */
+  decode(key: string, buf: ArrayBuffer): Snapshot {
+    const header = snapshotHeader(buf)
+    const hit = this.entries.get(key)
+    if (hit && header && hit.length === buf.byteLength && same(hit.header, header)) {
+      this.entries.delete(key) // re-inserted: Map order is recency order
+      this.entries.set(key, hit)
+      return hit.snapshot
+    }
+    this.drop(key)
+    const snapshot = decodeSnapshot(buf, this.kernel)
+    const bytes = snapshotBytes(snapshot)
+    if (!header || bytes > this.budget) return snapshot
+    this.entries.set(key, { header: header.slice(), length: buf.byteLength, bytes, snapshot })
+    this.total += bytes
+    for (const oldest of this.entries.keys()) {
+      if (this.total <= this.budget) break
+      this.drop(oldest)
+    }
+    return snapshot
   }
-  const snapshot = decodeSnapshot(buf)
-  if (header) cache.set(key, { header: header.slice(), length: buf.byteLength, snapshot })
-  if (cache.size > MAX_SETS) cache.delete(cache.keys().next().value as string)
-  return snapshot
+
+  /** Sets held and their bytes (as `snapshotBytes` counts them). */
+  stats(): { sets: number; bytes: number } {
+    return { sets: this.entries.size, bytes: this.total }
+  }
+
+  private drop(key: string) {
+    const e = this.entries.get(key)
+    if (!e) return
+    this.entries.delete(key)
+    this.total -= e.bytes
+  }
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {

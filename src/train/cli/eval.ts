@@ -9,8 +9,14 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { EVAL_DEFAULTS, evaluateOnnx, manifestWithEval } from '../eval/evaluate'
-import type { Protocol } from '../eval/episodes'
+import {
+  EVAL_DEFAULTS,
+  embedForEval,
+  evaluateEmbeddings,
+  manifestWithEval,
+  type EvalReport,
+} from '../eval/evaluate'
+import type { Protocol, StoredRows } from '../eval/episodes'
 import { loadDataset } from '../data/load'
 import { formatReport } from '../eval/report'
 import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
@@ -67,6 +73,11 @@ const SPEC = {
     help: 'target false-accept rate',
   },
   seed: { type: 'string', default: String(EVAL_DEFAULTS.seed), help: 'sampling seed' },
+  rows: {
+    type: 'string',
+    default: 'float32',
+    help: 'stored support rows: float32, int8 (as Worker snapshots), or both (same episodes)',
+  },
   report: { type: 'string', help: 'also write the markdown table to this file' },
   'write-manifest': { type: 'boolean', help: 'store eval + threshold in the model manifest' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
     seed: intFlag('seed', f.seed, 0, 2 ** 32 - 1),
     protocols,
   }
+  const rowFormats = choiceListFlag<StoredRows>('rows', f.rows, ['float32', 'int8'], {})
   const manifestPath = f.model.replace(/\.onnx$/, '.json')
   const manifest = readManifest(manifestPath)
   const bytes = readFileSync(f.model)
@@ -131,14 +143,49 @@ async function main(): Promise<void> {
   })
   const { labels, classes } = dataset
   console.error(`${labels.length} images, ${classes.length} classes; evaluating ...`)
-  const report = await evaluateOnnx(bytes, manifest, dataset, { split: splitName, ...opts })
-  const table = formatReport(report)
+  const t0 = performance.now()
+  const data = await embedForEval(bytes, manifest, dataset)
+  const embedSeconds = (performance.now() - t0) / 1000
+  const reports = rowFormats.map((rows): EvalReport => {
+    const r = evaluateEmbeddings(data, manifest, { split: splitName, ...opts, rows })
+    const supportViews = manifest.output.supportViews?.length
+    return { ...r, ...(data.supportEmbeddings ? { supportViews } : {}), embedSeconds }
+  })
+  const tables = reports.map((r, i) => `Stored rows: ${rowFormats[i]}\n\n${formatReport(r)}`)
+  if (reports.length > 1) tables.push(rowsDelta(reports, rowFormats))
+  const table = reports.length > 1 ? tables.join('\n\n') : formatReport(reports[0]!)
+  const report = reports[0]!
   console.log(table)
   if (f.report) writeFileSync(f.report, `${table}\n`)
   if (f['write-manifest']) {
     const path = rewriteManifest(manifestWithEval(manifest, report), dirname(f.model))
     console.error(`wrote eval and threshold into ${path}`)
   }
+}
+
+/** Accuracy of each row format against the first, setting by setting, in points. */
+function rowsDelta(reports: EvalReport[], formats: StoredRows[]): string {
+  const key = (r: EvalReport['results'][number]) => `${r.protocol} ${r.ways}-way ${r.shots}-shot`
+  const lines = [
+    '| setting | ' + formats.join(' | ') + ' | delta (points) |',
+    '|---|' + formats.map(() => '---|').join('') + '---|',
+  ]
+  for (const [i, base] of reports[0]!.results.entries()) {
+    const accs = reports.map((r) => r.results[i]!.accuracy)
+    const delta = accs.slice(1).map((a) => ((a - accs[0]!) * 100).toFixed(3))
+    lines.push(
+      `| ${key(base)} | ${accs.map((a) => (a * 100).toFixed(2)).join(' | ')} | ${delta.join(', ')} |`,
+    )
+  }
+  const v = reports.map((r) => r.verification)
+  if (v.every(Boolean))
+    lines.push(
+      `| verification AUC | ${v.map((x) => x!.auc.toFixed(5)).join(' | ')} | ${v
+        .slice(1)
+        .map((x) => ((x!.auc - v[0]!.auc) * 100).toFixed(3))
+        .join(', ')} |`,
+    )
+  return lines.join('\n')
 }
 
 runCli(main, USAGE)

@@ -2,11 +2,18 @@
  * N-way K-shot Q-query episodes sampled on cached embeddings, classified with core's `classify`
  * in prototype mode (1-shot: the prototype is the example, so this is 1-NN).
  */
-import { classify, prototypes } from '../../core'
+import { classify, prototypes, quantizeRows } from '../../core'
 import type { EvalResult, ModelManifest } from '../../core'
 import { Rng, hashSeed } from '../data/rng'
 import type { EmbeddedDataset } from './embedded'
+import { nodeInt8Kernel } from './int8-kernel'
 import { meanCi95 } from './metrics'
+
+/**
+ * How support rows are stored: 'float32', or 'int8' with a scale per row as the Worker's
+ * snapshots hold them (searched by the same core code and wasm kernel, class means int8 too).
+ */
+export type StoredRows = 'float32' | 'int8'
 
 /** 'all-alphabets': classes from anywhere; 'within-alphabet': all N classes from one group. */
 export type Protocol = 'all-alphabets' | 'within-alphabet'
@@ -40,8 +47,9 @@ export function runEpisodes(
   setting: EpisodeSetting,
   metric: ModelManifest['metric'],
   seed: number,
+  rows: StoredRows = 'float32',
 ): EvalResult | SkippedSetting {
-  const acc = episodeAccuracies(data, setting, metric, seed)
+  const acc = episodeAccuracies(data, setting, metric, seed, rows)
   if (!(acc instanceof Float64Array)) return acc
   const { mean, ci95 } = meanCi95(acc)
   return { ...setting, accuracy: mean, ci95 }
@@ -58,6 +66,7 @@ export function episodeAccuracies(
   setting: EpisodeSetting,
   metric: ModelManifest['metric'],
   seed: number,
+  rows: StoredRows = 'float32',
 ): Float64Array | SkippedSetting {
   const { protocol, ways, shots, queries, episodes } = setting
   const need = shots + queries
@@ -106,7 +115,14 @@ export function episodeAccuracies(
       }
     }
     // Class means once per episode; classify on one row per label is then cheap per query.
-    const protos = prototypes({ labels, matrix: support, dim })
+    // Int8: the stored rows (frozen labels, so classify computes their means once).
+    const protos =
+      rows === 'int8'
+        ? {
+            labels: Object.freeze([...labels]) as string[],
+            rows: quantizeRows(support, dim, nodeInt8Kernel()),
+          }
+        : prototypes({ labels, matrix: support, dim })
     let correct = 0
     queryRows.forEach((row, i) => {
       const p = classify(embeddings.subarray(row * dim, (row + 1) * dim), protos, opts)

@@ -2,13 +2,13 @@
  * Evaluation of an EXPORTED model: embed the split once with onnxruntime-node, then run every
  * episode setting and the verification/calibration protocol on the cached embeddings.
  */
-import { validateManifest } from '../../core'
+import { dequantizeRows, quantizeRows, validateManifest } from '../../core'
 import type { EvalResult, ModelManifest } from '../../core'
 import type { ImageDataset } from '../data/types'
 import { embedDataset, embedSupportRows } from './embedded'
 import type { EmbeddedDataset } from './embedded'
 import { isSkipped, runEpisodes } from './episodes'
-import type { EpisodeSetting, Protocol, SkippedSetting } from './episodes'
+import type { EpisodeSetting, Protocol, SkippedSetting, StoredRows } from './episodes'
 import { verify } from './verification'
 import type { VerificationResult } from './verification'
 
@@ -26,6 +26,8 @@ export interface EvalOptions {
   targetFar?: number
   seed?: number
   batchSize?: number
+  /** how support rows are stored (default float32; int8: as the Worker's snapshots) */
+  rows?: StoredRows
 }
 
 /** Everything one evaluation produced. */
@@ -69,11 +71,7 @@ export async function evaluateOnnx(
   opts: EvalOptions,
 ): Promise<EvalReport> {
   const t0 = performance.now()
-  const batchSize = opts.batchSize ?? EVAL_DEFAULTS.batchSize
-  const data: EmbeddedDataset = await embedDataset(onnxBytes, ds, batchSize)
-  // supports are scored as the API stores them: over the manifest's enrolment views
-  if (manifest.output.supportViews?.length)
-    data.supportEmbeddings = await embedSupportRows(onnxBytes, ds, manifest, batchSize)
+  const data = await embedForEval(onnxBytes, manifest, ds, opts.batchSize)
   const embedSeconds = (performance.now() - t0) / 1000
   const report = evaluateEmbeddings(data, manifest, opts)
   const supportViews = manifest.output.supportViews?.length
@@ -85,14 +83,36 @@ export async function evaluateOnnx(
   }
 }
 
+/**
+ * The embedding part of {@link evaluateOnnx}: every image once, and support rows over the
+ * manifest's enrolment views when it has them (as the API stores supports).
+ */
+export async function embedForEval(
+  onnxBytes: Uint8Array,
+  manifest: ModelManifest,
+  ds: ImageDataset,
+  batchSize = EVAL_DEFAULTS.batchSize,
+): Promise<EmbeddedDataset> {
+  const data: EmbeddedDataset = await embedDataset(onnxBytes, ds, batchSize)
+  if (manifest.output.supportViews?.length)
+    data.supportEmbeddings = await embedSupportRows(onnxBytes, ds, manifest, batchSize)
+  return data
+}
+
 /** The episode and verification part of {@link evaluateOnnx}, on embeddings already computed. */
 export function evaluateEmbeddings(
   data: EmbeddedDataset,
   manifest: Pick<ModelManifest, 'id' | 'metric'>,
   opts: EvalOptions,
 ): EvalReport {
-  const o = { ...EVAL_DEFAULTS, ...definedOnly(opts) }
+  const o = { ...EVAL_DEFAULTS, rows: 'float32' as StoredRows, ...definedOnly(opts) }
   const t0 = performance.now()
+  // int8: verification pairs take the stored side from what the int8 rows stand for
+  const stored = data.supportEmbeddings ?? data.embeddings
+  const pairData =
+    o.rows === 'int8'
+      ? { ...data, supportEmbeddings: dequantizeRows(quantizeRows(stored, data.dim)) }
+      : data
   const results: EvalResult[] = []
   const skipped: SkippedSetting[] = []
   for (const protocol of o.protocols)
@@ -100,13 +120,13 @@ export function evaluateEmbeddings(
       for (const shots of o.shots) {
         const { queries, episodes } = o
         const setting: EpisodeSetting = { protocol, ways, shots, queries, episodes }
-        const r = runEpisodes(data, setting, manifest.metric, o.seed)
+        const r = runEpisodes(data, setting, manifest.metric, o.seed, o.rows)
         if (isSkipped(r)) skipped.push(r)
         else results.push(r)
       }
   const verification =
     o.pairs > 0
-      ? verify(data, {
+      ? verify(pairData, {
           metric: manifest.metric,
           pairs: o.pairs,
           targetFar: o.targetFar,
