@@ -46,7 +46,10 @@ export const DOCS_GENERATED = join(root, 'src/edge/openapi/swagger-ui.gen.js')
 export function buildDocsAssets() {
   const dist = join(root, 'node_modules/swagger-ui-dist')
   const read = (name) =>
-    readFileSync(join(dist, name), 'utf8').replace(/\n?\/[/*]# sourceMappingURL=\S+(\s*\*\/)?\s*$/, '\n')
+    readFileSync(join(dist, name), 'utf8').replace(
+      /\n?\/[/*]# sourceMappingURL=\S+(\s*\*\/)?\s*$/,
+      '\n',
+    )
   const { version } = JSON.parse(readFileSync(join(dist, 'package.json'), 'utf8'))
   writeIfChanged(
     DOCS_GENERATED,

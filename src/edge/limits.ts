@@ -48,7 +48,7 @@ export const LABEL_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:'()-]*$/u
  * the API alone rejects non-ASCII characters that are not letters or digits.
  */
 export const LABEL_PATTERN_PORTABLE =
-  "^[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f][^\\x00-\\x1f!\"#$%&*+,/;<=>?@\\x5b-\\x5e`{|}~\\x7f]*$"
+  '^[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f][^\\x00-\\x1f!"#$%&*+,/;<=>?@\\x5b-\\x5e`{|}~\\x7f]*$'
 
 /** Image limits in the shape core's decoder takes. */
 export const IMAGE_LIMITS = {

@@ -95,8 +95,10 @@ describe('OpenAPI document and docs page', () => {
       expect(() => new RegExp(p)).not.toThrow()
       expect(() => new RegExp(p, 'u')).not.toThrow()
     }
-    const label = doc.components.schemas.AddExamplesRequest.properties.examples.items.properties.label
-    for (const flags of ['', 'u']) expect(new RegExp(label.pattern, flags).test(label.example)).toBe(true)
+    const label =
+      doc.components.schemas.AddExamplesRequest.properties.examples.items.properties.label
+    for (const flags of ['', 'u'])
+      expect(new RegExp(label.pattern, flags).test(label.example)).toBe(true)
   })
 })
 

@@ -49,7 +49,11 @@ const ASSET = { ...COMMON, 'Cache-Control': 'public, max-age=3600' }
  */
 export const docsRoutes = new Hono<AppEnv>()
   .get('/docs', (c) =>
-    c.html(DOCS_HTML, 200, { ...COMMON, 'Cache-Control': 'no-cache', 'Content-Security-Policy': CSP }),
+    c.html(DOCS_HTML, 200, {
+      ...COMMON,
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': CSP,
+    }),
   )
   .get('/docs/swagger-ui.js', (c) =>
     c.body(SWAGGER_UI_JS, 200, { ...ASSET, 'Content-Type': 'text/javascript; charset=utf-8' }),
