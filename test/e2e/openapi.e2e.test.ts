@@ -5,39 +5,27 @@
 // (as validating clients do), and /docs in Chromium.
 import { Validator } from '@seriousme/openapi-schema-validator'
 import Ajv2020 from 'ajv/dist/2020.js'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import createClient, { type Middleware } from 'openapi-fetch'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readCatalogueFile } from '../../scripts/model-admin'
-import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
+import type { DevServer } from '../../scripts/wrangler-dev'
+import { DEV_KEY as KEY, startDefaultModelServer } from './default-server'
 import { launchChromium } from '../browser/chromium'
 import { b64, glyph } from '../edge/fixtures/glyphs'
 import type { paths } from './openapi-types.gen'
 
-const KEY = 'dev-local-key' // .dev.vars
 const TYPES_FILE = new URL('./openapi-types.gen.ts', import.meta.url)
 let server: DevServer
-let dir: string
+let close: () => Promise<void>
 let doc: any
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'oneshot-openapi-'))
-  const shipped = readCatalogueFile()
-  server = await startWranglerDev({
-    persistTo: join(dir, 'state'),
-    vars: { DEV_API_KEY: KEY },
-    seed: { catalogue: { default: shipped.default!, aliases: {}, models: [shipped.default!] } },
-  })
+  ;({ server, close } = await startDefaultModelServer('openapi'))
   doc = await (await fetch(`${server.url}/openapi.json`)).json()
 })
 
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => close?.())
 
 /** The JSON schema of an operation's request body or answer, with the document's components. */
 function schemaOf(path: string, method: string, part: 'request' | string) {

@@ -2,33 +2,22 @@
 // serving the shipped default model, on the committed samples/*.png; each `# {...}` comment is
 // the output that command must print (`...` stands for anything).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readCatalogueFile } from '../../scripts/model-admin'
-import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
+import type { DevServer } from '../../scripts/wrangler-dev'
+import { startDefaultModelServer } from './default-server'
 
 let server: DevServer
-let dir: string
+let close: () => Promise<void>
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'oneshot-readme-'))
-  const shipped = readCatalogueFile()
-  server = await startWranglerDev({
-    persistTo: join(dir, 'state'),
-    vars: { DEV_API_KEY: 'dev-local-key' },
-    seed: { catalogue: { default: shipped.default!, aliases: {}, models: [shipped.default!] } },
-  })
+  ;({ server, close } = await startDefaultModelServer('readme'))
 })
 
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => close?.())
 
 /** The first ```sh block after a heading of the README. */
-export function readmeBlock(heading: string): string {
+function readmeBlock(heading: string): string {
   const readme = readFileSync('README.md', 'utf8')
   const at = readme.indexOf(`\n${heading}\n`)
   if (at < 0) throw new Error(`README.md has no "${heading}"`)
@@ -41,7 +30,7 @@ export function readmeBlock(heading: string): string {
  * Commands of a block, each with the output its comment shows (trailing, or on the next line): a
  * comment that starts with `{`, `[` or `"` is output; any other is prose.
  */
-export function commandsOf(block: string): { cmd: string; expected?: string }[] {
+function commandsOf(block: string): { cmd: string; expected?: string }[] {
   const out: { cmd: string; expected?: string }[] = []
   for (const line of block.split('\n')) {
     if (!line.trim()) continue
