@@ -24,7 +24,7 @@ function sourcePixels(width: number, height: number, alpha: boolean): Uint8Array
       data[p] = stroke ? 20 : (x * 255) / (width - 1)
       data[p + 1] = stroke ? 30 : (y * 255) / (height - 1)
       data[p + 2] = stroke ? 10 : 128
-      if (alpha) data[p + 3] = 255 - ((x + y) * 7) % 200
+      if (alpha) data[p + 3] = 255 - (((x + y) * 7) % 200)
     }
   }
   return data

@@ -1,8 +1,10 @@
 // Writes src/edge/page/samples.ts: the demo page's "Try an example" drawings, made by the project's
 // own glyph generator (never taken from Omniglot, whose images stay outside the repo). One drawing
 // per class to teach, and a second, differently jittered drawing of each class to query with.
+// Also writes samples/{a,b,query}.png for the README's curl walkthrough: glyph 1 and glyph 2 to
+// teach, and glyph 1's second drawing to ask.
 // Run: npx tsx scripts/make-sample-drawings.ts
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { Buffer } from 'node:buffer'
 import { glyphToPng, type GlyphOptions } from '../src/train/data/generated'
 
@@ -44,3 +46,12 @@ ${CLASSES.map((c) => entry(c, 1)).join('\n')}
 `
 writeFileSync(OUT, text)
 console.log(`wrote ${OUT} (${text.length} bytes, ${CLASSES.length} classes)`)
+
+mkdirSync('samples', { recursive: true })
+for (const [file, alphabet, drawing] of [
+  ['a', 0, 0],
+  ['b', 1, 0],
+  ['query', 0, 1],
+] as const)
+  writeFileSync(`samples/${file}.png`, glyphToPng(OPTS, alphabet, 0, drawing))
+console.log('wrote samples/a.png, samples/b.png, samples/query.png')

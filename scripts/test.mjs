@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-checks both sides, then runs every vitest suite and prints one plain summary line
+// `npm test`: type-checks both sides, checks formatting (prettier; `npm run format` fixes it), then runs every vitest suite and prints one plain summary line
 // ("N passed, N failed") that sums them all; CI reads that line. `npm test -- node workers` runs a subset.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -8,6 +8,7 @@ const suites = [
   { name: 'typecheck:node', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'typecheck:worker', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.worker.json'] },
   { name: 'typecheck:client', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.client.json'] },
+  { name: 'format', cmd: ['npx', 'prettier', '--check', 'src', 'test', 'bench', 'scripts'] },
   { name: 'node', config: 'vitest.node.config.ts' },
   { name: 'workers', config: 'vitest.workers.config.ts' },
   { name: 'e2e', config: 'vitest.e2e.config.ts' },

@@ -88,7 +88,14 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   const child = spawn('node_modules/.bin/wrangler', args, {
     detached: true, // its own process group, so stop() reaches workerd too
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+    // No request.cf from workers.cloudflare.com (the Worker reads none): miniflare's built-in
+    // placeholder instead of a fetch that prints a stack trace when offline.
+    env: {
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      FORCE_COLOR: '0',
+    },
   })
   const pid = child.pid!
   let out = ''

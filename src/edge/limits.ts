@@ -49,6 +49,16 @@ export const LIMITS = {
  */
 export const LABEL_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:'()-]*$/u
 
+/**
+ * LABEL_PATTERN as `/openapi.json` states it: a pattern that means the same with or without the
+ * `u` flag (JSON Schema validators and generated clients compile patterns either way; a
+ * `/.../u` literal matches no label in either). It is exact on ASCII (letters, digits, then also space and
+ * `_-.:'()`) and lets any non-ASCII character through, so every label the API accepts matches it;
+ * the API alone rejects non-ASCII characters that are not letters or digits.
+ */
+export const LABEL_PATTERN_PORTABLE =
+  '^[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f][^\\x00-\\x1f!"#$%&*+,/;<=>?@\\x5b-\\x5e`{|}~\\x7f]*$'
+
 /** Image limits in the shape core's decoder takes. */
 export const IMAGE_LIMITS = {
   maxBytes: LIMITS.imageBytes,

@@ -41,11 +41,22 @@ export type Pt = [number, number]
 
 /** Strokes that differ in every 4x4 cell, so even an untrained embedding tells them apart. */
 export const SHAPES = {
-  line: [[[0.5, 0.12], [0.5, 0.88]]] as Pt[][],
+  line: [
+    [
+      [0.5, 0.12],
+      [0.5, 0.88],
+    ],
+  ] as Pt[][],
   circle: [circle(0.5, 0.5, 0.32)],
   cross: [
-    [[0.18, 0.18], [0.82, 0.82]],
-    [[0.82, 0.18], [0.18, 0.82]],
+    [
+      [0.18, 0.18],
+      [0.82, 0.82],
+    ],
+    [
+      [0.82, 0.18],
+      [0.18, 0.82],
+    ],
   ] as Pt[][],
 }
 

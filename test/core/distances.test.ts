@@ -22,7 +22,10 @@ describe('distances', () => {
     const dot = [...a].reduce((s, x, i) => s + x * b[i], 0)
     const norm = (v: Float32Array) => Math.hypot(...v)
     expect(cosineDistance(a, b)).toBeCloseTo(1 - dot / (norm(a) * norm(b)), 10)
-    expect(weightedL1(a, b, w)).toBeCloseTo(diff.reduce((s, d, i) => s + w[i] * Math.abs(d), 0), 10)
+    expect(weightedL1(a, b, w)).toBeCloseTo(
+      diff.reduce((s, d, i) => s + w[i] * Math.abs(d), 0),
+      10,
+    )
   })
 
   it('dispatch by manifest metric, learned-l1 as 1 - sigmoid(score + bias)', () => {

@@ -183,7 +183,10 @@ function pngCases(): MalformedImage[] {
     },
     {
       name: 'png: garbage after the signature',
-      bytes: concat(PNG_SIGNATURE, Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff)),
+      bytes: concat(
+        PNG_SIGNATURE,
+        Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff),
+      ),
       code: 'corrupt',
     },
   ]

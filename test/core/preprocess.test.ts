@@ -85,7 +85,10 @@ describe('preprocessImage: area resize', () => {
 describe('preprocessImage: pixel pipeline', () => {
   it('inverts, scales and standardises in that order', () => {
     const m = spec(1, 1, { invert: true, scale: 1 / 255, mean: 0.1, std: 0.3 })
-    const out = preprocessImage(grey(3, 3, () => 200), m)
+    const out = preprocessImage(
+      grey(3, 3, () => 200),
+      m,
+    )
     expect(out[0]).toBeCloseTo((55 / 255 - 0.1) / 0.3, 6)
     expect(out).toBeInstanceOf(Float32Array)
   })

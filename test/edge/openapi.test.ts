@@ -47,12 +47,66 @@ describe('OpenAPI document and docs page', () => {
     )
   })
 
-  it('/docs renders the document as HTML with no external assets', async () => {
+  it('/docs serves Swagger UI from this origin only, under a CSP', async () => {
     const res = await api.app.request('/docs', {}, env)
     const html = await res.text()
     expect(res.headers.get('content-type')).toMatch(/text\/html/)
-    expect(html).toContain('/v1/sets/{id}/classify')
-    expect(html).not.toMatch(/<script|<link[^>]+href="http|src="http/)
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/)
+    const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1])
+    expect(srcs).toEqual(expect.arrayContaining(['/docs/swagger-ui.js', '/docs/swagger-ui.css']))
+    expect(srcs.filter((s) => /^(https?:)?\/\//.test(s))).toEqual([])
+    expect(html).not.toMatch(/<script>/) // no inline script
+    for (const [path, type, text] of [
+      ['/docs/swagger-ui.js', 'text/javascript', 'SwaggerUIBundle'],
+      ['/docs/swagger-ui.css', 'text/css', '.swagger-ui'],
+      ['/docs/init.js', 'text/javascript', "url: '/openapi.json'"],
+    ]) {
+      const asset = await api.app.request(path, {}, env)
+      expect(asset.status).toBe(200)
+      expect(asset.headers.get('content-type')).toContain(type)
+      expect(await asset.text()).toContain(text)
+    }
+  })
+
+  it('gives every operation a curl line, with the body a route takes', async () => {
+    const doc = (await api.get('/openapi.json', { auth: null })).json
+    const ops = Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((m) =>
+      Object.values(m),
+    )
+    for (const op of ops) expect(op.description).toMatch(/```sh\ncurl -s .*"\$U\/.*"\n```$/)
+    const desc = (p: string, m: string) => doc.paths[p][m].description as string
+    expect(desc('/v1/sets', 'post')).toContain(
+      `curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d '{}' "$U/v1/sets"`,
+    )
+    expect(desc('/v1/sets/{id}/classify', 'post')).toContain(
+      `--data-binary @glyph.png "$U/v1/sets/$SET/classify"`,
+    )
+    expect(desc('/v1/sets/{id}', 'delete')).toContain('curl -s -X DELETE')
+    expect(desc('/healthz', 'get')).toContain(`curl -s "$U/healthz"`)
+  })
+
+  it('states patterns that compile with and without the u flag, and the label example matches', async () => {
+    const doc = (await api.get('/openapi.json', { auth: null })).json
+    const patterns: string[] = []
+    JSON.stringify(doc, (k, v) => (k === 'pattern' && typeof v === 'string' && patterns.push(v), v))
+    expect(patterns.length).toBeGreaterThan(0)
+    for (const p of patterns) {
+      expect(p).not.toMatch(/\/[a-z]*$/)
+      expect(() => new RegExp(p)).not.toThrow()
+      expect(() => new RegExp(p, 'u')).not.toThrow()
+    }
+    const label =
+      doc.components.schemas.AddExamplesRequest.properties.examples.items.properties.label
+    for (const flags of ['', 'u'])
+      expect(new RegExp(label.pattern, flags).test(label.example)).toBe(true)
+  })
+})
+
+describe('the favicon', () => {
+  it('is an empty, cacheable answer rather than a 404', async () => {
+    const res = await api.app.request('/favicon.ico', {}, env)
+    expect(res.status).toBe(204)
+    expect(res.headers.get('cache-control')).toMatch(/max-age/)
   })
 })
 

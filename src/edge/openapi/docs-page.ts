@@ -1,50 +1,66 @@
-// A self-contained page (no CDN, no script): it is rendered on the server from /openapi.json.
+import { Hono } from 'hono'
+import type { AppEnv } from '../env'
+import { SWAGGER_UI_CSS, SWAGGER_UI_JS } from './swagger-ui.gen'
 
-type Json = Record<string, unknown>
+// Swagger UI (swagger-ui-dist, copied into the bundle by scripts/build-page.mjs): same-origin
+// scripts only. Swagger UI sets inline styles, and its "Try it out" calls this origin.
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+const DOCS_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>One-shot edge API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><noscript>This page needs JavaScript; the machine-readable reference is
+<a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</noscript><div id="ui"></div>
+<script src="/docs/swagger-ui.js"></script><script src="/docs/init.js"></script></body></html>
+`
 
-function schemaBlock(schema: unknown): string {
-  return `<pre>${esc(JSON.stringify(schema, null, 2))}</pre>`
-}
+// "Authorize" once with the key, then "Try it out" on any route; the key stays in the page.
+const INIT_JS = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json',
+  dom_id: '#ui',
+  deepLinking: true,
+  displayRequestDuration: true,
+  tryItOutEnabled: false,
+  defaultModelsExpandDepth: 0,
+})
+`
 
-function operation(path: string, method: string, op: Json): string {
-  const params = ((op.parameters as Json[] | undefined) ?? [])
-    .map(
-      (p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''})</li>`,
-    )
-    .join('')
-  const body = Object.entries(
-    ((op.requestBody as Json | undefined)?.content as Record<string, Json>) ?? {},
+const COMMON = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' }
+// The bundle changes only with swagger-ui-dist: an hour of caching, then revalidate.
+const ASSET = { ...COMMON, 'Cache-Control': 'public, max-age=3600' }
+
+/**
+ * The interactive API reference at `/docs`: Swagger UI over `/openapi.json`, every file served by
+ * this Worker (no CDN), under a CSP that allows only same-origin scripts and requests.
+ *
+ * @example
+ * app.route('/', docsRoutes)
+ */
+export const docsRoutes = new Hono<AppEnv>()
+  .get('/docs', (c) =>
+    c.html(DOCS_HTML, 200, {
+      ...COMMON,
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': CSP,
+    }),
   )
-    .map(
-      ([type, media]) =>
-        `<details><summary>${esc(type)}</summary>${schemaBlock(media.schema)}</details>`,
-    )
-    .join('')
-  const responses = Object.entries((op.responses as Record<string, Json>) ?? {})
-    .map(([status, r]) => `<li><b>${esc(status)}</b> ${esc(r.description ?? '')}</li>`)
-    .join('')
-  return `<section><h3><span class="m">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
-<p>${esc(op.summary ?? '')}</p>${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}
-${body ? `<h4>Request body</h4>${body}` : ''}<h4>Responses</h4><ul>${responses}</ul></section>`
-}
-
-/** Renders an OpenAPI document as one HTML page. */
-export function renderDocs(doc: Json): string {
-  const info = (doc.info ?? {}) as Json
-  const ops = Object.entries((doc.paths ?? {}) as Record<string, Record<string, Json>>)
-    .flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => operation(path, m, op)))
-    .join('\n')
-  const schemas = Object.entries(((doc.components as Json | undefined)?.schemas as Json) ?? {})
-    .map(([name, s]) => `<details><summary>${esc(name)}</summary>${schemaBlock(s)}</details>`)
-    .join('')
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(info.title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
-section{border-top:1px solid #ddd;padding:.5rem 0} .m{background:#234;color:#fff;padding:0 .4rem;border-radius:3px}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:13px} code{font-size:14px}
-</style></head><body><h1>${esc(info.title)}</h1><p>${esc(info.description ?? '')}</p>
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}).</p>
-${ops}<h2>Schemas</h2>${schemas}</body></html>`
-}
+  .get('/docs/swagger-ui.js', (c) =>
+    c.body(SWAGGER_UI_JS, 200, { ...ASSET, 'Content-Type': 'text/javascript; charset=utf-8' }),
+  )
+  .get('/docs/swagger-ui.css', (c) =>
+    c.body(SWAGGER_UI_CSS, 200, { ...ASSET, 'Content-Type': 'text/css; charset=utf-8' }),
+  )
+  .get('/docs/init.js', (c) =>
+    c.body(INIT_JS, 200, { ...ASSET, 'Content-Type': 'text/javascript; charset=utf-8' }),
+  )

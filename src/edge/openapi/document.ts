@@ -2,7 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { LIMITS } from '../limits'
-import { renderDocs } from './docs-page'
+import { withCurlSamples } from './curl-samples'
+import { docsRoutes } from './docs-page'
 
 const DESCRIPTION = `One-shot image classification: support sets of labelled example images, classified by nearest
 embedding. Every /v1 route needs \`Authorization: Bearer <key>\`. Errors are \`{"error":{"code","message"}}\`.
@@ -11,7 +12,10 @@ body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per requ
 ${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set and ${LIMITS.setsPerTenant} sets
 per tenant (429). Several models are served side by side (GET /v1/models); a set keeps the model it was embedded
 with and is re-embedded in the background when its alias (\`default\` unless created with another) moves to a new model
-(\`POST /v1/sets/{id}/reembed\`, \`POST /v1/migrations\`), answering from its old model until it switches atomically.`
+(\`POST /v1/sets/{id}/reembed\`, \`POST /v1/migrations\`), answering from its old model until it switches atomically.
+
+Every route's description ends with a curl line; set \`U\` to this API's origin, \`KEY\` to your key,
+\`SET\` to a set id, and have a PNG at \`glyph.png\`. **Authorize** with the key to use **Try it out**.`
 
 const config = (c: Context) => ({
   openapi: '3.1.0',
@@ -21,7 +25,7 @@ const config = (c: Context) => ({
 
 /**
  * Serves the OpenAPI 3.1 document (generated from the zod schemas that validate requests) at
- * /openapi.json and a self-contained HTML rendering of it at /docs.
+ * /openapi.json, each operation with a curl line, and Swagger UI over it at /docs.
  */
 export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -33,8 +37,6 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
     scheme: 'bearer',
     description: 'an admin key (ADMIN_KEYS; the dev key under wrangler dev): /admin routes only',
   })
-  app.doc31('/openapi.json', config)
-  app.get('/docs', (c) =>
-    c.html(renderDocs(app.getOpenAPI31Document(config(c)) as unknown as Record<string, unknown>)),
-  )
+  app.get('/openapi.json', (c) => c.json(withCurlSamples(app.getOpenAPI31Document(config(c)))))
+  app.route('/', docsRoutes)
 }

@@ -1,2 +1,3 @@
 export { mountOpenApi } from './document'
-export { renderDocs } from './docs-page'
+export { docsRoutes } from './docs-page'
+export { curlLine, sampleValue, withCurlSamples } from './curl-samples'

@@ -38,6 +38,10 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/demo/app.js', (c) => c.body(PAGE_SCRIPT, 200, JS))
   .get('/demo/app.css', (c) => c.body(PAGE_CSS, 200, CSS))
   .get('/demo/samples.json', (c) => c.json(SAMPLES, 200, ASSET))
+  // Browsers ask for it on every page: an empty answer they may cache, instead of a 404 in the logs.
+  .get('/favicon.ico', (c) =>
+    c.body(null, 204, { ...COMMON, 'Cache-Control': 'public, max-age=86400' }),
+  )
   .get('/demo/config', (c) => {
     return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url)) }, 200, NO_STORE)
   })

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { LABEL_PATTERN, LIMITS } from '../limits'
+import { LABEL_PATTERN, LABEL_PATTERN_PORTABLE, LIMITS } from '../limits'
 
 /** `{error:{code, message}}`, the body of every error response. */
 export const ErrorSchema = z
@@ -21,7 +21,12 @@ export const Label = z
     LABEL_PATTERN,
     "label may contain letters, digits, spaces and _-.:'() and must start with a letter or digit",
   )
-  .openapi({ example: 'alpha' })
+  .openapi({
+    example: 'alpha',
+    pattern: LABEL_PATTERN_PORTABLE,
+    description:
+      "A letter or digit (any script), then letters, digits, spaces and _-.:'(). The pattern is exact on ASCII; the API also rejects non-ASCII characters that are not letters or digits.",
+  })
 
 export const MetricEnum = z.enum(['euclidean', 'squared-euclidean', 'cosine', 'learned-l1'])
 export const ModeEnum = z.enum(['nearest', 'prototype'])

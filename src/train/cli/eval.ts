@@ -17,7 +17,7 @@ import {
   type EvalReport,
 } from '../eval/evaluate'
 import type { Protocol, StoredRows } from '../eval/episodes'
-import { loadDataset } from '../data/load'
+import { DATA_HELP, loadDataset } from '../data/load'
 import { formatReport } from '../eval/report'
 import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
 import {
@@ -36,7 +36,7 @@ const SPEC = {
   model: { type: 'string', help: 'models/<id>.onnx (its manifest <id>.json sits next to it)' },
   data: {
     type: 'string',
-    help: "Omniglot root/zip, a class-per-folder tree (folder or zip, e.g. LFW's), or 'generated'",
+    help: `${DATA_HELP}`,
   },
   split: {
     type: 'string',
@@ -56,7 +56,11 @@ const SPEC = {
   },
   ways: { type: 'string', default: EVAL_DEFAULTS.ways.join(','), help: 'N, comma-separated' },
   shots: { type: 'string', default: EVAL_DEFAULTS.shots.join(','), help: 'K, comma-separated' },
-  queries: { type: 'string', default: String(EVAL_DEFAULTS.queries), help: 'queries per class' },
+  queries: {
+    type: 'string',
+    default: 'auto',
+    help: `queries per class; auto: what the smallest class leaves after the shots, at most ${EVAL_DEFAULTS.queries}`,
+  },
   protocol: {
     type: 'string',
     default: 'all,within',
@@ -119,7 +123,7 @@ async function main(): Promise<void> {
   const opts = {
     ways: intListFlag('ways', f.ways, 2),
     shots: intListFlag('shots', f.shots),
-    queries: intFlag('queries', f.queries),
+    queries: f.queries === 'auto' ? ('auto' as const) : intFlag('queries', f.queries),
     episodes: intFlag('episodes', f.episodes),
     pairs: intFlag('pairs', f.pairs, 0),
     targetFar: numberFlag('far', f.far, 0, 1),
@@ -151,6 +155,10 @@ async function main(): Promise<void> {
     const supportViews = manifest.output.supportViews?.length
     return { ...r, ...(data.supportEmbeddings ? { supportViews } : {}), embedSeconds }
   })
+  for (const s of reports[0]!.skipped) {
+    const { protocol, ways, shots, queries } = s.setting
+    console.error(`skipped ${protocol} ${ways}-way ${shots}-shot (${queries} queries): ${s.reason}`)
+  }
   const tables = reports.map((r, i) => `Stored rows: ${rowFormats[i]}\n\n${formatReport(r)}`)
   if (reports.length > 1) tables.push(rowsDelta(reports, rowFormats))
   const table = reports.length > 1 ? tables.join('\n\n') : formatReport(reports[0]!)

@@ -23,6 +23,11 @@ import type { ImageDataset } from './types'
 export const DATA_SOURCES = ['auto', 'omniglot', 'folder', 'generated'] as const
 export type DataSource = (typeof DATA_SOURCES)[number]
 
+/** `--data` in the train and eval CLIs' help: every source it takes. */
+export const DATA_HELP =
+  "'generated' (glyph alphabets drawn procedurally, no download), an Omniglot root or zip " +
+  "(images_background/, images_evaluation/), or a class-per-folder tree <class>/<image> (a folder or a zip; LFW's person/photo layout too)"
+
 export interface LoadDataOptions {
   /** a folder or zip, or 'generated' for the procedurally drawn glyph alphabets */
   data: string

@@ -18,7 +18,11 @@ export interface EvalOptions {
   split: string
   ways?: number[]
   shots?: number[]
-  queries?: number
+  /**
+   * queries per class; 'auto': as many as the smallest class leaves after the shots, at most
+   * {@link EVAL_DEFAULTS}.queries (so a split of 10 images per class still runs 5-shot episodes)
+   */
+  queries?: number | 'auto'
   episodes?: number
   protocols?: Protocol[]
   /** pairs per verification half (default 10,000; 0 skips verification) */
@@ -115,11 +119,19 @@ export function evaluateEmbeddings(
       : data
   const results: EvalResult[] = []
   const skipped: SkippedSetting[] = []
+  const smallest = Math.min(...data.byClass.filter((c) => c.length > 0).map((c) => c.length))
   for (const protocol of o.protocols)
     for (const ways of o.ways)
       for (const shots of o.shots) {
-        const { queries, episodes } = o
+        const { episodes } = o
+        const queries =
+          o.queries === 'auto' ? Math.min(EVAL_DEFAULTS.queries, smallest - shots) : o.queries
         const setting: EpisodeSetting = { protocol, ways, shots, queries, episodes }
+        if (queries < 1) {
+          const reason = `the smallest class has ${smallest} images: none left to query after ${shots} shots`
+          skipped.push({ setting, reason })
+          continue
+        }
         const r = runEpisodes(data, setting, manifest.metric, o.seed, o.rows)
         if (isSkipped(r)) skipped.push(r)
         else results.push(r)
