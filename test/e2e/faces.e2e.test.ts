@@ -201,6 +201,17 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     expect(faces.map((f: { label: string }) => f.label)).toEqual([p, q])
     expect(r.json.results[0]).toMatchObject({ label: p, box: faces[0].box })
 
+    // `face: "central"`: the face nearest the photo's centre instead of the largest one.
+    const centred = smallFaceCentred(photos.get(photo(p, 2))!, photos.get(photo(q, 2))!)
+    const byPick = async (face?: string) =>
+      call('POST', '/v1/verify', { a: b64(centred), b: img(photo(q, 1)), model: 'face', face })
+    const [largest, central] = [await byPick(), await byPick('central')]
+    expect(largest.json.boxes.a.x).toBeLessThan(250) // p's photo, on the left
+    expect(central.json.boxes.a.x).toBeGreaterThan(250) // q's, smaller, in the middle
+    expect([largest.json.same, central.json.same]).toEqual([false, true])
+    const bad = await byPick('middle')
+    expect([bad.status, bad.json.error.code]).toEqual([422, 'invalid_request'])
+
     // A phone-sized photo: 4000x3000, decoded at reduced scale; the box is in its own pixels.
     const huge = enlarged(photos.get(photo(q, 2))!, 4000, 3000)
     expect(huge.length).toBeGreaterThan(500_000)
@@ -229,6 +240,17 @@ function sideBySide(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(width * height * 4).fill(255)
   paint(out, width, ia, 0, 1)
   paint(out, width, ib, ia.width, 0.75)
+  return jpeg.encode({ data: out, width, height }, 90).data
+}
+
+/** `big` at the left of a 700 px wide canvas, `small` at 3/4 size in its middle, as a JPEG. */
+function smallFaceCentred(big: Uint8Array, small: Uint8Array): Uint8Array {
+  const [ib, is] = [decodeImage(big), decodeImage(small)]
+  const width = 700
+  const height = Math.max(ib.height, is.height)
+  const out = new Uint8Array(width * height * 4).fill(255)
+  paint(out, width, ib, 0, 1)
+  paint(out, width, is, width / 2 - (is.width * 0.75) / 2, 0.75)
   return jpeg.encode({ data: out, width, height }, 90).data
 }
 

@@ -77,7 +77,7 @@ export const embedRoutes = router()
     const model = c.var.models.model(entry)
     const image = [{ field: 'image', bytes }]
     if (model.face) {
-      const out = await embedFaces(model, image, 'largest', c.var.timing)
+      const out = await embedFaces(model, image, json?.face ?? 'largest', c.var.timing)
       const embedding = Array.from(out.matrix)
       return c.json({ model: out.ref.id, embedding, box: out.faces[0]!.box }, 200)
     }
@@ -88,10 +88,12 @@ export const embedRoutes = router()
     const kind = bodyKind(c, ['json', 'multipart'])
     let a: Uint8Array, b: Uint8Array, threshold: number | undefined
     let name = c.req.valid('query').model
+    let pick: 'largest' | 'central' = 'largest'
     if (kind === 'json') {
       const body = validJson(c, VerifyJson)
       ;[a, b, threshold] = [base64Image(body.a, 'a'), base64Image(body.b, 'b'), body.threshold]
       name = body.model ?? name
+      pick = body.face ?? pick
     } else {
       const form = await formData(c)
       ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
@@ -102,8 +104,8 @@ export const embedRoutes = router()
     ]
     const entry = await c.var.models.resolve(name)
     const model = c.var.models.model(entry)
-    // Face models compare the largest face of each photo, and say which boxes they used.
-    const faces = model.face ? await embedFaces(model, pair, 'largest', c.var.timing) : null
+    // Face models compare the largest (or the central) face of each photo, and say which boxes.
+    const faces = model.face ? await embedFaces(model, pair, pick, c.var.timing) : null
     const out = faces ?? (await embedImages(model, pair, c.var.timing))
     const d = c.var.timing.measure('search', () =>
       distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1)),

@@ -13,8 +13,14 @@ export const ModelName = z.string().min(1).max(200).openapi({
   description: "a model id or alias (GET /v1/models); default: the deployment's default",
 })
 
+/** Face models: which face of a photo is compared or embedded. */
+export const FacePickName = z.enum(['largest', 'central']).openapi({
+  description:
+    "face models: which face of each photo: the largest (default) or the one nearest the photo's centre (a portrait or a subject-centred photo with larger faces around it)",
+})
+
 export const EmbedJson = z
-  .object({ image: ImageString, model: ModelName.optional() })
+  .object({ image: ImageString, model: ModelName.optional(), face: FacePickName.optional() })
   .openapi('EmbedRequest')
 
 export const VerifyJson = z
@@ -23,6 +29,7 @@ export const VerifyJson = z
     b: ImageString,
     threshold: Threshold.optional(),
     model: ModelName.optional(),
+    face: FacePickName.optional(),
   })
   .openapi('VerifyRequest')
 

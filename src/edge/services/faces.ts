@@ -1,5 +1,6 @@
 import {
   alignedInput,
+  centralFace,
   decodeFacePhoto,
   faceInputs,
   faceViews,
@@ -29,10 +30,11 @@ export interface EmbeddedFaces extends Embedded {
 }
 
 /**
- * Which faces of each image to embed: `largest` (one per image; none is 422 `no_face`), `all`
- * (every face, possibly none), or per image the index of a face in largest-first order.
+ * Which faces of each image to embed: `largest` or `central` (one per image, the largest or the
+ * one nearest the image's centre; none is 422 `no_face`), `all` (every face, possibly none), or
+ * per image the index of a face in largest-first order.
  */
-export type FacePick = 'largest' | 'all' | (number | undefined)[]
+export type FacePick = 'largest' | 'central' | 'all' | (number | undefined)[]
 
 const area = (b: Box) => b.width * b.height
 const rounded = (b: Box): Box => ({
@@ -85,9 +87,14 @@ export async function embedFaces(
     let chosen: DetectedFace[]
     if (pick === 'all') chosen = found
     else {
-      const index = pick === 'largest' ? 0 : (pick[i] ?? 0)
       if (found.length === 0)
         throw new ApiError(422, 'no_face', `${img.field}: no face found in the image`)
+      const index =
+        pick === 'largest'
+          ? 0
+          : pick === 'central'
+            ? found.indexOf(centralFace(found, image)!)
+            : (pick[i] ?? 0)
       const f = found[index]
       if (!f)
         throw new ApiError(
