@@ -14,6 +14,8 @@ export default defineConfig({
       // Two tenants for the edge isolation tests: keys 'test-key-alpha' and 'test-key-beta'.
       miniflare: {
         bindings: {
+          // The dev key is accepted only with ENVIRONMENT=development (as .dev.vars sets it).
+          ENVIRONMENT: 'development',
           DEV_API_KEY: 'test-dev-key',
           // Storage is reset between tests while an isolate lives on: no cached catalogue.
           CATALOGUE_CACHE_MS: '0',

@@ -1,22 +1,24 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
+import { devKey } from './dev'
 import { equalHashes, parseApiKeys, sha256, type KeyEntry } from './keys'
 
-/** The tenant that `DEV_API_KEY` (local development only) maps to. */
+/** The tenant that `DEV_API_KEY` (under `wrangler dev` only: auth/dev.ts) maps to. */
 export const DEV_TENANT = 'dev'
 
 // Parsed once per isolate per secret value: secrets are fixed for an isolate's life.
 const cache = new Map<string, KeyEntry[]>()
 
 async function keyEntries(env: AppEnv['Bindings']): Promise<KeyEntry[]> {
-  const cacheKey = `${env.API_KEYS ?? ''}\u0000${env.DEV_API_KEY ?? ''}`
+  const dev = devKey(env)
+  const cacheKey = `${env.API_KEYS ?? ''}\u0000${dev ?? ''}`
   const hit = cache.get(cacheKey)
   if (hit) return hit
   const { keys, rejected } = parseApiKeys(env.API_KEYS)
   if (rejected)
     console.error(`API_KEYS: ${rejected} malformed entr${rejected === 1 ? 'y' : 'ies'} ignored`)
-  if (env.DEV_API_KEY) keys.push({ tenant: DEV_TENANT, hash: await sha256(env.DEV_API_KEY) })
+  if (dev) keys.push({ tenant: DEV_TENANT, hash: await sha256(dev) })
   cache.set(cacheKey, keys)
   return keys
 }

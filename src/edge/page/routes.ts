@@ -39,5 +39,6 @@ export const pageRoutes = new Hono<AppEnv>()
   .get('/demo/app.css', (c) => c.body(PAGE_CSS, 200, CSS))
   .get('/demo/samples.json', (c) => c.json(SAMPLES, 200, ASSET))
   .get('/demo/config', (c) => {
-    return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url)) }, 200, NO_STORE)
+    const ip = c.req.header('cf-connecting-ip')
+    return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url), ip) }, 200, NO_STORE)
   })
