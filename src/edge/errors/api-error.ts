@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { echo } from './echo'
 
 /** The error statuses of the API contract (README: API; src/edge/README.md). */
 export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503
@@ -28,4 +29,4 @@ export const modelUnavailable = (why = 'this deployment serves no model') =>
 
 /** 404 for a set that does not exist or belongs to another tenant (never 403: no leak). */
 export const setNotFound = (id: string) =>
-  new ApiError(404, 'set_not_found', `support set '${id}' does not exist`)
+  new ApiError(404, 'set_not_found', `support set '${echo(id)}' does not exist`)

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { ApiError, setNotFound } from '../errors'
+import { ApiError, echo, setNotFound } from '../errors'
 import { base64Image, bodyKind, formData, imageParts, rawImage } from '../images'
 import { LIMITS } from '../limits'
 import {
@@ -159,7 +159,7 @@ export const exampleRoutes = router()
       throw new ApiError(
         404,
         'label_not_found',
-        `set ${id} has no examples labelled '${label.slice(0, 64)}'`,
+        `set ${id} has no examples labelled '${echo(label)}'`,
       )
     return c.body(null, 204)
   })
@@ -172,7 +172,7 @@ export const exampleRoutes = router()
       throw new ApiError(
         404,
         'example_not_found',
-        `example '${exampleId}' does not exist in set ${id}`,
+        `example '${echo(exampleId)}' does not exist in set ${id}`,
       )
     }
     return c.body(null, 204)
