@@ -88,8 +88,11 @@ describe('the dev key outside development', () => {
 
   it('/demo/config hands it out only to a loopback connection of a development Worker', async () => {
     const config = async (headers: Record<string, string>, bindings: object) =>
-      (await (await app.request('http://127.0.0.1:8787/demo/config', { headers }, bindings)).json())
-        .devKey
+      (
+        (await (
+          await app.request('http://127.0.0.1:8787/demo/config', { headers }, bindings)
+        ).json()) as { devKey: string | null }
+      ).devKey
     const loopback = { 'cf-connecting-ip': '127.0.0.1' }
     expect(await config(loopback, env)).toBe(KEYS.dev)
     // Deployed: a client forging both the Host and CF-Connecting-IP gets nothing.
