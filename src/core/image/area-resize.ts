@@ -1,5 +1,7 @@
+import { RowAreaResize } from './row-resize'
+
 /** One output sample's sources along one axis: parallel index and weight lists. */
-interface AxisWeights {
+export interface AxisWeights {
   index: Int32Array[]
   weight: Float64Array[]
 }
@@ -19,37 +21,14 @@ export function resizeArea(
   dstWidth: number,
   dstHeight: number,
 ): Float64Array {
-  const cols = axisWeights(srcWidth, dstWidth)
-  const rows = axisWeights(srcHeight, dstHeight)
-  const horizontal = new Float64Array(srcHeight * dstWidth)
-  for (let y = 0; y < srcHeight; y++) {
-    for (let x = 0; x < dstWidth; x++) {
-      const row = y * srcWidth
-      horizontal[y * dstWidth + x] = weightedSum(src, row, 1, cols.index[x], cols.weight[x])
-    }
-  }
-  const out = new Float64Array(dstHeight * dstWidth)
-  for (let y = 0; y < dstHeight; y++) {
-    for (let x = 0; x < dstWidth; x++) {
-      out[y * dstWidth + x] = weightedSum(horizontal, x, dstWidth, rows.index[y], rows.weight[y])
-    }
-  }
-  return out
+  const resize = new RowAreaResize(srcWidth, srcHeight, dstWidth, dstHeight)
+  for (let y = 0; y < srcHeight; y++)
+    resize.addRow(y, src.subarray(y * srcWidth, (y + 1) * srcWidth))
+  return resize.result()
 }
 
-function weightedSum(
-  values: Float64Array,
-  base: number,
-  stride: number,
-  index: Int32Array,
-  weight: Float64Array,
-): number {
-  let sum = 0
-  for (let k = 0; k < index.length; k++) sum += values[base + index[k] * stride] * weight[k]
-  return sum
-}
-
-function axisWeights(srcSize: number, dstSize: number): AxisWeights {
+/** Per output sample along one axis, the source indices it covers and their weights. */
+export function axisWeights(srcSize: number, dstSize: number): AxisWeights {
   const index: Int32Array[] = []
   const weight: Float64Array[] = []
   const span = srcSize / dstSize
