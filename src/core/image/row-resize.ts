@@ -1,5 +1,3 @@
-import { axisWeights } from './area-resize'
-
 /**
  * The area resize of {@link resizeArea}, fed one source row at a time: memory is one row of the
  * output width plus the output, never a whole-image plane. The arithmetic is the same, operation
@@ -55,4 +53,33 @@ export class RowAreaResize {
   result(): Float64Array {
     return this.out
   }
+}
+
+/** One output sample's sources along one axis: parallel index and weight lists. */
+export interface AxisWeights {
+  index: Int32Array[]
+  weight: Float64Array[]
+}
+
+/** Per output sample along one axis, the source indices it covers and their weights. */
+export function axisWeights(srcSize: number, dstSize: number): AxisWeights {
+  const index: Int32Array[] = []
+  const weight: Float64Array[] = []
+  const span = srcSize / dstSize
+  for (let o = 0; o < dstSize; o++) {
+    // Products before divisions keep the boundaries exact whenever they are whole numbers.
+    const start = (o * srcSize) / dstSize
+    const end = ((o + 1) * srcSize) / dstSize
+    const first = Math.floor(start)
+    const last = Math.min(Math.ceil(end), srcSize)
+    const idx = new Int32Array(last - first)
+    const w = new Float64Array(last - first)
+    for (let s = first; s < last; s++) {
+      idx[s - first] = s
+      w[s - first] = (Math.min(end, s + 1) - Math.max(start, s)) / span
+    }
+    index.push(idx)
+    weight.push(w)
+  }
+  return { index, weight }
 }
