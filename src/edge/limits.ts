@@ -7,8 +7,22 @@ export const LIMITS = {
   imageBytes: 5 * 1024 * 1024,
   /** Pixels per side of one image (checked from the header, before decoding). */
   imageSide: 4096,
-  /** Pixels of one image: 4 Mpx keeps one decoded RGBA image (16 MiB) well inside 128 MB. */
+  /**
+   * Pixels of one image: 4 Mpx keeps one decoded RGBA image (16 MiB) well inside 128 MB. A 16-bit
+   * PNG counts twice (its samples are inflated and converted at 2 bytes each), so it may declare
+   * 2 Mpx: one image's decode then peaks near 3 x 16 MiB (inflated rows, samples, 8-bit pixels).
+   */
   imagePixels: 4 * 1024 * 1024,
+  /**
+   * Decoded pixels of one request, all its images together, counted like `imagePixels` (16-bit
+   * PNGs twice; face photos that are JPEGs at the reduced size they are decoded at). Checked from
+   * the headers before any image is decoded: over it is 413 `pixel_budget_exceeded`. Images are
+   * decoded one after another and preprocessing streams rows, so memory is bounded by the largest
+   * image; this bounds the CPU: about 0.4 s per 8-bit Mpx and 0.5 s per 16-bit Mpx of decode and
+   * preprocessing in Node (bench/RESULTS.md), so a request stays a few seconds inside the 30 s
+   * Workers CPU default. The issue's 32 PNGs of 2048x2048x16-bit (128 Mpx, 54 s) are refused.
+   */
+  requestPixels: 16 * 1024 * 1024,
   /** Bytes of one request body (base64 JSON of several images included). */
   bodyBytes: 16 * 1024 * 1024,
   /** Images in one request (examples added, classify queries, episode queries). */

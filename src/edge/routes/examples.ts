@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { ApiError, echo, setNotFound } from '../errors'
-import { base64Image, bodyKind, formData, imageParts, rawImage } from '../images'
+import { base64Image, bodyKind, checkPixelBudget, formData, imageParts, rawImage } from '../images'
 import { LIMITS } from '../limits'
 import {
   AddedExamples,
@@ -129,6 +129,7 @@ export const exampleRoutes = router()
     for (let attempt = 0; attempt < 2; attempt++) {
       const record = await getSet(c.env, c.var.tenant, id)
       const model = c.var.models.model(await modelForAdd(c.var.models, record))
+      if (attempt === 0) checkPixelBudget(images, !!model.face)
       const out = await embedExamples(model, images, picks, attempt ? undefined : c.var.timing)
       boxes = out.boxes
       const examples = items.map((e, i) => ({
