@@ -25,3 +25,22 @@ describe('deploy configuration check', () => {
     expect(deployConfigProblems('name = "x" # ENVIRONMENT = "development"')).toEqual([])
   })
 })
+
+describe('rate limits in wrangler.toml', () => {
+  it('state the numbers src/edge/limits.ts documents', async () => {
+    const { RATE_LIMITS } = await import('../../src/edge/limits')
+    const toml = readFileSync('wrangler.toml', 'utf8')
+    const limits = Object.fromEntries(
+      [
+        ...toml.matchAll(
+          /name = "(\w+)"\s+namespace_id = "\d+"\s+simple = \{ limit = (\d+), period = (\d+) \}/g,
+        ),
+      ].map((m) => [m[1], { limit: Number(m[2]), period: Number(m[3]) }]),
+    )
+    expect(limits).toEqual({
+      KEY_LIMITER: RATE_LIMITS.perKey,
+      TENANT_LIMITER: RATE_LIMITS.perTenant,
+      AUTH_FAIL_LIMITER: RATE_LIMITS.failedAuthPerAddress,
+    })
+  })
+})

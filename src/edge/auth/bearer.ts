@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { devKey } from './dev'
+import { countFailedAuth, refuseBlocked } from './rate-limit'
 import { equalHashes, parseApiKeys, sha256, type KeyEntry } from './keys'
 
 /** The tenant that `DEV_API_KEY` (under `wrangler dev` only: auth/dev.ts) maps to. */
@@ -33,10 +34,13 @@ async function keyEntries(env: AppEnv['Bindings']): Promise<KeyEntry[]> {
  */
 export function bearerAuth(): MiddlewareHandler<AppEnv> {
   return async function bearerAuth(c, next) {
+    refuseBlocked(c)
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer[ \t]+(\S{1,512})[ \t]*$/i.exec(header)
-    if (!match)
+    if (!match) {
+      await countFailedAuth(c)
       throw new ApiError(401, 'unauthorized', 'missing bearer key (Authorization: Bearer <key>)')
+    }
     const presented = await sha256(match[1]!)
     let tenant: string | null = null
     for (const key of await keyEntries(c.env)) {
@@ -44,8 +48,15 @@ export function bearerAuth(): MiddlewareHandler<AppEnv> {
       const same = equalHashes(presented, key.hash)
       if (same && tenant === null) tenant = key.tenant
     }
-    if (tenant === null) throw new ApiError(401, 'unauthorized', 'invalid API key')
+    if (tenant === null) {
+      await countFailedAuth(c)
+      throw new ApiError(401, 'unauthorized', 'invalid API key')
+    }
     c.set('tenant', tenant)
+    c.set(
+      'keyId',
+      [...presented.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+    )
     await next()
   }
 }

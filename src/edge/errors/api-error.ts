@@ -23,6 +23,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * 429 `rate_limited`, answered with `Retry-After: <retryAfter>` (seconds).
+ *
+ * @example
+ * throw new RateLimitedError(60, 'more than 600 requests in 60 s with this API key')
+ */
+export class RateLimitedError extends ApiError {
+  constructor(
+    readonly retryAfter: number,
+    message: string,
+  ) {
+    super(429, 'rate_limited', message)
+    this.name = 'RateLimitedError'
+  }
+}
+
 /** 503 for routes that need the model when the deployment has none (or a bad one). */
 export const modelUnavailable = (why = 'this deployment serves no model') =>
   new ApiError(503, 'model_unavailable', why)

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { RateLimitedError } from './api-error'
 import { echo, MESSAGE_CHARS } from './echo'
 import { toApiError } from './to-api-error'
 
@@ -16,6 +17,7 @@ export function onError(err: unknown, c: Context): Response {
   const body: ErrorBody = { error: { code: api.code, message: echo(api.message, MESSAGE_CHARS) } }
   const headers: Record<string, string> = {}
   if (api.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="v1"'
+  if (api instanceof RateLimitedError) headers['Retry-After'] = String(api.retryAfter)
   return c.json(body, api.status, headers)
 }
 
