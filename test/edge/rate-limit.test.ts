@@ -7,7 +7,7 @@ import { RATE_LIMITS } from '../../src/edge/limits'
 import { apiFor, KEYS } from './helpers'
 
 const { app } = apiFor(null)
-const get = (key: string, bindings: object, ip = '192.0.2.1') =>
+const get = async (key: string, bindings: object, ip = '192.0.2.1') =>
   app.request(
     '/v1/sets',
     { headers: { authorization: `Bearer ${key}`, 'cf-connecting-ip': ip } },

@@ -30,7 +30,8 @@ describe('writes racing a deletion', () => {
   it("an add interleaved with the set's deletion is refused and leaves no image", async () => {
     const { stub, model, examples, image } = await fixture(4)
     // In one invocation, so the deletion lands while the add waits on storage (deterministic).
-    const [added, destroyed] = await runInDurableObject(stub, async (set: SupportSetStore) => {
+    const [added, destroyed] = await runInDurableObject(stub, async (instance) => {
+      const set = instance as unknown as SupportSetStore
       const adding = set.add(examples, model, 1000)
       const destroying = set.destroy()
       return [await adding, await destroying] as const

@@ -22,7 +22,10 @@ import { embedExamples } from '../services/faces'
 import { aliasOf, getSet, modelMismatch, setStub, unwrap } from '../services/sets'
 import type { SetRecord } from '../storage'
 import { ID_PATTERN, newId, storage } from '../storage'
+import { idempotencyKey, REPLAYED } from '../services/idempotency'
 import { router, SECURED, validJson } from './router'
+
+type AddedBody = { ids: string[]; count: number; boxes?: Box[] }
 
 const base = { tags: ['examples'], security: SECURED }
 
@@ -121,6 +124,10 @@ export const exampleRoutes = router()
     const images = items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes }))
     const picks = items.map((e) => e.face)
     const stub = setStub(c.env, c.var.tenant, id)
+    const key = idempotencyKey(c)
+    // A retry of an add that was stored: its first answer, before spending any CPU.
+    const first = key && (await storage(() => stub.idempotentAdd(key)))
+    if (first) return c.json(first as AddedBody, 201, REPLAYED)
     // The set may switch models (a migration finishing) between reading it and adding: the
     // object then refuses embeddings of the old model, and one retry embeds with the new one.
     let result
@@ -139,7 +146,13 @@ export const exampleRoutes = router()
         embedding: row(out.matrix, out.dim, i).slice(),
       }))
       ids = examples.map((e) => e.id)
-      result = await storage(() => stub.add(examples, out.ref, LIMITS.examplesPerSet))
+      const body = { ids, ...(boxes ? { boxes } : {}) }
+      const idempotent = key ? { key, body } : undefined
+      const added = await storage(() =>
+        stub.add(examples, out.ref, LIMITS.examplesPerSet, idempotent),
+      )
+      if ('replay' in added) return c.json(added.replay as AddedBody, 201, REPLAYED)
+      result = added
       if (result.ok || result.reason !== 'model_mismatch') break
     }
     const after = unwrap(id, result!)

@@ -8,6 +8,7 @@ import { sameModel, type ModelRef } from '../runtime/model-ref'
 import { row } from '../services/embed'
 import { embedExamples } from '../services/faces'
 import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
+import { IdempotencyTable } from './idempotency'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
 import type {
@@ -19,6 +20,12 @@ import type {
   SetRecord,
   StoreResult,
 } from './types'
+
+/** An add's result when its Idempotency-Key was used before: the first add's answer. */
+export interface Replay {
+  ok: true
+  replay: unknown
+}
 
 /** KV allows about one write per second to one key: snapshots are published no more often. */
 export const PUBLISH_INTERVAL_MS = 1000
@@ -46,6 +53,7 @@ export const MIGRATION_BATCH = 8
  */
 export class SupportSetStore extends DurableObject<Bindings> {
   private db = new SetTables(this.ctx.storage.sql)
+  private idempotency = new IdempotencyTable(this.ctx.storage.sql)
   private lastPublish = 0
   /** The version last published to KV by this instance (-1: none yet, publish once). */
   private published = -1
@@ -72,12 +80,19 @@ export class SupportSetStore extends DurableObject<Bindings> {
    * the two leaves an orphan image that the alarm deletes, never a row without its image. The
    * checks run again after the image writes: a set deleted (or switched, or filled) meanwhile is
    * refused and the images just written are deleted.
+   *
+   * With `idempotent`, the key is claimed in the transaction that commits the rows, and its
+   * answer (`body` plus the set's new `count`) stored with them: a retry with the same key (even
+   * one racing the first) gets that answer as `replay` and stores nothing.
    */
   async add(
     examples: NewExample[],
     model: ModelRef,
     limit: number,
-  ): Promise<StoreResult<SetRecord>> {
+    idempotent?: { key: string; body: object },
+  ): Promise<StoreResult<SetRecord> | Replay> {
+    const replay = idempotent && this.replay(idempotent.key)
+    if (replay) return replay
     const before = this.refuseAdd(examples.length, model, limit)
     if (!before.ok) return before
     const { tenant, id } = before.value
@@ -87,11 +102,13 @@ export class SupportSetStore extends DurableObject<Bindings> {
     await Promise.all(
       examples.map((e) => writeImage(this.env.SUPPORT_KV, tenant, id, e.id, e.image)),
     )
+    const again = idempotent && this.replay(idempotent.key)
     const checked = this.refuseAdd(examples.length, model, limit)
-    if (!checked.ok) {
+    if (again || !checked.ok) {
       await deleteKeys(this.env.SUPPORT_KV, keys)
       this.db.doneGc(keys)
-      return checked
+      if (again) return again
+      if (!checked.ok) return checked
     }
     const meta = checked.value
     const now = new Date().toISOString()
@@ -100,6 +117,10 @@ export class SupportSetStore extends DurableObject<Bindings> {
     this.ctx.storage.transactionSync(() => {
       for (const e of examples) this.db.insert(e.id, e.label, now, e.embedding)
       this.db.doneGc(keys)
+      if (idempotent) {
+        this.idempotency.claim(idempotent.key, 'add', id)
+        this.idempotency.settle(idempotent.key, { ...idempotent.body, count: this.db.count() })
+      }
       this.db.saveMeta({
         ...meta,
         model,
@@ -114,6 +135,17 @@ export class SupportSetStore extends DurableObject<Bindings> {
     await this.schedulePublish()
     if (adopted) await this.syncUsage()
     return { ok: true, value: this.db.record(this.db.meta()!) }
+  }
+
+  /** The stored answer of an earlier add with `key`, as add's result, or null. */
+  private replay(key: string): Replay | null {
+    const body = this.idempotency.get(key)?.body
+    return body ? { ok: true, replay: JSON.parse(body) } : null
+  }
+
+  /** The answer of an earlier add with this Idempotency-Key, or null (checked before embedding). */
+  idempotentAdd(key: string): unknown {
+    return this.replay(key)?.replay ?? null
   }
 
   /** The set's meta when `n` examples of `model` may be added now, else the refusal. */
