@@ -8,6 +8,8 @@
  *   nn        nearest-neighbour search over up to 100k stored embeddings (bench/edge/nn.ts)
  *   faces     the face pipeline's CPU per 250x250 and 12 Mpx photo, by phase (bench/edge/faces.ts)
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
+ *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
+ *   worst     CPU and peak memory of the worst request the image budget accepts
  */
 import { spawnSync } from 'node:child_process'
 
@@ -21,6 +23,8 @@ const BENCHES: Record<string, string> = {
   nn: 'bench/edge/nn.ts',
   faces: 'bench/edge/faces.ts',
   'faces-api': 'bench/edge/faces-api.ts',
+  'fault-load': 'bench/edge/fault-load.ts',
+  worst: 'bench/edge/worst-request.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)
