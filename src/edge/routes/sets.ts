@@ -35,7 +35,7 @@ const create = createRoute({
   path: '/v1/sets',
   summary: 'Create a support set',
   request: { body: { content: { 'application/json': { schema: CreateSetJson } } } },
-  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 415, 422, 429, 503) },
+  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 409, 415, 422, 429, 503) },
 })
 const list = createRoute({
   ...base,
@@ -59,7 +59,7 @@ const remove = createRoute({
   path: '/v1/sets/{id}',
   summary: 'Delete a set with all its examples and images',
   request: { params: SetParams },
-  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 503) },
+  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 422, 503) },
 })
 const reembed = createRoute({
   ...base,
