@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 // Unit tests that run in Node: the shared core, the training toolkit, the benches' helpers, the
-// demo page's script (its pure parts).
+// demo page's script (its pure parts), the scripts' checks.
 export default defineConfig({
   test: {
     include: [
@@ -9,6 +9,7 @@ export default defineConfig({
       'test/train/**/*.test.ts',
       'test/bench/**/*.test.ts',
       'test/page/**/*.test.ts',
+      'test/scripts/**/*.test.ts',
     ],
     exclude: ['test/**/*.workerd.test.ts'],
     environment: 'node',

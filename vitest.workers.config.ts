@@ -13,7 +13,19 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.toml' },
       // Two tenants for the edge isolation tests: keys 'test-key-alpha' and 'test-key-beta'.
       miniflare: {
+        // The suite sends far more than a minute's worth of requests per key: the real limiters
+        // are raised here, and test/edge/rate-limit.test.ts swaps in the tight ones.
+        ratelimits: {
+          KEY_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+          TENANT_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+          AUTH_FAIL_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+          TIGHT_KEY: { simple: { limit: 3, period: 60 } },
+          TIGHT_TENANT: { simple: { limit: 3, period: 60 } },
+          TIGHT_AUTH: { simple: { limit: 3, period: 60 } },
+        },
         bindings: {
+          // The dev key is accepted only with ENVIRONMENT=development (as .dev.vars sets it).
+          ENVIRONMENT: 'development',
           DEV_API_KEY: 'test-dev-key',
           // Storage is reset between tests while an isolate lives on: no cached catalogue.
           CATALOGUE_CACHE_MS: '0',

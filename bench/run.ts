@@ -10,6 +10,8 @@
  *   faces-api LFW verification and identification through the API vs offline (bench/edge/faces-api.ts)
  *   edge-faces the face model in wrangler dev: CPU per photo, cold start, workerd memory (bench/edge/faces-edge.ts)
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
+ *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
+ *   worst     CPU and peak memory of the worst request the image budget accepts
  */
 import { spawnSync } from 'node:child_process'
 
@@ -24,6 +26,8 @@ const BENCHES: Record<string, string> = {
   faces: 'bench/edge/faces.ts',
   'faces-api': 'bench/edge/faces-api.ts',
   'edge-faces': 'bench/edge/faces-edge.ts',
+  'fault-load': 'bench/edge/fault-load.ts',
+  worst: 'bench/edge/worst-request.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

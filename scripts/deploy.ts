@@ -1,4 +1,5 @@
-// `npm run deploy [-- --dry-run]`: checks every model models/catalogue.json lists (manifest valid,
+// `npm run deploy [-- --dry-run]`: refuses a wrangler.toml that would make the deployed Worker
+// accept the dev key (scripts/deploy-check.ts), checks every model models/catalogue.json lists (manifest valid,
 // sha256 of the .onnx matches), builds the Worker with `wrangler deploy --dry-run --outdir dist`,
 // reports the bundle size (raw and gzip) against the Workers limits, then runs `wrangler deploy`
 // unless --dry-run. The bundle holds code and the ORT wasm only: models live in the MODELS R2
@@ -10,6 +11,7 @@ import { join } from 'node:path'
 import { validateManifest } from '../src/core'
 import { readCatalogueFile, readLocalModel } from './model-admin'
 import { buildBundle, planVerdict, WORKER_LIMITS } from './bundle-size'
+import { deployConfigProblems } from './deploy-check'
 
 const MiB = 1024 * 1024
 const args = process.argv.slice(2)
@@ -87,6 +89,9 @@ function buildAndMeasure(): void {
   if (size.gzip > WORKER_LIMITS.paid) fail('bundle over the 10 MiB limit')
 }
 
+const unsafe = deployConfigProblems(readFileSync('wrangler.toml', 'utf8'))
+if (unsafe.length)
+  fail(`refusing a configuration that would accept the dev key:\n  ${unsafe.join('\n  ')}`)
 const defaultId = await checkModels()
 buildAndMeasure()
 if (dryRun) {

@@ -84,7 +84,9 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   args.push('--inspector-port', String(await freePort()), '--show-interactive-dev-session=false')
   if (opts.persistTo) args.push('--persist-to', opts.persistTo)
   if (opts.config) args.push('--config', opts.config)
-  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`)
+  // ENVIRONMENT=development (as in .dev.vars) so a `vars.DEV_API_KEY` is accepted.
+  const vars = { ENVIRONMENT: 'development', ...opts.vars }
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   const child = spawn('node_modules/.bin/wrangler', args, {
     detached: true, // its own process group, so stop() reaches workerd too
     stdio: ['ignore', 'pipe', 'pipe'],

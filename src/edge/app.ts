@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
-import { adminAuth, bearerAuth } from './auth'
+import { adminAuth, bearerAuth, rateLimit } from './auth'
 import type { AppEnv } from './env'
 import { ApiError, notFound, onError } from './errors'
 import { LIMITS } from './limits'
@@ -37,6 +37,7 @@ export function createApp() {
   })
   app.use('/v1/*', serverTiming()) // first, so `total` covers auth and body parsing too
   app.use('/v1/*', bearerAuth())
+  app.use('/v1/*', rateLimit())
   app.use(
     '/v1/*',
     bodyLimit({

@@ -21,12 +21,20 @@ export interface Bindings {
   /** Local development only (`.dev.vars`): this key is accepted as tenant `dev`. */
   DEV_API_KEY?: string
   ENVIRONMENT?: string
+  /** Requests per API key (wrangler.toml `[[ratelimits]]`; RATE_LIMITS in limits.ts). */
+  KEY_LIMITER?: RateLimit
+  /** Requests per tenant, all its keys together. */
+  TENANT_LIMITER?: RateLimit
+  /** Failed authentications per client address (CF-Connecting-IP). */
+  AUTH_FAIL_LIMITER?: RateLimit
 }
 
 /** Per-request values set by middleware. */
 export interface Variables {
   /** The tenant that the bearer key belongs to (set by the auth middleware on /v1). */
   tenant: string
+  /** Which key authenticated (a prefix of its SHA-256, never the key), for per-key limits. */
+  keyId: string
   /** The models this deployment serves (set by createApp). */
   models: ModelStore
   /** Phase times of this request, sent as `Server-Timing` (set by createApp). */

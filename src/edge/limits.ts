@@ -7,8 +7,23 @@ export const LIMITS = {
   imageBytes: 5 * 1024 * 1024,
   /** Pixels per side of one image (checked from the header, before decoding). */
   imageSide: 4096,
-  /** Pixels of one image: 4 Mpx keeps one decoded RGBA image (16 MiB) well inside 128 MB. */
+  /**
+   * Pixels of one image: 4 Mpx keeps one decoded RGBA image (16 MiB) well inside 128 MB. A 16-bit
+   * PNG counts twice (its samples are inflated and converted at 2 bytes each), so it may declare
+   * 2 Mpx: one image's decode then peaks near 3 x 16 MiB (inflated rows, samples, 8-bit pixels).
+   */
   imagePixels: 4 * 1024 * 1024,
+  /**
+   * Decoded pixels of one request, all its images together, counted like `imagePixels` (16-bit
+   * PNGs twice; face photos that are JPEGs at the reduced size they are decoded at). Checked from
+   * the headers before any image is decoded: over it is 413 `pixel_budget_exceeded`. Images are
+   * decoded one after another and preprocessing streams rows, so memory is bounded by the largest
+   * image, and this bounds the CPU: about 0.12 s per Mpx of decode and preprocessing in Node, so
+   * the worst accepted request takes about 1 s of the 30 s Workers CPU default and its memory
+   * stays near that of its two largest images (bench/RESULTS.md: "Worst accepted request"). The
+   * issue's 32 PNGs of 2048x2048x16-bit (256 M counted pixels, 54 s) are refused.
+   */
+  requestPixels: 8 * 1024 * 1024,
   /** Bytes of one request body (base64 JSON of several images included). */
   bodyBytes: 16 * 1024 * 1024,
   /** Images in one request (examples added, classify queries, episode queries). */
@@ -41,6 +56,21 @@ export const LIMITS = {
    * example sets (~0.2 MB each at 64-d), stay cached.
    */
   snapshotCacheBytes: 48 * 1024 * 1024,
+} as const
+
+/**
+ * Request rates, enforced by Cloudflare's rate-limiting binding (`[[ratelimits]]` in
+ * wrangler.toml, which must state the same numbers; the binding's periods are 10 or 60 s). Over
+ * a limit is 429 `rate_limited` with `Retry-After: <period>`. The binding counts per Cloudflare
+ * location and is eventually consistent (cheap: no round trip per request); these protect the
+ * service from floods, they are not billing quotas. A failed authentication counts against the
+ * client address (CF-Connecting-IP); past the limit, the address is refused before its key is
+ * checked until the period ends.
+ */
+export const RATE_LIMITS = {
+  perKey: { limit: 600, period: 60 },
+  perTenant: { limit: 1200, period: 60 },
+  failedAuthPerAddress: { limit: 20, period: 60 },
 } as const
 
 /**

@@ -13,15 +13,21 @@ import { toY4m } from './faces-fixtures'
 const LOCAL = new URL('http://127.0.0.1:8787/demo/config')
 
 describe('demo page parts', () => {
-  it('hands out the dev key only to loopback requests of a dev Worker with DEV_API_KEY', () => {
+  it('hands out the dev key only to loopback connections of a dev Worker with DEV_API_KEY', () => {
     const dev = { DEV_API_KEY: 'k', ENVIRONMENT: 'development' }
-    expect(devKeyFor(dev, LOCAL)).toBe('k')
-    expect(devKeyFor(dev, new URL('http://localhost:8787/'))).toBe('k')
-    expect(devKeyFor({ ENVIRONMENT: 'development' }, LOCAL)).toBeNull()
-    expect(devKeyFor({ DEV_API_KEY: '', ENVIRONMENT: 'development' }, LOCAL)).toBeNull()
-    expect(devKeyFor(undefined, LOCAL)).toBeNull()
-    expect(devKeyFor(dev, new URL('https://demo.example.com/demo/config'))).toBeNull()
-    expect(devKeyFor({ DEV_API_KEY: 'k', ENVIRONMENT: 'production' }, LOCAL)).toBeNull()
+    const ip = '127.0.0.1'
+    expect(devKeyFor(dev, LOCAL, ip)).toBe('k')
+    expect(devKeyFor(dev, new URL('http://localhost:8787/'), '::1')).toBe('k')
+    expect(devKeyFor({ ENVIRONMENT: 'development' }, LOCAL, ip)).toBeNull()
+    expect(devKeyFor({ DEV_API_KEY: '', ENVIRONMENT: 'development' }, LOCAL, ip)).toBeNull()
+    expect(devKeyFor(undefined, LOCAL, ip)).toBeNull()
+    expect(devKeyFor(dev, new URL('https://demo.example.com/demo/config'), ip)).toBeNull()
+    expect(devKeyFor({ DEV_API_KEY: 'k', ENVIRONMENT: 'production' }, LOCAL, ip)).toBeNull()
+    // No ENVIRONMENT (a deployed Worker): never, whatever the Host header says.
+    expect(devKeyFor({ DEV_API_KEY: 'k' }, LOCAL, ip)).toBeNull()
+    // A remote peer (or none) with a forged loopback Host header: never.
+    expect(devKeyFor(dev, LOCAL, '203.0.113.7')).toBeNull()
+    expect(devKeyFor(dev, LOCAL, undefined)).toBeNull()
   })
 
   it('ships samples with one query per taught class', () => {

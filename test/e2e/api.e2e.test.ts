@@ -79,6 +79,32 @@ describe('wrangler dev over HTTP', () => {
     expect(docs.text).not.toMatch(/<script[^>]+src="http|<link[^>]+href="http/)
   })
 
+  it('hands the dev key to the local page: a dev Worker on a loopback connection', async () => {
+    // wrangler dev sets CF-Connecting-IP from its socket (as Cloudflare's edge does from the peer).
+    expect((await call('GET', '/demo/config', undefined, { key: null })).json).toEqual({
+      devKey: KEY,
+    })
+  })
+
+  it('an Idempotency-Key retry of an add stores nothing twice', async () => {
+    const set = (await call('POST', '/v1/sets', { name: 'idem' })).json.id
+    const add = () =>
+      fetch(`${server.url}/v1/sets/${set}/examples?label=a`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${KEY}`,
+          'content-type': 'image/png',
+          'idempotency-key': 'e2e-add',
+        },
+        body: new Blob([glyph(1) as Uint8Array<ArrayBuffer>]),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { count: number } }))
+    const [first, retry] = [await add(), await add()]
+    expect([first.status, retry.status]).toEqual([201, 201])
+    expect(retry.json).toEqual(first.json)
+    expect((await call('GET', `/v1/sets/${set}`)).json.count).toBe(1)
+    expect((await call('DELETE', `/v1/sets/${set}`)).status).toBe(204)
+  })
+
   it('401 without a key', async () => {
     const r = await call('GET', '/v1/sets', undefined, { key: null })
     expect(r.status).toBe(401)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { env } from 'cloudflare:workers'
 import { equalHashes, parseApiKeys, sha256, sha256Hex } from '../../src/edge/auth'
 import { apiFor, b64, glyph, KEYS, setWith } from './helpers'
 
@@ -65,5 +66,39 @@ describe('tenant isolation', () => {
     expect(list.json.sets.map((s: { id: string }) => s.id)).not.toContain(id)
     const own = await alpha.get(`/v1/sets/${id}`)
     expect(own.json.count).toBe(2) // beta's attempts changed nothing
+  })
+})
+
+describe('the dev key outside development', () => {
+  const { app } = apiFor(null)
+  // A deployed Worker: no ENVIRONMENT (or anything but `development`), even with DEV_API_KEY set.
+  const deployed = (environment?: string) => ({ ...env, ENVIRONMENT: environment })
+  const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } })
+
+  it('is refused by /v1 and /admin unless ENVIRONMENT is development', async () => {
+    for (const environment of [undefined, 'production', 'staging']) {
+      const v1 = await app.request('/v1/sets', bearer(KEYS.dev), deployed(environment))
+      expect(v1.status).toBe(401)
+      const admin = await app.request('/admin/models', bearer(KEYS.dev), deployed(environment))
+      expect(admin.status).toBe(401)
+      const tenant = await app.request('/v1/sets', bearer(KEYS.alpha), deployed(environment))
+      expect(tenant.status).toBe(200) // API_KEYS keys still work
+    }
+  })
+
+  it('/demo/config hands it out only to a loopback connection of a development Worker', async () => {
+    const config = async (headers: Record<string, string>, bindings: object) =>
+      (
+        (await (
+          await app.request('http://127.0.0.1:8787/demo/config', { headers }, bindings)
+        ).json()) as { devKey: string | null }
+      ).devKey
+    const loopback = { 'cf-connecting-ip': '127.0.0.1' }
+    expect(await config(loopback, env)).toBe(KEYS.dev)
+    // Deployed: a client forging both the Host and CF-Connecting-IP gets nothing.
+    expect(await config(loopback, deployed())).toBeNull()
+    // Development, but the peer is not loopback (or unknown): nothing either.
+    expect(await config({ 'cf-connecting-ip': '203.0.113.7' }, env)).toBeNull()
+    expect(await config({}, env)).toBeNull()
   })
 })

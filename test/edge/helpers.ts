@@ -50,10 +50,16 @@ export function apiFor(model: ModelSource | null = modelA, key: string = KEYS.de
   const call = async (
     method: string,
     path: string,
-    init: { json?: unknown; body?: BodyInit; type?: string; auth?: string | null } = {},
+    init: {
+      json?: unknown
+      body?: BodyInit
+      type?: string
+      auth?: string | null
+      headers?: Record<string, string>
+    } = {},
   ) => {
     if (model) await (ready ??= publish(model, { default: true }))
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...init.headers }
     const auth = init.auth === undefined ? key : init.auth
     if (auth !== null) headers.authorization = `Bearer ${auth}`
     let body = init.body

@@ -3,6 +3,7 @@ import { ImageDecodeError } from '../errors'
 import type { ImageLimits } from './limits'
 import { checkDimensions } from './limits'
 import { checkInflatedLength } from './png-inflate'
+import { decodePngDirect, directlyDecodable } from './png-direct'
 import { expectedRawLength, readPngChunks, readPngHeader } from './png-chunks'
 import { pngToRawImage } from './png-pixels'
 import type { RawImage } from './raw-image'
@@ -26,6 +27,7 @@ export function decodePngImage(bytes: Uint8Array, limits: ImageLimits): RawImage
     )
   }
   const chunks = readPngChunks(bytes, header)
+  if (directlyDecodable(chunks)) return decodePngDirect(chunks)
   checkInflatedLength(chunks.idat, expectedRawLength(header))
   let png
   try {

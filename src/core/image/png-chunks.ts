@@ -15,6 +15,8 @@ export interface PngChunks {
   header: PngHeader
   idat: Uint8Array[]
   hasPalette: boolean
+  /** A tRNS chunk (a colour key or palette alpha) is present. */
+  hasTransparency: boolean
 }
 
 // Allowed bit depths per colour type (PNG spec table 11.1).
@@ -74,6 +76,7 @@ export function readPngChunks(bytes: Uint8Array, header = readPngHeader(bytes)):
   const view = dataView(bytes)
   const idat: Uint8Array[] = []
   let hasPalette = false
+  let hasTransparency = false
   let at = SIGNATURE_LENGTH + 8 + IHDR_LENGTH + 4
   for (;;) {
     if (at + 8 > bytes.length) throw truncated('missing IEND chunk')
@@ -88,12 +91,13 @@ export function readPngChunks(bytes: Uint8Array, header = readPngHeader(bytes)):
     if (type === 'IEND') break
     if (type === 'IHDR') throw corrupt('second IHDR chunk')
     if (type === 'PLTE') hasPalette = true
+    if (type === 'tRNS') hasTransparency = true
     if (type === 'IDAT') idat.push(bytes.subarray(at + 8, end))
     at = end + 4
   }
   if (idat.length === 0) throw corrupt('no IDAT chunk')
   if (header.colorType === 3 && !hasPalette) throw corrupt('indexed image without PLTE chunk')
-  return { header, idat, hasPalette }
+  return { header, idat, hasPalette, hasTransparency }
 }
 
 /**

@@ -13,12 +13,25 @@ const SLICE = 4096
  * checkInflatedLength(idatChunks, expectedRawLength(header))
  */
 export function checkInflatedLength(idat: Uint8Array[], expected: number): void {
+  inflateExactly(idat, expected, null)
+}
+
+/**
+ * Inflates the IDAT stream into `into` (or only counts it, with null), refusing it as soon as it
+ * exceeds `expected` bytes and when it ends short of them: one buffer of exactly the promised
+ * length, never more.
+ *
+ * @example
+ * inflateExactly(idatChunks, expectedRawLength(header), new Uint8Array(expectedRawLength(header)))
+ */
+export function inflateExactly(idat: Uint8Array[], expected: number, into: Uint8Array | null) {
   let total = 0
   const inflater = new Unzlib((chunk) => {
-    total += chunk.length
-    if (total > expected) {
+    if (total + chunk.length > expected) {
       throw new ImageDecodeError('corrupt', 'PNG: image data is longer than its dimensions')
     }
+    into?.set(chunk, total)
+    total += chunk.length
   })
   try {
     for (const part of idat) {

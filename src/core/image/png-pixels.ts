@@ -16,6 +16,14 @@ export function pngToRawImage(png: DecodedPng, colorType: number): RawImage {
   const channels = png.channels as 1 | 2 | 3 | 4
   const key = colorType === 0 || colorType === 2 ? png.transparency : undefined
   const outChannels = (key ? channels + 1 : channels) as RawImage['channels']
+  // 8-bit samples without a colour key are already the pixels: no second image-sized copy.
+  if (
+    !key &&
+    png.depth === 8 &&
+    samples instanceof Uint8Array &&
+    samples.length === width * height * channels
+  )
+    return { width, height, channels, data: samples }
   const maxSample = 2 ** png.depth - 1
   const data = new Uint8Array(width * height * outChannels)
   for (let i = 0, o = 0; i < samples.length; i += channels, o += outChannels) {

@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../manifest'
 import { ShapeError } from '../errors'
-import { resizeArea } from './area-resize'
+import { RowAreaResize } from './row-resize'
 import { decodeImage } from './decode'
 import type { ImageLimits } from './limits'
 import type { RawImage } from './raw-image'
@@ -26,13 +26,13 @@ export function preprocessImage(img: RawImage, m: PreprocessSpec): Float32Array 
   const { invert, scale, mean, std } = m.preprocess
   if (channels !== 1 && channels !== 3) throw new ShapeError(`input.channels ${channels}`)
   const grey = m.preprocess.grayscale || channels === 1
-  const planes = grey ? [lumaPlane(img)] : colourPlanes(img)
+  const resized = resizeRows(img, grey ? 1 : 3, width, height)
   const out = new Float32Array(channels * height * width)
   const size = height * width
   for (let c = 0; c < channels; c++) {
-    const resized = resizeArea(planes[grey ? 0 : c], img.width, img.height, width, height)
+    const plane = resized[grey ? 0 : c]!
     for (let i = 0; i < size; i++) {
-      const v = invert ? 255 - resized[i] : resized[i]
+      const v = invert ? 255 - plane[i]! : plane[i]!
       out[c * size + i] = (v * scale - mean) / std
     }
   }
@@ -53,34 +53,35 @@ export function imageBytesToInput(
   return preprocessImage(decodeImage(bytes, limits), m)
 }
 
-function lumaPlane(img: RawImage): Float64Array {
-  const [r, g, b] = colourPlanes(img)
-  // Grey input stays exact: the weighted sum of three equal values can drift by an ulp.
-  if (img.channels < 3) return r
-  const out = new Float64Array(r.length)
-  for (let i = 0; i < out.length; i++) out[i] = LUMA_R * r[i] + LUMA_G * g[i] + LUMA_B * b[i]
-  return out
-}
-
-// Splits HWC pixels into R, G, B planes in 0..255, compositing any alpha over white.
-function colourPlanes(img: RawImage): [Float64Array, Float64Array, Float64Array] {
-  const n = img.width * img.height
-  const ch = img.channels
+/**
+ * Composites each source row (alpha over white; BT.601 luma when `planes` is 1) and feeds it to
+ * an area resize per plane, so the only image-sized buffer is the decoded one: memory beyond it
+ * is a row and the output. Same per-pixel arithmetic as whole planes, hence the same values.
+ */
+function resizeRows(img: RawImage, planes: 1 | 3, dstWidth: number, dstHeight: number) {
+  const { width, height, channels: ch, data } = img
   const colour = ch >= 3
   const hasAlpha = ch === 2 || ch === 4
-  const planes: [Float64Array, Float64Array, Float64Array] = [
-    new Float64Array(n),
-    new Float64Array(n),
-    new Float64Array(n),
-  ]
-  for (let i = 0; i < n; i++) {
-    const p = i * ch
-    const alpha = hasAlpha ? img.data[p + ch - 1] : 255
-    for (let c = 0; c < 3; c++) {
-      const v = img.data[p + (colour ? c : 0)]
-      // One division of integers keeps opaque pixels exact and both runtimes identical.
-      planes[c][i] = alpha === 255 ? v : (v * alpha + 255 * (255 - alpha)) / 255
+  const rgb = [new Float64Array(width), new Float64Array(width), new Float64Array(width)]
+  const luma = planes === 1 && colour ? new Float64Array(width) : null
+  const resizers = Array.from(
+    { length: planes },
+    () => new RowAreaResize(width, height, dstWidth, dstHeight),
+  )
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * ch
+      const alpha = hasAlpha ? data[p + ch - 1]! : 255
+      for (let c = 0; c < 3; c++) {
+        const v = data[p + (colour ? c : 0)]!
+        // One division of integers keeps opaque pixels exact and both runtimes identical.
+        rgb[c]![x] = alpha === 255 ? v : (v * alpha + 255 * (255 - alpha)) / 255
+      }
+      // Grey input stays exact: the weighted sum of three equal values can drift by an ulp.
+      if (luma) luma[x] = LUMA_R * rgb[0]![x]! + LUMA_G * rgb[1]![x]! + LUMA_B * rgb[2]![x]!
     }
+    if (planes === 3) resizers.forEach((r, c) => r.addRow(y, rgb[c]!))
+    else resizers[0]!.addRow(y, luma ?? rgb[0]!)
   }
-  return planes
+  return resizers.map((r) => r.result())
 }

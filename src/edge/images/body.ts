@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { ApiError } from '../errors'
+import { ApiError, echo } from '../errors'
 import { LIMITS } from '../limits'
 
 /** How a request carries its images. */
@@ -28,7 +28,7 @@ export function bodyKind(c: Context, allowed: readonly BodyKind[]): BodyKind {
   throw new ApiError(
     415,
     'unsupported_media_type',
-    `Content-Type '${media || '(none)'}' not accepted; send ${accepted}`,
+    `Content-Type '${echo(media) || '(none)'}' not accepted; send ${accepted}`,
   )
 }
 

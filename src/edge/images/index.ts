@@ -7,4 +7,5 @@ export {
   rawImage,
   type BodyKind,
 } from './body'
+export { checkPixelBudget, decodeCost } from './budget'
 export { toInputs, type NamedImage } from './inputs'

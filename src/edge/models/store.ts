@@ -1,5 +1,5 @@
 import type { Bindings } from '../env'
-import { ApiError, modelUnavailable } from '../errors'
+import { ApiError, echo, modelUnavailable } from '../errors'
 import { sameModel, type ModelRef, modelRef } from '../runtime/model-ref'
 import { storage } from '../storage/access'
 import { catalogueStub } from './catalogue.do'
@@ -52,7 +52,7 @@ export class ModelStore {
     throw new ApiError(
       422,
       'unknown_model',
-      `model '${clip(name)}' is not served here; served: ${served.join(', ') || 'none'}`,
+      `model '${echo(name)}' is not served here; served: ${served.join(', ') || 'none'}`,
     )
   }
 
@@ -78,5 +78,3 @@ export function entryFor(c: Catalogue, ref: ModelRef | null): CatalogueEntry | n
 export function forgetCatalogue(): void {
   cached = null
 }
-
-const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 100)}...` : s)

@@ -1,23 +1,31 @@
-/** The bindings this reads (a structural slice of Bindings, so Node tests can import it). */
-export interface DevVars {
-  DEV_API_KEY?: string
-  ENVIRONMENT?: string
-}
+import { devKey, type DevVars } from '../auth/dev'
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+export type { DevVars }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const LOOPBACK_IP = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/
 
 /**
  * The development key the page may prefill, or null. Served only when all three hold:
- * DEV_API_KEY is set (it is only ever in `.dev.vars`, read by `wrangler dev`), ENVIRONMENT is not
- * `production`, and the request reached a loopback host. So a DEV_API_KEY set by mistake on a
- * deployed Worker is still never handed out: Cloudflare routes requests by their public host name.
+ * - the Worker accepts the dev key at all (auth/dev.ts: `ENVIRONMENT=development`, which only
+ *   `.dev.vars` sets, under `wrangler dev`; a deployed Worker never has it). This is the part a
+ *   client cannot forge: it is the server's configuration, not the request;
+ * - the connection came from a loopback address: `CF-Connecting-IP`, which Cloudflare's edge sets
+ *   from the TCP peer (a client's own value is overwritten) and `wrangler dev` sets from its
+ *   socket; without it (no socket) there is no key;
+ * - the request named a loopback host (so a LAN-exposed `wrangler dev --ip 0.0.0.0` reached by
+ *   its LAN address hands out nothing either).
  *
  * @example
  * // 'dev-local-key' under wrangler dev, null when deployed
- * devKeyFor(env, new URL('http://127.0.0.1:8787/demo/config'))
+ * devKeyFor(env, new URL('http://127.0.0.1:8787/demo/config'), '127.0.0.1')
  */
-export function devKeyFor(env: DevVars | undefined, url: URL): string | null {
-  const key = env?.DEV_API_KEY
-  if (!key || env?.ENVIRONMENT === 'production') return null
-  return LOOPBACK.has(url.hostname) ? key : null
+export function devKeyFor(
+  env: DevVars | undefined,
+  url: URL,
+  connectingIp: string | null | undefined,
+): string | null {
+  const key = devKey(env)
+  if (!key || !connectingIp || !LOOPBACK_IP.test(connectingIp)) return null
+  return LOOPBACK_HOSTS.has(url.hostname) ? key : null
 }

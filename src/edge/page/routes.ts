@@ -43,5 +43,6 @@ export const pageRoutes = new Hono<AppEnv>()
     c.body(null, 204, { ...COMMON, 'Cache-Control': 'public, max-age=86400' }),
   )
   .get('/demo/config', (c) => {
-    return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url)) }, 200, NO_STORE)
+    const ip = c.req.header('cf-connecting-ip')
+    return c.json({ devKey: devKeyFor(c.env, new URL(c.req.url), ip) }, 200, NO_STORE)
   })

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { ManifestError, validateManifest, type ModelManifest } from '../../core'
 import type { Bindings } from '../env'
-import { ApiError } from '../errors'
+import { ApiError, echo } from '../errors'
 import {
   ALIAS_PATTERN,
   catalogueStub,
@@ -222,7 +222,7 @@ async function view(catalogue: Catalogue, usage: Record<string, number>) {
 }
 
 function refused(r: CatalogueRefusal, id: string): never {
-  if (r.reason === 'not_found') throw new ApiError(404, 'model_not_found', `no model '${id}'`)
+  if (r.reason === 'not_found') throw new ApiError(404, 'model_not_found', `no model '${echo(id)}'`)
   if (r.reason === 'exists')
     throw new ApiError(
       409,
@@ -324,8 +324,7 @@ export const adminRoutes = router()
     const target = read.aliases[id] ?? id
     const summary = (await view(read, usage)).models.find((m) => m.id === target)
     const entry = read.models.find((m) => m.id === target)
-    if (!summary || !entry)
-      throw new ApiError(404, 'model_not_found', `no model '${id.slice(0, 100)}'`)
+    if (!summary || !entry) throw new ApiError(404, 'model_not_found', `no model '${echo(id)}'`)
     return c.json({ ...summary, manifest: entry.manifest }, 200)
   })
   .openapi(retire, async (c) => {

@@ -1,6 +1,14 @@
 import { createRoute } from '@hono/zod-openapi'
 import { ApiError } from '../errors'
-import { base64Image, bodyKind, formData, imageParts, rawImage, type NamedImage } from '../images'
+import {
+  base64Image,
+  bodyKind,
+  checkPixelBudget,
+  formData,
+  imageParts,
+  rawImage,
+  type NamedImage,
+} from '../images'
 import { LIMITS } from '../limits'
 import {
   ClassifyJson,
@@ -92,6 +100,7 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   const entry = await c.var.models.forRef(snap.set.model)
   if (!entry) throw modelMismatch(snap.set)
   const model = c.var.models.model(entry)
+  checkPixelBudget(images, !!model.face)
   const threshold = opts.threshold ?? snap.set.threshold ?? model.manifest.threshold.distance
   const search = { ...opts, metric: snap.set.metric, threshold }
   if (model.face) {

@@ -1,6 +1,13 @@
 import { createRoute } from '@hono/zod-openapi'
 import { distance } from '../../core'
-import { base64Image, bodyKind, formData, oneImagePart, rawImage } from '../images'
+import {
+  base64Image,
+  bodyKind,
+  checkPixelBudget,
+  formData,
+  oneImagePart,
+  rawImage,
+} from '../images'
 import {
   EmbedJson,
   EmbedResult,
@@ -76,6 +83,7 @@ export const embedRoutes = router()
     const entry = await c.var.models.resolve(json?.model ?? c.req.valid('query').model)
     const model = c.var.models.model(entry)
     const image = [{ field: 'image', bytes }]
+    checkPixelBudget(image, !!model.face)
     if (model.face) {
       const out = await embedFaces(model, image, json?.face ?? 'largest', c.var.timing)
       const embedding = Array.from(out.matrix)
@@ -104,6 +112,7 @@ export const embedRoutes = router()
     ]
     const entry = await c.var.models.resolve(name)
     const model = c.var.models.model(entry)
+    checkPixelBudget(pair, !!model.face)
     // Face models compare the largest (or the central) face of each photo, and say which boxes.
     const faces = model.face ? await embedFaces(model, pair, pick, c.var.timing) : null
     const out = faces ?? (await embedImages(model, pair, c.var.timing))

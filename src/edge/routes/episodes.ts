@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { base64Image, bodyKind } from '../images'
+import { base64Image, bodyKind, checkPixelBudget } from '../images'
 import { ClassifyResult, EpisodeJson, errors } from '../schemas'
 import { classifyQueries } from '../services/classify'
 import { embedImages } from '../services/embed'
@@ -37,6 +37,7 @@ export const episodeRoutes = router().openapi(episode, async (c) => {
   }))
   // supports as a stored set would hold them (enrolment views), queries as classify embeds them
   const model = c.var.models.model(await c.var.models.resolve(body.model))
+  checkPixelBudget([...supportImages, ...queryImages], !!model.face)
   const supportRows = await embedExamples(model, supportImages, [], c.var.timing)
   // Face models: the largest face of each query photo (422 no_face without one).
   const queries = model.face

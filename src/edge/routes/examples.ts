@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { ApiError, setNotFound } from '../errors'
-import { base64Image, bodyKind, formData, imageParts, rawImage } from '../images'
+import { ApiError, echo, setNotFound } from '../errors'
+import { base64Image, bodyKind, checkPixelBudget, formData, imageParts, rawImage } from '../images'
 import { LIMITS } from '../limits'
 import {
   AddedExamples,
@@ -22,7 +22,10 @@ import { embedExamples } from '../services/faces'
 import { aliasOf, getSet, modelMismatch, setStub, unwrap } from '../services/sets'
 import type { SetRecord } from '../storage'
 import { ID_PATTERN, newId, storage } from '../storage'
+import { idempotencyKey, REPLAYED } from '../services/idempotency'
 import { router, SECURED, validJson } from './router'
+
+type AddedBody = { ids: string[]; count: number; boxes?: Box[] }
 
 const base = { tags: ['examples'], security: SECURED }
 
@@ -121,6 +124,10 @@ export const exampleRoutes = router()
     const images = items.map((e, i) => ({ field: `examples.${i}.image`, bytes: e.bytes }))
     const picks = items.map((e) => e.face)
     const stub = setStub(c.env, c.var.tenant, id)
+    const key = idempotencyKey(c)
+    // A retry of an add that was stored: its first answer, before spending any CPU.
+    const first = key && (await storage(() => stub.idempotentAdd(key)))
+    if (first) return c.json(first as AddedBody, 201, REPLAYED)
     // The set may switch models (a migration finishing) between reading it and adding: the
     // object then refuses embeddings of the old model, and one retry embeds with the new one.
     let result
@@ -129,6 +136,7 @@ export const exampleRoutes = router()
     for (let attempt = 0; attempt < 2; attempt++) {
       const record = await getSet(c.env, c.var.tenant, id)
       const model = c.var.models.model(await modelForAdd(c.var.models, record))
+      if (attempt === 0) checkPixelBudget(images, !!model.face)
       const out = await embedExamples(model, images, picks, attempt ? undefined : c.var.timing)
       boxes = out.boxes
       const examples = items.map((e, i) => ({
@@ -138,7 +146,13 @@ export const exampleRoutes = router()
         embedding: row(out.matrix, out.dim, i).slice(),
       }))
       ids = examples.map((e) => e.id)
-      result = await storage(() => stub.add(examples, out.ref, LIMITS.examplesPerSet))
+      const body = { ids, ...(boxes ? { boxes } : {}) }
+      const idempotent = key ? { key, body } : undefined
+      const added = await storage(() =>
+        stub.add(examples, out.ref, LIMITS.examplesPerSet, idempotent),
+      )
+      if ('replay' in added) return c.json(added.replay as AddedBody, 201, REPLAYED)
+      result = added
       if (result.ok || result.reason !== 'model_mismatch') break
     }
     const after = unwrap(id, result!)
@@ -159,7 +173,7 @@ export const exampleRoutes = router()
       throw new ApiError(
         404,
         'label_not_found',
-        `set ${id} has no examples labelled '${label.slice(0, 64)}'`,
+        `set ${id} has no examples labelled '${echo(label)}'`,
       )
     return c.body(null, 204)
   })
@@ -172,7 +186,7 @@ export const exampleRoutes = router()
       throw new ApiError(
         404,
         'example_not_found',
-        `example '${exampleId}' does not exist in set ${id}`,
+        `example '${echo(exampleId)}' does not exist in set ${id}`,
       )
     }
     return c.body(null, 204)

@@ -17,7 +17,11 @@ import {
 import { migrateSet, migrateTenant } from '../services/migrate'
 import { getSet, setStub, toApiSet, unwrap } from '../services/sets'
 import { newId, storage, supportSet, tenantIndex } from '../storage'
+import { idempotencyKey, keyReused, REPLAYED } from '../services/idempotency'
 import { router, SECURED } from './router'
+
+const CREATE = 'POST /v1/sets'
+type ApiSet = ReturnType<typeof toApiSet>
 
 const json = (schema: typeof SupportSet | typeof SetList, description: string) => ({
   description,
@@ -31,7 +35,7 @@ const create = createRoute({
   path: '/v1/sets',
   summary: 'Create a support set',
   request: { body: { content: { 'application/json': { schema: CreateSetJson } } } },
-  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 415, 422, 429, 503) },
+  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 409, 415, 422, 429, 503) },
 })
 const list = createRoute({
   ...base,
@@ -55,7 +59,7 @@ const remove = createRoute({
   path: '/v1/sets/{id}',
   summary: 'Delete a set with all its examples and images',
   request: { params: SetParams },
-  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 503) },
+  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 422, 503) },
 })
 const reembed = createRoute({
   ...base,
@@ -110,8 +114,23 @@ export const setRoutes = router()
       )
     const tenant = c.var.tenant
     const id = newId('set')
-    if (!(await storage(() => tenantIndex(c.env, tenant).reserve(id, LIMITS.setsPerTenant))))
+    const index = tenantIndex(c.env, tenant)
+    const key = idempotencyKey(c)
+    const known = key && (await storage(() => index.claimKey(key, CREATE, id)))
+    if (known) {
+      if (known.op !== CREATE) throw keyReused(known.op)
+      if (known.body) return c.json(JSON.parse(known.body) as ApiSet, 201, REPLAYED)
+      // The first request has not answered (still running, or it died): the set as it is.
+      const record = await storage(() => setStub(c.env, tenant, known.subject).info())
+      if (!record)
+        throw new ApiError(409, 'conflict', 'a request with this Idempotency-Key is in progress')
+      return c.json(toApiSet(record, catalogue), 201, REPLAYED)
+    }
+    const forget = () => (key ? index.forgetKey(key).catch(() => undefined) : undefined)
+    if (!(await storage(() => index.reserve(id, LIMITS.setsPerTenant)))) {
+      await forget()
       throw new ApiError(429, 'limit_exceeded', `at most ${LIMITS.setsPerTenant} sets per tenant`)
+    }
     const now = new Date().toISOString()
     const meta = {
       id,
@@ -131,11 +150,12 @@ export const setRoutes = router()
           version: 0,
         }),
       )
-      return c.json(toApiSet(unwrap(id, result), catalogue), 201)
+      const body = toApiSet(unwrap(id, result), catalogue)
+      if (key) await storage(() => index.settleKey(key, body))
+      return c.json(body, 201)
     } catch (err) {
-      await tenantIndex(c.env, tenant)
-        .release(id)
-        .catch(() => undefined)
+      await index.release(id).catch(() => undefined)
+      await forget()
       throw err
     }
   })
@@ -155,9 +175,21 @@ export const setRoutes = router()
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param')
-    if (!(await storage(() => setStub(c.env, c.var.tenant, id).destroy()))) throw setNotFound(id)
-    await storage(() => tenantIndex(c.env, c.var.tenant).release(id))
-    return c.body(null, 204)
+    const stub = setStub(c.env, c.var.tenant, id)
+    const index = tenantIndex(c.env, c.var.tenant)
+    const key = idempotencyKey(c)
+    const op = `DELETE /v1/sets/${id}`
+    const known = key && (await storage(() => index.claimKey(key, op, id)))
+    if (known && known.op !== op) throw keyReused(known.op)
+    const destroyed = await storage(() => stub.destroy())
+    if (!destroyed && !known) {
+      if (key) await index.forgetKey(key).catch(() => undefined)
+      throw setNotFound(id)
+    }
+    // A retry (known) finishes what the first may have left undone, and answers as it did.
+    await storage(() => index.release(id))
+    if (key) await storage(() => index.settleKey(key, null))
+    return c.body(null, 204, known ? REPLAYED : undefined)
   })
   .openapi(reembed, async (c) => {
     const body = c.req.header('content-type') ? (bodyKind(c, ['json']), c.req.valid('json')) : {}

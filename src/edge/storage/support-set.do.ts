@@ -8,6 +8,7 @@ import { sameModel, type ModelRef } from '../runtime/model-ref'
 import { row } from '../services/embed'
 import { embedExamples } from '../services/faces'
 import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
+import { IdempotencyTable } from './idempotency'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
 import type {
@@ -20,9 +21,20 @@ import type {
   StoreResult,
 } from './types'
 
+/** An add's result when its Idempotency-Key was used before: the first add's answer. */
+export interface Replay {
+  ok: true
+  replay: unknown
+}
+
 /** KV allows about one write per second to one key: snapshots are published no more often. */
 export const PUBLISH_INTERVAL_MS = 1000
 const GC_BATCH = 100
+/**
+ * How long an image written by an add waits for its row before the alarm may delete it as an
+ * orphan (a crash between the image write and the row commit). Far longer than any add.
+ */
+export const ORPHAN_GRACE_MS = 15 * 60 * 1000
 /**
  * Examples re-embedded per alarm of a migration. Each alarm is its own invocation with its own
  * CPU budget: 8 examples x 9 enrolment views of the Omniglot model is ~0.08 s of CPU, far inside
@@ -41,6 +53,7 @@ export const MIGRATION_BATCH = 8
  */
 export class SupportSetStore extends DurableObject<Bindings> {
   private db = new SetTables(this.ctx.storage.sql)
+  private idempotency = new IdempotencyTable(this.ctx.storage.sql)
   private lastPublish = 0
   /** The version last published to KV by this instance (-1: none yet, publish once). */
   private published = -1
@@ -62,26 +75,52 @@ export class SupportSetStore extends DurableObject<Bindings> {
   /**
    * Adds examples embedded with `model`; all or none. A set with examples takes only its own
    * model's embeddings (refused: the caller re-reads the set and embeds again); an empty set
-   * adopts `model`.
+   * adopts `model`. Images are written before the rows that point at them, and each image is
+   * queued for collection (due after ORPHAN_GRACE_MS) until its row commits, so a crash between
+   * the two leaves an orphan image that the alarm deletes, never a row without its image. The
+   * checks run again after the image writes: a set deleted (or switched, or filled) meanwhile is
+   * refused and the images just written are deleted.
+   *
+   * With `idempotent`, the key is claimed in the transaction that commits the rows, and its
+   * answer (`body` plus the set's new `count`) stored with them: a retry with the same key (even
+   * one racing the first) gets that answer as `replay` and stores nothing.
    */
   async add(
     examples: NewExample[],
     model: ModelRef,
     limit: number,
-  ): Promise<StoreResult<SetRecord>> {
-    const meta = this.db.meta()
-    if (!meta) return { ok: false, reason: 'not_found' }
-    const count = this.db.count()
-    if (count > 0 && !sameModel(meta.model, model))
-      return { ok: false, reason: 'model_mismatch', record: this.db.record(meta) }
-    if (count + examples.length > limit)
-      return { ok: false, reason: 'limit', record: this.db.record(meta) }
+    idempotent?: { key: string; body: object },
+  ): Promise<StoreResult<SetRecord> | Replay> {
+    const replay = idempotent && this.replay(idempotent.key)
+    if (replay) return replay
+    const before = this.refuseAdd(examples.length, model, limit)
+    if (!before.ok) return before
+    const { tenant, id } = before.value
+    const keys = examples.map((e) => kvKeys.image(tenant, id, e.id))
+    this.db.queueGc(keys, Date.now() + ORPHAN_GRACE_MS)
+    await this.armAlarm(Date.now() + ORPHAN_GRACE_MS)
+    await Promise.all(
+      examples.map((e) => writeImage(this.env.SUPPORT_KV, tenant, id, e.id, e.image)),
+    )
+    const again = idempotent && this.replay(idempotent.key)
+    const checked = this.refuseAdd(examples.length, model, limit)
+    if (again || !checked.ok) {
+      await deleteKeys(this.env.SUPPORT_KV, keys)
+      this.db.doneGc(keys)
+      if (again) return again
+      if (!checked.ok) return checked
+    }
+    const meta = checked.value
     const now = new Date().toISOString()
     const adopted = !sameModel(meta.model, model)
     const migration = meta.migration?.state === 'running' ? meta.migration : null
-    // Rows first, synchronously (no other call can interleave), then the slower KV image writes.
     this.ctx.storage.transactionSync(() => {
       for (const e of examples) this.db.insert(e.id, e.label, now, e.embedding)
+      this.db.doneGc(keys)
+      if (idempotent) {
+        this.idempotency.claim(idempotent.key, 'add', id)
+        this.idempotency.settle(idempotent.key, { ...idempotent.body, count: this.db.count() })
+      }
       this.db.saveMeta({
         ...meta,
         model,
@@ -93,18 +132,31 @@ export class SupportSetStore extends DurableObject<Bindings> {
           : {}),
       })
     })
-    try {
-      await Promise.all(
-        examples.map((e) => writeImage(this.env.SUPPORT_KV, meta.tenant, meta.id, e.id, e.image)),
-      )
-    } catch (err) {
-      this.ctx.storage.transactionSync(() => examples.forEach((e) => this.db.remove(e.id)))
-      throw err
-    } finally {
-      await this.schedulePublish()
-    }
+    await this.schedulePublish()
     if (adopted) await this.syncUsage()
     return { ok: true, value: this.db.record(this.db.meta()!) }
+  }
+
+  /** The stored answer of an earlier add with `key`, as add's result, or null. */
+  private replay(key: string): Replay | null {
+    const body = this.idempotency.get(key)?.body
+    return body ? { ok: true, replay: JSON.parse(body) } : null
+  }
+
+  /** The answer of an earlier add with this Idempotency-Key, or null (checked before embedding). */
+  idempotentAdd(key: string): unknown {
+    return this.replay(key)?.replay ?? null
+  }
+
+  /** The set's meta when `n` examples of `model` may be added now, else the refusal. */
+  private refuseAdd(n: number, model: ModelRef, limit = Infinity): StoreResult<SetMeta> {
+    const meta = this.db.meta()
+    if (!meta) return { ok: false, reason: 'not_found' }
+    const count = this.db.count()
+    if (count > 0 && !sameModel(meta.model, model))
+      return { ok: false, reason: 'model_mismatch', record: this.db.record(meta) }
+    if (count + n > limit) return { ok: false, reason: 'limit', record: this.db.record(meta) }
+    return { ok: true, value: meta }
   }
 
   /** A page of examples in insertion order; the cursor is an opaque sequence number. */
@@ -249,7 +301,8 @@ export class SupportSetStore extends DurableObject<Bindings> {
       await deleteKeys(this.env.SUPPORT_KV, keys)
       this.db.doneGc(keys)
     }
-    if (this.db.takeGc(1).length) later(Date.now() + 100)
+    const due = this.db.nextGcDue()
+    if (due !== null) later(Math.max(due, Date.now() + 100))
     else if (!this.db.meta()) {
       // A deleted set whose stored photos are all gone: erase the object's storage entirely.
       await this.ctx.storage.deleteAll()
@@ -345,7 +398,13 @@ export class SupportSetStore extends DurableObject<Bindings> {
   }
 
   private async schedulePublish(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) !== null) return // a pending alarm will publish this too
-    await this.ctx.storage.setAlarm(Math.max(Date.now(), this.lastPublish + PUBLISH_INTERVAL_MS))
+    // A pending alarm no later than that publishes this too.
+    await this.armAlarm(Math.max(Date.now(), this.lastPublish + PUBLISH_INTERVAL_MS))
+  }
+
+  /** Makes the next alarm run no later than `at`. */
+  private async armAlarm(at: number): Promise<void> {
+    const pending = await this.ctx.storage.getAlarm()
+    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at)
   }
 }

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS meta (one INTEGER PRIMARY KEY CHECK (one = 1), json T
 CREATE TABLE IF NOT EXISTS examples (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
   created_at TEXT NOT NULL, embedding BLOB NOT NULL, next BLOB);
-CREATE TABLE IF NOT EXISTS gc (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS gc (key TEXT PRIMARY KEY, due INTEGER NOT NULL DEFAULT 0);
 `
 
 /** Typed, synchronous queries over one set's tables. Synchronous on purpose: nothing interleaves. */
@@ -17,6 +17,10 @@ export class SetTables {
     const columns = sql.exec<{ name: string }>('PRAGMA table_info(examples)').toArray()
     if (!columns.some((c) => c.name === 'next'))
       sql.exec('ALTER TABLE examples ADD COLUMN next BLOB')
+    // ...and their GC queue lacks `due` (when a key may be deleted; 0: at once).
+    const gc = sql.exec<{ name: string }>('PRAGMA table_info(gc)').toArray()
+    if (!gc.some((c) => c.name === 'due'))
+      sql.exec('ALTER TABLE gc ADD COLUMN due INTEGER NOT NULL DEFAULT 0')
   }
 
   meta(): SetMeta | null {
@@ -130,15 +134,22 @@ export class SetTables {
     return { rows: all.map((r) => r.label), dim, matrix }
   }
 
-  queueGc(keys: string[]): void {
-    for (const k of keys) this.sql.exec('INSERT OR IGNORE INTO gc (key) VALUES (?)', k)
+  /** Queues keys for deletion, not before `due` (ms since the epoch; 0: at once). */
+  queueGc(keys: string[], due = 0): void {
+    for (const k of keys) this.sql.exec('INSERT OR IGNORE INTO gc (key, due) VALUES (?, ?)', k, due)
   }
 
-  takeGc(limit: number): string[] {
+  /** Up to `limit` queued keys that are due at `now`. */
+  takeGc(limit: number, now = Date.now()): string[] {
     return this.sql
-      .exec<{ key: string }>('SELECT key FROM gc LIMIT ?', limit)
+      .exec<{ key: string }>('SELECT key FROM gc WHERE due <= ? LIMIT ?', now, limit)
       .toArray()
       .map((r) => r.key)
+  }
+
+  /** When the next queued key falls due (ms since the epoch), or null when none is queued. */
+  nextGcDue(): number | null {
+    return this.sql.exec<{ due: number | null }>('SELECT min(due) AS due FROM gc').one().due
   }
 
   doneGc(keys: string[]): void {

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Bindings } from '../env'
+import { IdempotencyTable, type IdempotentEntry } from './idempotency'
 import type { Page } from './types'
 
 /**
@@ -9,6 +10,7 @@ import type { Page } from './types'
  */
 export class TenantStore extends DurableObject<Bindings> {
   private readonly sql = this.ctx.storage.sql
+  private readonly idempotency = new IdempotencyTable(this.sql)
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
@@ -31,6 +33,26 @@ export class TenantStore extends DurableObject<Bindings> {
   /** Forgets a set id (after the set was deleted, or its creation failed). */
   release(setId: string): void {
     this.sql.exec('DELETE FROM sets WHERE id = ?', setId)
+  }
+
+  /** Whether the index lists `setId`. */
+  has(setId: string): boolean {
+    return this.sql.exec('SELECT 1 FROM sets WHERE id = ?', setId).toArray().length > 0
+  }
+
+  /** Claims an Idempotency-Key for `op` on `setId`: the earlier entry, or null if it is new. */
+  claimKey(key: string, op: string, setId: string): IdempotentEntry | null {
+    return this.idempotency.claim(key, op, setId)
+  }
+
+  /** Stores the answer of the request that claimed `key`. */
+  settleKey(key: string, body: unknown): void {
+    this.idempotency.settle(key, body)
+  }
+
+  /** Forgets `key`: its request failed, and a retry may try again. */
+  forgetKey(key: string): void {
+    this.idempotency.forget(key)
   }
 
   /** Set ids in creation order; the cursor is an opaque sequence number. */
