@@ -1016,6 +1016,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description error 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -1159,6 +1168,15 @@ export interface paths {
                 };
                 /** @description error 404 */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 422 */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1927,6 +1945,11 @@ export interface components {
         };
         EmbedRequest: {
             /**
+             * @description face models: which face of each photo: the largest (default) or the one nearest the photo's centre (a portrait or a subject-centred photo with larger faces around it)
+             * @enum {string}
+             */
+            face?: "largest" | "central";
+            /**
              * Format: byte
              * @description base64 PNG/JPEG (data: URL accepted)
              */
@@ -2230,6 +2253,11 @@ export interface components {
              * @description base64 PNG/JPEG (data: URL accepted)
              */
             b: string;
+            /**
+             * @description face models: which face of each photo: the largest (default) or the one nearest the photo's centre (a portrait or a subject-centred photo with larger faces around it)
+             * @enum {string}
+             */
+            face?: "largest" | "central";
             /** @description a model id or alias (GET /v1/models); default: the deployment's default */
             model?: string;
             threshold?: number;
