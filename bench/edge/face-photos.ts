@@ -9,10 +9,10 @@ import { readLfwPairs, readLfwPhotos } from '../../src/train/data/lfw'
 import { readManifest } from '../../src/train/export/manifest-writer'
 import { encodeTestJpeg, seededRandom, syntheticPhoto } from '../../test/core/jpeg-test-encoder'
 
-/** The served face model's manifest: what the `face` alias of models/catalogue.json names. */
-export function servedFaceManifest() {
-  const id = JSON.parse(readFileSync('models/catalogue.json', 'utf8')).aliases.face as string
-  return readManifest(`models/${id}.json`)
+/** A served face model's manifest: what `alias` (default `face`) names in models/catalogue.json. */
+export function servedFaceManifest(alias = 'face') {
+  const aliases = JSON.parse(readFileSync('models/catalogue.json', 'utf8')).aliases
+  return readManifest(`models/${aliases[alias] ?? alias}.json`)
 }
 
 /** The first `n` distinct photos of LFW's dev-test pairs, as JPEG bytes. */

@@ -1,10 +1,11 @@
 // The face model in the Worker (not a test): `npx tsx bench/edge/faces-edge.ts [--runs 3]
-// [--photos 10] [--phones 3]` (`npm run bench -- edge-faces`). A real `wrangler dev` with the
-// shipped models seeded once into a temporary store; then, per run, a fresh server (a fresh
+// [--photos 10] [--phones 3] [--model face|face-fast]` (`npm run bench -- edge-faces`). A real
+// `wrangler dev` with the shipped models seeded once into a temporary store; then, per run, a fresh server (a fresh
 // isolate that loads the face model from the local R2 bucket):
 //  - cold: the first POST /v1/embed (model `face`, a 250x250 LFW photo): client wall time and the
 //    Worker's Server-Timing total (R2 read, sha256 check, ORT sessions, decode, detect, embed);
-//  - warm: every 250x250 photo, then every 12 Mpx phone-size JPEG (bench/edge/face-photos.ts),
+//  - warm (after one uncounted pass over the 250x250 photos, as the isolate's code tiers up):
+//    every 250x250 photo, then every 12 Mpx phone-size JPEG (bench/edge/face-photos.ts),
 //    one request at a time: the Worker's CPU per photo from Server-Timing (decode, detect,
 //    preprocess = align, embed, total), p50 = median of each run's median, p99 over all requests;
 //  - memory: the resident set (Linux VmRSS) of the workerd process that runs the Worker after
@@ -28,6 +29,11 @@ const arg = (name: string, dflt: number) => {
 const RUNS = arg('runs', 3)
 const PHOTOS = arg('photos', 10)
 const PHONES = arg('phones', 3)
+// a face model id or alias of the seeded catalogue: `face` (dlib + mirror) or `face-fast`
+const MODEL = (() => {
+  const i = process.argv.indexOf('--model')
+  return i > 0 ? process.argv[i + 1]! : 'face'
+})()
 const lfw = defaultLfwDir()
 if (!lfw) {
   console.error('bench edge-faces: needs LFW at ../shared/data/lfw')
@@ -74,7 +80,7 @@ const dir = mkdtempSync(join(tmpdir(), 'oneshot-bench-faces-'))
 const persistTo = join(dir, 'state')
 const start = (seed = false) => startWranglerDev({ persistTo, vars: { DEV_API_KEY: KEY }, seed })
 const setup = await start(true)
-const model = setup.catalogue?.aliases?.face ?? 'none'
+const model = setup.catalogue?.aliases?.[MODEL] ?? MODEL
 await setup.stop()
 
 // Server-Timing phases, then `client`: the wall time Node saw for the whole request
@@ -99,7 +105,7 @@ async function warm(
 ): Promise<Record<string, number>> {
   const t = empty()
   for (const bytes of photos) {
-    const r = await request(url, KEY, 'POST', '/v1/embed', { image: b64(bytes), model: 'face' })
+    const r = await request(url, KEY, 'POST', '/v1/embed', { image: b64(bytes), model: MODEL })
     for (const p of PHASES) t[p].push(p === 'client' ? r.ms : (r.timing[p] ?? 0))
   }
   for (const p of PHASES) into[p].push(...t[p])
@@ -113,8 +119,9 @@ try {
       const rss0 = workerdMemory(server.pid).rss
       const first = await request(server.url, KEY, 'POST', '/v1/embed', {
         image: b64(small[0]!),
-        model: 'face',
+        model: MODEL,
       })
+      await warm(server.url, small, empty()) // warm-up, not counted: wasm and JS tier up
       perRun.small.push(await warm(server.url, small, all.small))
       perRun.phone.push(await warm(server.url, phone, all.phone))
       const mem = workerdMemory(server.pid)

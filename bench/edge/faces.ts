@@ -1,5 +1,5 @@
 // The face pipeline's CPU cost per photo, in-process in Node with the Worker's runtime and code
-// (not a test): `npx tsx bench/edge/faces.ts [--photos 20] [--runs 3]` (`npm run bench -- faces`).
+// (not a test): `npx tsx bench/edge/faces.ts [--photos 20] [--runs 3] [--model face-fast]` (`npm run bench -- faces`).
 // Phases, each timed per photo: decode (decodeFacePhoto under the edge's image limits, as the
 // Worker's face routes: reduced-scale JPEG decode to a side >= 1000 px), detect (BlazeFace input +
 // onnxruntime-web 1.30 wasm, one thread, as in the Worker + decoding), align (similarity + warp to
@@ -40,7 +40,9 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' / ')
 const loadStart = load()
-const manifest = servedFaceManifest()
+// `--model face-fast` (an alias or id of models/catalogue.json) times another face model
+const modelAt = process.argv.indexOf('--model')
+const manifest = servedFaceManifest(modelAt > 0 ? process.argv[modelAt + 1] : 'face')
 const spec = faceSpec(manifest)
 const { channels, height, width } = manifest.input
 const px = channels * height * width
@@ -130,6 +132,9 @@ async function timePhotos(label: string, photos: Uint8Array[]) {
 
 const smallStats = await timePhotos('250x250', small)
 const big = await timePhotos('12 Mpx', phone)
+// JS heap after a collection (run with NODE_OPTIONS=--expose-gc), so the bench's own garbage
+// (the 12 Mpx photos it built) does not count
+;(globalThis as { gc?: () => void }).gc?.()
 const mem = process.memoryUsage()
 const heap = (ortHeap as WebAssembly.Memory | null)?.buffer.byteLength ?? NaN
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`

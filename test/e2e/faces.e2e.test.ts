@@ -17,10 +17,12 @@ import { b64, glyph } from '../edge/fixtures/glyphs'
 import { jsonCall } from './json-call'
 
 const KEY = 'dev-local-key'
+const CATALOGUE = JSON.parse(readFileSync('models/catalogue.json', 'utf8')) as {
+  aliases: Record<string, string>
+}
 /** The served face model: what the `face` alias of the seeded catalogue names. */
-const FACE_MANIFEST = readManifest(
-  `models/${JSON.parse(readFileSync('models/catalogue.json', 'utf8')).aliases.face}.json`,
-)
+const FACE_MANIFEST = readManifest(`models/${CATALOGUE.aliases.face}.json`)
+const embedded = new Map<string, number[]>()
 const lfw = defaultLfwDir()
 if (!lfw)
   console.warn('faces e2e skipped: no LFW at ../shared/data/lfw (research data, not shipped)')
@@ -139,31 +141,42 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     expect(e.json.box).toMatchObject({ width: expect.any(Number), height: expect.any(Number) })
   })
 
-  it('the Worker embeds a face like npm run eval:faces does in Node (same code, same photo)', async () => {
-    const name = photo(ENROLLED[2]!, 1)
-    const api = await call('POST', '/v1/embed', { image: img(name), model: 'face' })
-    const manifest = FACE_MANIFEST
-    const spec = faceSpec(manifest)
-    const sessions = await openFaceSessions(
-      readFileSync(join('models', (manifest.detector as unknown as { file: string }).file)),
-      readFileSync(join('models', manifest.file)),
-    )
-    const image = decodePhoto(photos.get(name)!)
-    const faces = await detect(sessions, image, spec)
-    const node = await embedPhoto(sessions, manifest, spec, image, faces, 'largest')
-    // onnxruntime-web (wasm) in workerd against onnxruntime-node: float arithmetic may differ
-    // in the last bits, nothing more.
-    let diff = 0
-    node.embedding.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - api.json.embedding[i]))))
-    expect(diff).toBeLessThan(1e-5)
-    const box = largestFace(faces)!.box
-    expect(api.json.box).toEqual({
-      x: Math.round(box.x),
-      y: Math.round(box.y),
-      width: Math.round(box.width),
-      height: Math.round(box.height),
-    })
-  })
+  // `face` (dlib, mirror averaged) and `face-fast` (the same without the mirror)
+  it.each(['face', 'face-fast'])(
+    'the Worker embeds a face like npm run eval:faces does in Node (%s: same code, same photo)',
+    async (alias) => {
+      const name = photo(ENROLLED[2]!, 1)
+      const api = await call('POST', '/v1/embed', { image: img(name), model: alias })
+      const manifest = readManifest(`models/${CATALOGUE.aliases[alias]}.json`)
+      expect(api.json.model).toBe(manifest.id)
+      const spec = faceSpec(manifest)
+      const sessions = await openFaceSessions(
+        readFileSync(join('models', (manifest.detector as unknown as { file: string }).file)),
+        readFileSync(join('models', manifest.file)),
+      )
+      const image = decodePhoto(photos.get(name)!)
+      const faces = await detect(sessions, image, spec)
+      const node = await embedPhoto(sessions, manifest, spec, image, faces, 'largest')
+      // onnxruntime-web (wasm) in workerd against onnxruntime-node: float arithmetic may differ
+      // in the last bits, nothing more.
+      let diff = 0
+      node.embedding.forEach((v, i) => (diff = Math.max(diff, Math.abs(v - api.json.embedding[i]))))
+      expect(diff).toBeLessThan(1e-5)
+      const box = largestFace(faces)!.box
+      expect(api.json.box).toEqual({
+        x: Math.round(box.x),
+        y: Math.round(box.y),
+        width: Math.round(box.width),
+        height: Math.round(box.height),
+      })
+      embedded.set(alias, api.json.embedding)
+      // the mirror changes the embedding: the two models are not the same pipeline
+      if (embedded.size === 2) {
+        const [a, b] = [...embedded.values()]
+        expect(Math.max(...a!.map((v, i) => Math.abs(v - b![i]!)))).toBeGreaterThan(1e-3)
+      }
+    },
+  )
 
   it('a photo with no face is 422 no_face; the glyph model is unaffected', async () => {
     const set = (await call('POST', '/v1/sets', { model: 'face' })).json.id
