@@ -35,5 +35,10 @@ if (!name || !(name in BENCHES)) {
   console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [flags]`)
   process.exit(2)
 }
-const r = spawnSync('npx', ['tsx', BENCHES[name], ...rest], { stdio: 'inherit' })
+// --expose-gc: benches that report memory collect garbage first (bench/edge/faces.ts)
+const NODE_OPTIONS = [process.env.NODE_OPTIONS, '--expose-gc'].filter(Boolean).join(' ')
+const r = spawnSync('npx', ['tsx', BENCHES[name], ...rest], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_OPTIONS },
+})
 process.exit(r.status ?? 1)

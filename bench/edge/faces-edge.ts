@@ -14,12 +14,11 @@
 //    (the models' sessions, photos, activations) added, an upper bound of the isolate's share.
 // Photos: ../shared/data/lfw (research data, read at run time, never committed).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWranglerDev } from '../../scripts/wrangler-dev'
-import { defaultLfwDir } from '../../src/train/data/lfw'
 import { median, quantile, request } from './client'
-import { lfwPhotos, phonePhotos } from './face-photos'
+import { lfwOrExit, lfwPhotos, loadAverage, phonePhotos } from './face-photos'
 
 const KEY = 'bench-key'
 const arg = (name: string, dflt: number) => {
@@ -34,15 +33,8 @@ const MODEL = (() => {
   const i = process.argv.indexOf('--model')
   return i > 0 ? process.argv[i + 1]! : 'face'
 })()
-const lfw = defaultLfwDir()
-if (!lfw) {
-  console.error('bench edge-faces: needs LFW at ../shared/data/lfw')
-  process.exit(2)
-}
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ')
+const lfw = lfwOrExit('edge-faces')
+const load = loadAverage
 const loadStart = load()
 const small = lfwPhotos(lfw, PHOTOS)
 console.log(`building ${PHONES} 12 Mpx JPEGs...`)

@@ -8,7 +8,6 @@
 // and 12 Mpx phone-size JPEGs built from them (bench/edge/face-photos.ts).
 // p50: the median per phase of each run, then the median of runs; p99: over every photo x run.
 import { readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-web/wasm'
 import {
@@ -20,8 +19,7 @@ import {
   largestFace,
 } from '../../src/core'
 import { IMAGE_LIMITS } from '../../src/edge/limits'
-import { defaultLfwDir } from '../../src/train/data/lfw'
-import { lfwPhotos, phonePhotos, servedFaceManifest } from './face-photos'
+import { lfwOrExit, lfwPhotos, loadAverage, phonePhotos, servedFaceManifest } from './face-photos'
 import { median, quantile } from './client'
 
 const flag = (name: string, dflt: number) => {
@@ -30,15 +28,8 @@ const flag = (name: string, dflt: number) => {
 }
 const PHOTOS = flag('photos', 20)
 const RUNS = flag('runs', 3)
-const lfw = defaultLfwDir()
-if (!lfw) {
-  console.error('bench faces: needs LFW at ../shared/data/lfw')
-  process.exit(2)
-}
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ')
+const lfw = lfwOrExit('faces')
+const load = loadAverage
 const loadStart = load()
 // `--model face-fast` (an alias or id of models/catalogue.json) times another face model
 const modelAt = process.argv.indexOf('--model')
