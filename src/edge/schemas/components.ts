@@ -1,4 +1,4 @@
-import type { OpenAPIRegistry } from '@hono/zod-openapi'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { LIMITS, RATE_LIMITS } from '../limits'
 
 // Parts of the OpenAPI document that many operations share, defined once under `components` and
@@ -75,7 +75,7 @@ export const ref = <K extends Kind>(kind: K, name: keyof (typeof COMPONENTS)[K] 
 })
 
 /** Puts COMPONENTS into the document's registry (mountOpenApi). */
-export function registerComponents(registry: OpenAPIRegistry): void {
+export function registerComponents(registry: OpenAPIHono['openAPIRegistry']): void {
   for (const [kind, entries] of Object.entries(COMPONENTS))
     for (const [name, component] of Object.entries(entries))
       registry.registerComponent(kind as Kind, name, component)
