@@ -67,6 +67,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -147,6 +148,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -204,6 +206,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -294,15 +297,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -321,6 +316,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -389,6 +385,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -453,6 +450,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -574,15 +572,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -601,6 +591,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -673,15 +664,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -700,6 +683,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -759,6 +743,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -816,6 +801,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -886,6 +872,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -958,6 +945,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -979,7 +967,19 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -992,6 +992,7 @@ export interface paths {
                 /** @description the set */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1034,24 +1035,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description error 429 */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1120,6 +1105,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1142,7 +1128,19 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path: {
                     id: string;
                 };
@@ -1153,6 +1151,7 @@ export interface paths {
                 /** @description deleted */
                 204: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1175,15 +1174,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1286,15 +1278,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -1313,6 +1297,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1394,6 +1379,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1419,7 +1405,19 @@ export interface paths {
                     /** @description A letter or digit (any script), then letters, digits, spaces and _-.:'(). The pattern is exact on ASCII; the API also rejects non-ASCII characters that are not letters or digits. */
                     label?: string;
                 };
-                header?: never;
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path: {
                     id: string;
                 };
@@ -1441,6 +1439,7 @@ export interface paths {
                 /** @description added */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1483,15 +1482,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -1501,24 +1492,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 422 */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description error 429 */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1547,7 +1522,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove one example (and its stored image)
+         * Remove one example (and its stored image). With an `Idempotency-Key`, a retry after a 204 answers 204 again (replayed), not 404
          * @description ```sh
          *     curl -s -X DELETE -H "Authorization: Bearer $KEY" "$U/v1/sets/$SET/examples/$EXAMPLE"
          *     ```
@@ -1555,7 +1530,19 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path: {
                     exampleId: string;
                     id: string;
@@ -1567,6 +1554,7 @@ export interface paths {
                 /** @description removed */
                 204: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1589,6 +1577,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1616,7 +1606,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Erase a label (a person, in a face set): every example of it, its stored photos and its rows in the published snapshot, all before the answer
+         * Erase a label (a person, in a face set): every example of it, its stored photos and its rows in the published snapshot, all before the answer. With an `Idempotency-Key`, a retry after a 204 answers 204 again (replayed) without erasing examples added since
          * @description ```sh
          *     curl -s -X DELETE -H "Authorization: Bearer $KEY" "$U/v1/sets/$SET/labels/$LABEL"
          *     ```
@@ -1624,7 +1614,19 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path: {
                     id: string;
                     label: string;
@@ -1636,6 +1638,7 @@ export interface paths {
                 /** @description erased */
                 204: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1658,6 +1661,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1749,6 +1754,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -1830,15 +1836,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description error 413 */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
+                413: components["responses"]["PayloadTooLarge"];
                 /** @description error 415 */
                 415: {
                     headers: {
@@ -1857,6 +1855,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["RateLimited"];
                 /** @description error 503 */
                 503: {
                     headers: {
@@ -2276,10 +2275,56 @@ export interface components {
             threshold: number;
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description `payload_too_large`: the body is over 16777216 bytes. On operations that take images also `image_too_large` (an image over 5242880 bytes, 4096 px per side or 4194304 decoded pixels; a 16-bit PNG counts twice) and `pixel_budget_exceeded` (the request's images together over 8388608 decoded pixels, counted the same way), both checked from the image headers before anything is decoded. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `rate_limited`: more than 600 requests in 60 s with the API key, or 1200 in 60 s for its tenant, or (before any key is checked) more than 20 failed authentications in 60 s from the client's address; retry after `Retry-After` seconds. Writes that count against a quota (sets per tenant, examples per set) also answer 429 `limit_exceeded`, without `Retry-After`: retrying does not help. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `idempotency_key_reused`: the `Idempotency-Key` was first used for another operation. Otherwise as on every operation: `invalid_request` (a parameter, body field or the `Idempotency-Key` itself) and the operation’s own 422 codes. */
+        UnprocessableIdempotent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+         *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+         *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+         *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+         *     Use a new key per operation: a key first used for another operation (another route, set, example or
+         *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+         *     anything else is 422 `invalid_request`.
+         * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+         */
+        IdempotencyKey: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description `true` when this is the answer of an earlier request with the same `Idempotency-Key` (absent otherwise) */
+        IdempotentReplayed: "true";
+        /** @description seconds to wait before retrying (the period of the limit that was exceeded) */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

@@ -62,6 +62,43 @@ describe('Idempotency-Key', () => {
     expect((await api.del(`/v1/sets/${id}`)).status).toBe(404) // without the key: gone
   })
 
+  it('deleting an example: a retry answers 204 again; a first 404 is not remembered', async () => {
+    const id = await setWith(api, [1])
+    const exampleId = (await api.get(`/v1/sets/${id}/examples`)).json.examples[0].id as string
+    const del = (key: string, ex = exampleId) =>
+      api.del(`/v1/sets/${id}/examples/${ex}`, { headers: { 'idempotency-key': key } })
+    const first = await del('ex-del-1')
+    const retry = await del('ex-del-1')
+    expect([first.status, retry.status]).toEqual([204, 204])
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect((await del('ex-del-2')).status).toBe(404) // a new key: gone
+    const missing = await del('ex-del-3', 'ex_missing')
+    expect(missing.status).toBe(404)
+    expect((await del('ex-del-3', 'ex_missing')).headers.get('idempotent-replayed')).toBeNull()
+    expect((await del('ex-del-1', 'ex_other')).json.error.code).toBe('idempotency_key_reused')
+  })
+
+  it('erasing a label: a replay answers 204 without erasing examples added since', async () => {
+    const id = await setWith(api, [1, 2])
+    const erase = () =>
+      api.del(`/v1/sets/${id}/labels/c1`, { headers: { 'idempotency-key': 'label-del-1' } })
+    expect((await erase()).status).toBe(204)
+    expect((await api.get(`/v1/sets/${id}`)).json.count).toBe(1)
+    await api.post(`/v1/sets/${id}/examples`, {
+      json: { examples: [{ label: 'c1', image: b64(glyph(1)) }] },
+    })
+    const retry = await erase()
+    expect(retry.status).toBe(204)
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect((await api.get(`/v1/sets/${id}`)).json.count).toBe(2) // the new c1 stays
+    const other = await api.del(`/v1/sets/${id}/labels/c2`, {
+      headers: { 'idempotency-key': 'label-del-1' },
+    })
+    expect(other.status).toBe(422)
+    expect(other.json.error.code).toBe('idempotency_key_reused')
+  })
+
   it('refuses a key reused for another operation, and malformed keys', async () => {
     const created = await api.post('/v1/sets', { headers: { 'idempotency-key': 'k-reuse' } })
     const other = await setWith(api, [])

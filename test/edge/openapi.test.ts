@@ -47,6 +47,65 @@ describe('OpenAPI document and docs page', () => {
     )
   })
 
+  it('documents Idempotency-Key, Idempotent-Replayed, 429 with Retry-After and 413, once each', async () => {
+    const doc = (await api.get('/openapi.json', { auth: null })).json
+    const { parameters, headers, responses } = doc.components
+    expect(parameters.IdempotencyKey).toMatchObject({ name: 'Idempotency-Key', in: 'header' })
+    expect(parameters.IdempotencyKey.required).toBe(false)
+    expect(parameters.IdempotencyKey.description).toMatch(/48 h/)
+    expect(parameters.IdempotencyKey.schema).toMatchObject({ minLength: 1, maxLength: 255 })
+    expect(headers.IdempotentReplayed.schema.enum).toEqual(['true'])
+    expect(responses.RateLimited.description).toContain('rate_limited')
+    expect(responses.RateLimited.headers['Retry-After'].$ref).toBe(
+      '#/components/headers/RetryAfter',
+    )
+    expect(responses.PayloadTooLarge.description).toMatch(
+      /pixel_budget_exceeded[\s\S]*image_too_large|image_too_large[\s\S]*pixel_budget_exceeded/,
+    )
+    expect(responses.UnprocessableIdempotent.description).toContain('idempotency_key_reused')
+    const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` })
+    const idempotent: [string, string, string][] = [
+      ['/v1/sets', 'post', '201'],
+      ['/v1/sets/{id}', 'delete', '204'],
+      ['/v1/sets/{id}/examples', 'post', '201'],
+      ['/v1/sets/{id}/examples/{exampleId}', 'delete', '204'],
+      ['/v1/sets/{id}/labels/{label}', 'delete', '204'],
+    ]
+    for (const [path, method, ok] of idempotent) {
+      const op = doc.paths[path][method]
+      expect(op.parameters, `${method} ${path}`).toContainEqual(ref('parameters', 'IdempotencyKey'))
+      expect(op.responses[ok].headers['Idempotent-Replayed']).toEqual(
+        ref('headers', 'IdempotentReplayed'),
+      )
+      expect(op.responses['422']).toEqual(ref('responses', 'UnprocessableIdempotent'))
+    }
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, ms]) => Object.entries(ms).map(([m, op]) => ({ name: `${m} ${path}`, op })),
+    )
+    let idempotentOps = 0
+    for (const { name, op } of ops) {
+      if (op.parameters?.some((p: any) => p.$ref === '#/components/parameters/IdempotencyKey'))
+        idempotentOps++
+      // Every authenticated operation (/v1 and /admin) is rate limited; /healthz is not.
+      if (op.security?.length)
+        expect(op.responses['429'], name).toEqual(ref('responses', 'RateLimited'))
+      else expect(op.responses['429'], name).toBeUndefined()
+    }
+    expect(idempotentOps).toBe(idempotent.length)
+    for (const [path, method] of [
+      ['/v1/embed', 'post'],
+      ['/v1/verify', 'post'],
+      ['/v1/sets/{id}/examples', 'post'],
+      ['/v1/sets/{id}/classify', 'post'],
+      ['/v1/episodes', 'post'],
+    ])
+      expect(doc.paths[path][method].responses['413']).toEqual(ref('responses', 'PayloadTooLarge'))
+    // One definition each: nothing inlines a copy of a shared component.
+    const text = JSON.stringify(doc.paths)
+    expect(text).not.toContain('"name":"Idempotency-Key"')
+    expect(text).not.toContain('rate_limited')
+  })
+
   it('/docs serves Swagger UI from this origin only, under a CSP', async () => {
     const res = await api.app.request('/docs', {}, env)
     const html = await res.text()

@@ -2,15 +2,18 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { LIMITS } from '../limits'
+import { ErrorSchema, registerComponents } from '../schemas'
 import { withCurlSamples } from './curl-samples'
 import { docsRoutes } from './docs-page'
 
 const DESCRIPTION = `One-shot image classification: support sets of labelled example images, classified by nearest
 embedding. Every /v1 route needs \`Authorization: Bearer <key>\`. Errors are \`{"error":{"code","message"}}\`.
 Limits: image ${LIMITS.imageBytes} bytes, ${LIMITS.imageSide} px per side, ${LIMITS.imagePixels} pixels (413);
-body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per request and labels of at most
+${LIMITS.requestPixels} decoded pixels per request (413 \`pixel_budget_exceeded\`); body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per request and labels of at most
 ${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set and ${LIMITS.setsPerTenant} sets
-per tenant (429). Several models are served side by side (GET /v1/models); a set keeps the model it was embedded
+per tenant (429). Requests are rate limited per key and per tenant (429 \`rate_limited\` with \`Retry-After\`).
+Creating and deleting sets, adding and deleting examples and erasing labels take an optional \`Idempotency-Key\`
+header: a retry with the same key answers the first result (\`Idempotent-Replayed: true\`). Several models are served side by side (GET /v1/models); a set keeps the model it was embedded
 with and is re-embedded in the background when its alias (\`default\` unless created with another) moves to a new model
 (\`POST /v1/sets/{id}/reembed\`, \`POST /v1/migrations\`), answering from its old model until it switches atomically.
 
@@ -37,6 +40,8 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>): void {
     scheme: 'bearer',
     description: 'an admin key (ADMIN_KEYS; the dev key under wrangler dev): /admin routes only',
   })
+  app.openAPIRegistry.register('Error', ErrorSchema)
+  registerComponents(app.openAPIRegistry)
   app.get('/openapi.json', (c) => c.json(withCurlSamples(app.getOpenAPI31Document(config(c)))))
   app.route('/', docsRoutes)
 }

@@ -9,10 +9,13 @@ import {
   errors,
   ExampleList,
   ExampleParams,
+  IDEMPOTENT,
+  idempotentErrors,
   Label,
   multipart,
   PageQuery,
   RAW_IMAGE,
+  replayable,
   SetParams,
 } from '../schemas'
 import type { ModelStore } from '../models'
@@ -22,7 +25,7 @@ import { embedExamples } from '../services/faces'
 import { aliasOf, getSet, modelMismatch, setStub, unwrap } from '../services/sets'
 import type { SetRecord } from '../storage'
 import { ID_PATTERN, newId, storage } from '../storage'
-import { idempotencyKey, REPLAYED } from '../services/idempotency'
+import { idempotencyKey, idempotentDelete, REPLAYED } from '../services/idempotency'
 import { router, SECURED, validJson } from './router'
 
 type AddedBody = { ids: string[]; count: number; boxes?: Box[] }
@@ -35,6 +38,7 @@ const add = createRoute({
   path: '/v1/sets/{id}/examples',
   summary:
     'Add examples: JSON `{examples:[{label,image}]}`, multipart `label`+`image` pairs, or a raw image with ?label=',
+  ...IDEMPOTENT,
   request: {
     params: SetParams,
     query: AddExamplesQuery,
@@ -47,8 +51,11 @@ const add = createRoute({
     },
   },
   responses: {
-    201: { description: 'added', content: { 'application/json': { schema: AddedExamples } } },
-    ...errors(400, 401, 404, 409, 413, 415, 422, 429, 503),
+    201: replayable({
+      description: 'added',
+      content: { 'application/json': { schema: AddedExamples } },
+    }),
+    ...idempotentErrors(400, 401, 404, 409, 413, 415, 422, 429, 503),
   },
 })
 const list = createRoute({
@@ -66,9 +73,15 @@ const remove = createRoute({
   ...base,
   method: 'delete',
   path: '/v1/sets/{id}/examples/{exampleId}',
-  summary: 'Remove one example (and its stored image)',
+  summary:
+    'Remove one example (and its stored image). With an `Idempotency-Key`, a retry after a 204 answers 204 ' +
+    'again (replayed), not 404',
+  ...IDEMPOTENT,
   request: { params: ExampleParams },
-  responses: { 204: { description: 'removed' }, ...errors(401, 404, 503) },
+  responses: {
+    204: replayable({ description: 'removed' }),
+    ...idempotentErrors(401, 404, 422, 503),
+  },
 })
 
 const removeLabel = createRoute({
@@ -77,9 +90,14 @@ const removeLabel = createRoute({
   path: '/v1/sets/{id}/labels/{label}',
   summary:
     'Erase a label (a person, in a face set): every example of it, its stored photos and its rows in the ' +
-    'published snapshot, all before the answer',
+    'published snapshot, all before the answer. With an `Idempotency-Key`, a retry after a 204 answers 204 ' +
+    'again (replayed) without erasing examples added since',
+  ...IDEMPOTENT,
   request: { params: SetParams.extend({ label: z.string().max(200) }) },
-  responses: { 204: { description: 'erased' }, ...errors(401, 404, 503) },
+  responses: {
+    204: replayable({ description: 'erased' }),
+    ...idempotentErrors(401, 404, 422, 503),
+  },
 })
 
 const MultipartExamples = z
@@ -167,29 +185,31 @@ export const exampleRoutes = router()
   })
   .openapi(removeLabel, async (c) => {
     const { id, label } = c.req.valid('param')
-    const removed = await storage(() => setStub(c.env, c.var.tenant, id).removeLabel(label))
-    if (removed === null) throw setNotFound(id)
-    if (removed === 0)
-      throw new ApiError(
-        404,
-        'label_not_found',
-        `set ${id} has no examples labelled '${echo(label)}'`,
-      )
-    return c.body(null, 204)
+    return idempotentDelete(c, `DELETE /v1/sets/${id}/labels/${label}`, id, async () => {
+      const removed = await storage(() => setStub(c.env, c.var.tenant, id).removeLabel(label))
+      if (removed === null) return setNotFound(id)
+      if (removed === 0)
+        return new ApiError(
+          404,
+          'label_not_found',
+          `set ${id} has no examples labelled '${echo(label)}'`,
+        )
+      return null
+    })
   })
   .openapi(remove, async (c) => {
     const { id, exampleId } = c.req.valid('param')
     const stub = setStub(c.env, c.var.tenant, id)
-    const removed = ID_PATTERN.ex.test(exampleId) && (await storage(() => stub.remove(exampleId)))
-    if (!removed) {
+    return idempotentDelete(c, `DELETE /v1/sets/${id}/examples/${exampleId}`, id, async () => {
+      if (ID_PATTERN.ex.test(exampleId) && (await storage(() => stub.remove(exampleId))))
+        return null
       await getSet(c.env, c.var.tenant, id) // 404 for the set itself first
-      throw new ApiError(
+      return new ApiError(
         404,
         'example_not_found',
         `example '${echo(exampleId)}' does not exist in set ${id}`,
       )
-    }
-    return c.body(null, 204)
+    })
   })
 
 /**

@@ -7,9 +7,12 @@ import { modelRef } from '../runtime'
 import {
   CreateSetJson,
   errors,
+  IDEMPOTENT,
+  idempotentErrors,
   MigrationSummary,
   PageQuery,
   ReembedJson,
+  replayable,
   SetList,
   SetParams,
   SupportSet,
@@ -34,8 +37,12 @@ const create = createRoute({
   method: 'post',
   path: '/v1/sets',
   summary: 'Create a support set',
+  ...IDEMPOTENT,
   request: { body: { content: { 'application/json': { schema: CreateSetJson } } } },
-  responses: { 201: json(SupportSet, 'the set'), ...errors(400, 401, 409, 415, 422, 429, 503) },
+  responses: {
+    201: replayable(json(SupportSet, 'the set')),
+    ...idempotentErrors(400, 401, 409, 415, 422, 429, 503),
+  },
 })
 const list = createRoute({
   ...base,
@@ -58,8 +65,12 @@ const remove = createRoute({
   method: 'delete',
   path: '/v1/sets/{id}',
   summary: 'Delete a set with all its examples and images',
+  ...IDEMPOTENT,
   request: { params: SetParams },
-  responses: { 204: { description: 'deleted' }, ...errors(401, 404, 422, 503) },
+  responses: {
+    204: replayable({ description: 'deleted' }),
+    ...idempotentErrors(401, 404, 422, 503),
+  },
 })
 const reembed = createRoute({
   ...base,

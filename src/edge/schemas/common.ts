@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { LABEL_PATTERN, LABEL_PATTERN_PORTABLE, LIMITS } from '../limits'
+import { ref } from './components'
 
 /** `{error:{code, message}}`, the body of every error response. */
 export const ErrorSchema = z
@@ -67,8 +68,24 @@ export function multipart(properties: Record<string, 'binary' | 'string'>, requi
   }
 }
 
-/** The error responses a route can give, for the OpenAPI document. */
+const SHARED_ERRORS: Record<number, ReturnType<typeof ref>> = {
+  413: ref('responses', 'PayloadTooLarge'),
+  429: ref('responses', 'RateLimited'),
+}
+
+/**
+ * The error responses a route can give, for the OpenAPI document: 413 and 429 refer to their
+ * shared components. A route that authenticates (401) is rate limited too, so it also gets 429.
+ */
 export function errors(...statuses: number[]) {
   const json = { 'application/json': { schema: ErrorSchema } }
-  return Object.fromEntries(statuses.map((s) => [s, { description: `error ${s}`, content: json }]))
+  const all = statuses.includes(401) && !statuses.includes(429) ? [...statuses, 429] : statuses
+  return Object.fromEntries(
+    all.map((s) => [s, SHARED_ERRORS[s] ?? { description: `error ${s}`, content: json }]),
+  )
+}
+
+/** errors() of an operation that takes `Idempotency-Key`: its 422 names `idempotency_key_reused`. */
+export function idempotentErrors(...statuses: number[]) {
+  return { ...errors(...statuses), 422: ref('responses', 'UnprocessableIdempotent') }
 }

@@ -1,3 +1,4 @@
 export * from './common'
+export * from './components'
 export * from './requests'
 export * from './results'

@@ -1,5 +1,7 @@
 import type { Context } from 'hono'
+import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
+import { storage, tenantIndex } from '../storage'
 
 // Printable ASCII without spaces, as the IETF draft's examples and Stripe's keys (UUIDs etc.).
 const KEY = /^[\x21-\x7e]{1,255}$/
@@ -35,3 +37,35 @@ export function keyReused(op: string): ApiError {
 
 /** Headers of an answer replayed from an earlier request with the same key. */
 export const REPLAYED = { 'Idempotent-Replayed': 'true' }
+
+/**
+ * A delete that takes `Idempotency-Key` (an example, a label): `run` deletes and answers null, or
+ * the 404 to throw when there was nothing to delete. Without a key, that is all. With one, the
+ * key is claimed in the tenant's object for `op` first: a replay of a delete that answered gets
+ * 204 with `Idempotent-Replayed` without deleting again (a label may have examples again by
+ * then); a retry of one that never answered deletes and answers 204 even if nothing was left (the
+ * first removed it); a first request that found nothing answers its 404 and forgets the key.
+ *
+ * @example
+ * return idempotentDelete(c, `DELETE /v1/sets/${id}/labels/${label}`, id, () => erase(label))
+ */
+export async function idempotentDelete(
+  c: Context<AppEnv>,
+  op: string,
+  subject: string,
+  run: () => Promise<ApiError | null>,
+) {
+  const key = idempotencyKey(c)
+  const index = tenantIndex(c.env, c.var.tenant)
+  const known = key && (await storage(() => index.claimKey(key, op, subject)))
+  if (known && known.op !== op) throw keyReused(known.op)
+  if (!known || known.body === null) {
+    const missing = await run()
+    if (missing && !known) {
+      if (key) await index.forgetKey(key).catch(() => undefined)
+      throw missing
+    }
+    if (key) await storage(() => index.settleKey(key, null))
+  }
+  return c.body(null, 204, known ? REPLAYED : undefined)
+}
