@@ -29,7 +29,7 @@ const exists = (path: string) => {
 export async function classify(
   api: Api,
   target: string,
-  opts: { set: string; k: number; concurrency: number },
+  opts: { set: string; k: number; concurrency: number; consistency?: 'strong' | 'eventual' },
 ): Promise<Row[]> {
   exists(target)
   const files = imagesOf(target)
@@ -44,10 +44,14 @@ export async function classify(
       async (b) => {
         const res = await ok(
           api.v1.sets[':id'].classify.$post(
-            withJson({ param: { id: opts.set }, query: {} }, 'classify', {
-              images: b.map((f) => b64(f.path)),
-              k: opts.k,
-            }),
+            withJson(
+              { param: { id: opts.set }, query: { consistency: opts.consistency } },
+              'classify',
+              {
+                images: b.map((f) => b64(f.path)),
+                k: opts.k,
+              },
+            ),
           ),
         )
         res.results.forEach((r, j) => {

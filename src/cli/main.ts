@@ -54,6 +54,8 @@ array of { file, label, unknown, distance, similarity, top }.
   --set <id>            the support set (required)
   --format <f>          table (default), csv or json
   --k <n>               labels in top (default 5)
+  --strong              read the set through its Durable Object, not the KV snapshot (sees
+                        examples added a moment ago)
   --concurrency <n>     requests in flight (default 4)
 
 ${COMMON}`,
@@ -79,6 +81,7 @@ const OPTIONS = {
   failures: { type: 'string', default: 'oneshot-failures.json' },
   retry: { type: 'string' },
   json: { type: 'boolean', default: false },
+  strong: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 
@@ -156,7 +159,12 @@ export async function main(
         if (!['table', 'csv', 'json'].includes(v.format))
           return usage(`--format must be table, csv or json`)
         const k = int('k', v.k, 1, 50)
-        const rows = await classify(api(), args[0], { set: v.set, k, concurrency })
+        const rows = await classify(api(), args[0], {
+          set: v.set,
+          k,
+          concurrency,
+          consistency: v.strong ? 'strong' : undefined,
+        })
         log(formatRows(rows, v.format as Format))
         return 0
       }
