@@ -19,7 +19,7 @@ commands:
   sets delete <id>                   delete a set and its examples
   import <folder> [--set id | --name n] [--model m] [--failures f.json] [--retry f.json]
                                      class sub-folders -> labelled examples
-  classify <image|folder> --set id [--format table|csv|json] [--k n]
+  classify <image|folder> --set id [--format table|csv|json] [--k n] [--strong]
   verify <a> <b> [--model m]         whether two images show the same thing
 
 ${COMMON}`,

@@ -106,7 +106,15 @@ describe('oneshot (the command-line client) over wrangler dev', () => {
     const lines = csv.stdout.trim().split('\n')
     expect(lines[0]).toBe('file,label,unknown,distance,similarity,top')
     expect(lines).toHaveLength(21)
-    const json = await oneshot('classify', join(dir, 'queries'), '--set', set, '--format', 'json')
+    const json = await oneshot(
+      'classify',
+      join(dir, 'queries'),
+      '--set',
+      set,
+      '--format',
+      'json',
+      '--strong',
+    )
     const rows = JSON.parse(json.stdout) as { file: string; label: string; top: unknown[] }[]
     expect(rows).toHaveLength(20)
     expect(rows[0]!.top).toHaveLength(5)
