@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { createClient } from '../edge/client'
 import { devKey } from '../../scripts/model-admin'
 
@@ -38,7 +39,9 @@ export function resolveTarget(
   const key =
     flags.key ??
     env.ONESHOT_KEY ??
-    (LOOPBACK.has(host) ? devKey(new URL('../../.dev.vars', import.meta.url).pathname) : undefined)
+    (LOOPBACK.has(host)
+      ? devKey(fileURLToPath(new URL('../../.dev.vars', import.meta.url)))
+      : undefined)
   if (!key) throw new CliError(`no API key for ${url}: pass --key or set ONESHOT_KEY`)
   return { url, key }
 }
