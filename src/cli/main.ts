@@ -40,7 +40,8 @@ with a progress bar on a terminal (plain lines otherwise). Without --set, a set 
   --set <id>            add to this set
   --name <n>            name of the set to create
   --model <m>           model of the set to create (id or alias)
-  --failures <file>     where to list failed files (default oneshot-failures.json)
+  --failures <file>     where to list failed files (default oneshot-failures.json; with
+                        --retry, the retried file: what still fails replaces it)
   --retry <file>        import only the files a previous run listed (into its set)
   --concurrency <n>     requests in flight (default 4)
 
@@ -78,7 +79,7 @@ const OPTIONS = {
   format: { type: 'string', default: 'table' },
   k: { type: 'string', default: '5' },
   concurrency: { type: 'string', default: '4' },
-  failures: { type: 'string', default: 'oneshot-failures.json' },
+  failures: { type: 'string' },
   retry: { type: 'string' },
   json: { type: 'boolean', default: false },
   strong: { type: 'boolean', default: false },
@@ -152,7 +153,12 @@ export async function main(
       }
       case 'import': {
         if (v.set && v.name) return usage('give --set or --name, not both')
-        return await importFolder(api(), args[0], { ...v, concurrency, failures: v.failures }, log)
+        return await importFolder(
+          api(),
+          args[0],
+          { ...v, concurrency, failures: v.failures ?? v.retry ?? 'oneshot-failures.json' },
+          log,
+        )
       }
       case 'classify': {
         if (!args[0] || !v.set) return usage('give an image or folder and --set <id>')

@@ -147,6 +147,7 @@ describe('oneshot (the command-line client) over wrangler dev', () => {
     const retry = await oneshot('import', '--retry', failures)
     expect(retry.code).toBe(1)
     expect(retry.stdout).toContain('imported 0 of 1 images')
+    expect(JSON.parse(readFileSync(failures, 'utf8')).failed).toHaveLength(1) // rewritten in place
     const deleted = await oneshot('sets', 'delete', set)
     expect(deleted.code).toBe(0)
     expect((await oneshot('sets', 'delete', set)).stderr).toMatch(/404 set_not_found/)
