@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 // Unit tests that run in Node: the shared core, the training toolkit, the benches' helpers, the
-// demo page's script (its pure parts), the scripts' checks.
+// demo page's script (its pure parts), the scripts' checks, the command-line client's pure parts.
 export default defineConfig({
   test: {
     include: [
@@ -10,6 +10,7 @@ export default defineConfig({
       'test/bench/**/*.test.ts',
       'test/page/**/*.test.ts',
       'test/scripts/**/*.test.ts',
+      'test/cli/**/*.test.ts',
     ],
     exclude: ['test/**/*.workerd.test.ts'],
     environment: 'node',

@@ -8,6 +8,7 @@ const suites = [
   { name: 'typecheck:node', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'typecheck:worker', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.worker.json'] },
   { name: 'typecheck:client', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.client.json'] },
+  { name: 'typecheck:cli', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.cli.json'] },
   { name: 'format', cmd: ['npx', 'prettier', '--check', 'src', 'test', 'bench', 'scripts'] },
   { name: 'node', config: 'vitest.node.config.ts' },
   { name: 'workers', config: 'vitest.workers.config.ts' },

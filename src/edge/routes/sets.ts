@@ -26,7 +26,7 @@ import { router, SECURED } from './router'
 const CREATE = 'POST /v1/sets'
 type ApiSet = ReturnType<typeof toApiSet>
 
-const json = (schema: typeof SupportSet | typeof SetList, description: string) => ({
+const json = <S extends typeof SupportSet | typeof SetList>(schema: S, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 })

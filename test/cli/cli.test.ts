@@ -1,0 +1,61 @@
+// The command-line client's pure parts: target resolution, batching, output formats, usage errors.
+// The commands themselves run against wrangler dev in test/e2e/cli.e2e.test.ts.
+import { describe, expect, it } from 'vitest'
+import { resolveTarget } from '../../src/cli/api'
+import { formatRows, type Row } from '../../src/cli/classify'
+import { batches } from '../../src/cli/files'
+import { main } from '../../src/cli/main'
+
+describe('resolveTarget', () => {
+  it('flags over the environment over the local default', () => {
+    const env = { ONESHOT_URL: 'https://a.example', ONESHOT_KEY: 'env-key' }
+    expect(resolveTarget({ url: 'https://b.example/', key: 'k' }, env)).toEqual({
+      url: 'https://b.example',
+      key: 'k',
+    })
+    expect(resolveTarget({}, env)).toEqual({ url: 'https://a.example', key: 'env-key' })
+    expect(resolveTarget({}, {})).toEqual({ url: 'http://127.0.0.1:8787', key: 'dev-local-key' })
+  })
+
+  it('never sends the dev key to a remote URL', () => {
+    expect(() => resolveTarget({ url: 'https://a.example' }, {})).toThrow(/no API key/)
+  })
+})
+
+it('batches: at most `max` items and about `maxBytes` per batch, order kept', () => {
+  const items = [5, 5, 5, 5, 20, 1].map((bytes, i) => ({ i, bytes }))
+  const out = batches(items, 3, 12).map((b) => b.map((x) => x.i))
+  expect(out).toEqual([[0, 1], [2, 3], [4], [5]])
+})
+
+describe('formatRows', () => {
+  const rows: Row[] = [
+    {
+      file: 'a,1.png',
+      label: 'a',
+      unknown: false,
+      distance: 0.1,
+      top: [{ label: 'a', distance: 0.1 }],
+    },
+    { file: 'b.png', label: null, unknown: true, distance: 0.9, similarity: 12.5, top: [] },
+  ]
+  it('CSV quotes cells and joins top', () => {
+    expect(formatRows(rows, 'csv').split('\n')).toEqual([
+      'file,label,unknown,distance,similarity,top',
+      '"a,1.png",a,no,0.1000,,a:0.1000',
+      'b.png,,yes,0.9000,12.5,',
+    ])
+  })
+  it('a table pads columns; JSON is the rows', () => {
+    expect(formatRows(rows, 'table').split('\n')[0]).toBe(
+      'file     label  unknown  distance  similarity',
+    )
+    expect(JSON.parse(formatRows(rows, 'json'))).toEqual(rows)
+  })
+})
+
+it('usage errors exit 2 before any request', async () => {
+  expect(await main(['classify', 'x.png'], {})).toBe(2)
+  expect(await main(['nope'], {})).toBe(2)
+  expect(await main(['--help'], {})).toBe(0)
+})
