@@ -1,3 +1,5 @@
+import type { z } from '@hono/zod-openapi'
+import type { SupportSet } from '../edge/schemas'
 import { fileURLToPath } from 'node:url'
 import { createClient } from '../edge/client'
 import { devKey } from '../../scripts/model-admin'
@@ -53,6 +55,12 @@ export const connect = (t: { url: string; key: string }): Api => createClient(t.
  * A response's JSON body, or a CliError with the API's own message (`{ error: { code, message } }`).
  * @example const set = await ok(api.v1.sets.$post({ json: { name: 'letters' } }))
  */
+/**
+ * The answer of `POST /v1/sets`. Spelled out because the route's several answers (first request,
+ * idempotent replay) leave its inferred client type unknown.
+ */
+export type CreatedSet = z.infer<typeof SupportSet>
+
 export async function ok<T>(call: Promise<{ ok: boolean; status: number; json(): Promise<T> }>) {
   let res: Awaited<typeof call>
   try {

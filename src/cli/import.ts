@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import { basename, resolve } from 'node:path'
 import { withJson } from '../edge/client'
 import { LIMITS } from '../edge/limits'
-import { CliError, ok, type Api } from './api'
+import { CliError, ok, type Api, type CreatedSet } from './api'
 import { batches, labelledImages, pool, type ImageFile } from './files'
 import { Bar } from './progress'
 
@@ -65,7 +65,9 @@ export async function importFolder(
   if (!files.length) throw new CliError(`import: no PNG or JPEG in class sub-folders of ${folder}`)
   if (!set) {
     const name = opts.name ?? basename(resolve(folder!))
-    const created = await ok(api.v1.sets.$post({ json: { name, model: opts.model } }))
+    const created = (await ok(
+      api.v1.sets.$post({ json: { name, model: opts.model } }),
+    )) as CreatedSet
     set = created.id
     log(`created set ${set} (${name})`)
   } else await ok(api.v1.sets[':id'].$get({ param: { id: set } })) // fails early on a wrong id

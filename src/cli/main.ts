@@ -1,7 +1,7 @@
 // `npx oneshot <command>` (bin/oneshot.mjs): support sets, folder import, classify and verify
 // over the API's typed client (src/edge/client.ts).
 import { parseArgs } from 'node:util'
-import { CliError, connect, DEFAULT_URL, ok, resolveTarget } from './api'
+import { CliError, connect, DEFAULT_URL, ok, resolveTarget, type CreatedSet } from './api'
 import { classify, formatRows, verify, type Format } from './classify'
 import { importFolder } from './import'
 
@@ -129,7 +129,9 @@ export async function main(
       case 'sets': {
         const [sub, arg] = args
         if (sub === 'create' && arg) {
-          const set = await ok(api().v1.sets.$post({ json: { name: arg, model: v.model } }))
+          const set = (await ok(
+            api().v1.sets.$post({ json: { name: arg, model: v.model } }),
+          )) as CreatedSet
           log(v.json ? JSON.stringify(set, null, 2) : set.id)
         } else if (sub === 'list') {
           const sets = []
