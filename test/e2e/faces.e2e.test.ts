@@ -62,8 +62,8 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
   })
 
   // First, while the isolate is cold: 4 face requests in flight from a cold start restarted the
-  // isolate in 2 of 3 runs of bench faces-api on a loaded machine (cause not pinned down; ORT
-  // runs are queued since, src/edge/runtime/ort.ts). Here they must all answer.
+  // isolate in 2 of 3 runs of bench faces-api on a loaded machine (cause not pinned down; it did
+  // not recur in later runs, bench/RESULTS.md). Here they must all answer.
   it('answers face requests that overlap, from a cold start', async () => {
     const names = ENROLLED.flatMap((p) => [photo(p, 1), photo(p, 2)])
     const pairs = names.flatMap((a) => names.map((b) => [a, b] as const)).slice(0, 12)

@@ -9,7 +9,7 @@ import {
 import { ApiError, modelUnavailable } from '../errors'
 import { Embedder } from '../runtime/embedder'
 import { modelRef, type ModelRef } from '../runtime/model-ref'
-import { createOrtSession, runSession, Tensor, type OrtSession } from '../runtime/ort'
+import { createOrtSession, Tensor, type OrtSession } from '../runtime/ort'
 import type { CatalogueEntry } from './types'
 
 /** A face model's detection: where the faces of a photo are (best score first). */
@@ -112,7 +112,7 @@ function faceDetection(bucket: R2Bucket, entry: CatalogueEntry): FaceDetection {
           `detector of ${entry.id}`,
         )
         return detectFaces(image, spec, async (data, dims) => {
-          const out = await runSession(s, { [s.inputNames[0]!]: new Tensor('float32', data, dims) })
+          const out = await s.run({ [s.inputNames[0]!]: new Tensor('float32', data, dims) })
           return s.outputNames.map((n) => ({
             data: out[n]!.data as Float32Array,
             dims: out[n]!.dims,

@@ -1,6 +1,6 @@
 import type { ModelManifest } from '../../core'
 import { ApiError } from '../errors'
-import { runSession, Tensor, type OrtSession } from './ort'
+import { Tensor, type OrtSession } from './ort'
 
 /** Images per ORT run: larger requests are split into runs of this many. */
 export const MAX_BATCH = 32
@@ -70,7 +70,7 @@ export class Embedder {
           shape,
         ),
       }
-      const result = (await runSession(this.session, feeds))[output.name]
+      const result = (await this.session.run(feeds))[output.name]
       const data = result?.data
       if (!(data instanceof Float32Array) || data.length !== batch.length * this.dim)
         throw new ApiError(

@@ -62,20 +62,3 @@ export async function createOrtSession(model: Uint8Array): Promise<OrtSession> {
   await initialised
   return ort.InferenceSession.create(model, OPTIONS)
 }
-
-// Every ORT run in the isolate, whatever its session, waits for the runs queued before it. The
-// wasm runtime is single-threaded, so this costs nothing, and no run's input or output buffers
-// are ever live in its heap beside another's. (Added while chasing isolate restarts under 4
-// concurrent face requests from a cold start; they also stopped recurring without it, so it is
-// a guard, not a proven fix: bench/RESULTS.md.)
-let runs: Promise<unknown> = Promise.resolve()
-
-/** `session.run(feeds)`, after every run queued before it in this isolate. */
-export function runSession(
-  session: OrtSession,
-  feeds: Record<string, ort.Tensor>,
-): Promise<ort.InferenceSession.ReturnType> {
-  const run = runs.then(() => session.run(feeds))
-  runs = run.catch(() => undefined)
-  return run
-}
