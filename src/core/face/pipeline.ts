@@ -158,3 +158,15 @@ export function centralFace(
   for (const f of faces) if (!best || d(f) < d(best)) best = f
   return best
 }
+
+/** Which face of a photo is its subject: the largest (the API's default) or the central (LFW's). */
+export type SubjectPick = 'largest' | 'central'
+
+/** The subject face of a photo by `pick`, or undefined when it has none. */
+export function pickFace(
+  faces: readonly DetectedFace[],
+  image: RawImage,
+  pick: SubjectPick,
+): DetectedFace | undefined {
+  return pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+}

@@ -1,13 +1,14 @@
 import {
   alignedInput,
-  centralFace,
   decodeFacePhoto,
   faceInputs,
   faceViews,
   meanOfViews,
+  pickFace,
   type Box,
   type DetectedFace,
   type RawImage,
+  type SubjectPick,
 } from '../../core'
 import { ApiError, toApiError } from '../errors'
 import type { NamedImage } from '../images'
@@ -34,7 +35,7 @@ export interface EmbeddedFaces extends Embedded {
  * one nearest the image's centre; none is 422 `no_face`), `all` (every face, possibly none), or
  * per image the index of a face in largest-first order.
  */
-export type FacePick = 'largest' | 'central' | 'all' | (number | undefined)[]
+export type FacePick = SubjectPick | 'all' | (number | undefined)[]
 
 const area = (b: Box) => b.width * b.height
 const rounded = (b: Box): Box => ({
@@ -90,11 +91,7 @@ export async function embedFaces(
       if (found.length === 0)
         throw new ApiError(422, 'no_face', `${img.field}: no face found in the image`)
       const index =
-        pick === 'largest'
-          ? 0
-          : pick === 'central'
-            ? found.indexOf(centralFace(found, image)!)
-            : (pick[i] ?? 0)
+        typeof pick === 'string' ? found.indexOf(pickFace(found, image, pick)!) : (pick[i] ?? 0)
       const f = found[index]
       if (!f)
         throw new ApiError(

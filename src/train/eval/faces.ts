@@ -7,26 +7,26 @@
 import * as ort from 'onnxruntime-node'
 import {
   alignedInput,
-  centralFace,
   cropBox,
   decodeFacePhoto,
   detectFaces,
   distance,
   faceInputs,
   meanOfViews,
+  pickFace,
   faceSpec,
-  largestFace,
   type DetectedFace,
   type FaceSpec,
   type ModelManifest,
   type RawImage,
+  type SubjectPick,
 } from '../../core'
 import type { LfwPair } from '../data/lfw'
 import { auc, eer, rates, thresholdAtFar } from './metrics'
 import { tenFold, type ScoredPair, type TenFoldResult } from './ten-fold'
 
-/** Which face of a photo is its subject: LFW centres it; the API takes the largest. */
-export type FacePick = 'central' | 'largest'
+/** Which face of a photo is its subject: LFW centres it; the API takes the largest by default. */
+export type FacePick = SubjectPick
 
 export interface FaceSessions {
   detector: ort.InferenceSession
@@ -106,7 +106,7 @@ export function embedderInput(
   pick: FacePick,
   align: 'keypoints' | 'box' = 'keypoints',
 ): { face: DetectedFace | undefined; data: Float32Array } {
-  const face = pick === 'central' ? centralFace(faces, image) : largestFace(faces)
+  const face = pickFace(faces, image, pick)
   const { height, width } = manifest.input
   const size: [number, number] = [width, height]
   const data = face
