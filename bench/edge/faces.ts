@@ -4,7 +4,9 @@
 // Worker's face routes: reduced-scale JPEG decode to a side >= 1000 px), detect (BlazeFace input +
 // onnxruntime-web 1.30 wasm, one thread, as in the Worker + decoding), align (similarity + warp to
 // the embedder's input), embed (the served face model, `face` in models/catalogue.json: one face,
-// and its mirror image when the manifest says alignment.mirror). Two sizes: LFW's 250x250 JPEGs
+// and its mirror image when the manifest's alignment.mirror says so for the role timed: `--role
+// query` (default: what classify, verify's b and /v1/embed pay) or `--role support` (an enrolled
+// example, verify's a)). Two sizes: LFW's 250x250 JPEGs
 // and 12 Mpx phone-size JPEGs built from them (bench/edge/face-photos.ts).
 // p50: the median per phase of each run, then the median of runs; p99: over every photo x run.
 import { readFileSync } from 'node:fs'
@@ -16,6 +18,7 @@ import {
   detectFaces,
   faceInputs,
   faceSpec,
+  faceViews,
   largestFace,
 } from '../../src/core'
 import { IMAGE_LIMITS } from '../../src/edge/limits'
@@ -35,6 +38,8 @@ const loadStart = load()
 const modelAt = process.argv.indexOf('--model')
 const manifest = servedFaceManifest(modelAt > 0 ? process.argv[modelAt + 1] : 'face')
 const spec = faceSpec(manifest)
+const roleAt = process.argv.indexOf('--role')
+const role = roleAt > 0 && process.argv[roleAt + 1] === 'support' ? 'support' : 'query'
 const { channels, height, width } = manifest.input
 const px = channels * height * width
 const dims = [1, channels, height, width]
@@ -100,8 +105,8 @@ async function timePhotos(label: string, photos: Uint8Array[]) {
       if (!face) noFace++
       const aligned = face ? alignedInput(image, face, spec) : new Float32Array(px)
       const t3 = now()
-      // the Worker's path: the face (and its mirror image with alignment.mirror), then the mean
-      const inputs = faceInputs([aligned], spec)
+      // the Worker's path: the face (and its mirror image if faceViews says so), then the mean
+      const inputs = faceInputs([aligned], spec, role)
       for (const x of inputs) await embedder.run({ [inName]: new ort.Tensor('float32', x, dims) })
       const t4 = now()
       const times = [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]
@@ -130,7 +135,7 @@ const mem = process.memoryUsage()
 const heap = (ortHeap as WebAssembly.Memory | null)?.buffer.byteLength ?? NaN
 const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`
 console.log(
-  `\nFace pipeline per photo, ${PHOTOS} photos x ${RUNS} runs (${smallStats.samples} samples per size, after a warm-up pass); ` +
+  `\nFace pipeline per photo, ${manifest.id} as a ${role} (${faceViews(spec, role)} embedder view(s)), ${PHOTOS} photos x ${RUNS} runs (${smallStats.samples} samples per size, after a warm-up pass); ` +
     `ORT-web wasm, 1 thread, Node ${process.version}; load average (1/5/15 min) ${loadStart} at start, ${load()} at end`,
 )
 console.log(

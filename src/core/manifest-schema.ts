@@ -212,10 +212,16 @@ export const ModelManifestSchema = object({
     size: pair('a [width, height] pair of positive integers', (error) =>
       z.int({ error }).min(1, { error }),
     ),
-    /** Embed the aligned face and its mirror image and average the two (queries and supports). */
-    mirror: bool()
+    /**
+     * Embed the aligned face and its mirror image and average the two: for every face (true), or
+     * for stored examples only ('supports'; queries stay one embedder pass).
+     */
+    mirror: z
+      .union([z.boolean(), z.literal('supports')], { error: "expected a boolean or 'supports'" })
       .optional()
-      .describe('true: the embedding is the mean of the aligned face and its mirror image'),
+      .describe(
+        "true: the embedding is the mean of the aligned face and its mirror image; 'supports': so for stored examples, queries take one pass",
+      ),
   })
     .optional()
     .describe('face models: landmarks are warped onto template points in a [width, height] crop'),

@@ -8,8 +8,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import jpeg from 'jpeg-js'
-import { decodeImage, faceSpec, largestFace, type RawImage } from '../../src/core'
-import { decodePhoto, detect, embedPhoto, openFaceSessions } from '../../src/train/eval/faces'
+import { decodeImage, distance, faceSpec, largestFace, type RawImage } from '../../src/core'
+import {
+  decodePhoto,
+  detect,
+  embedPhoto,
+  openFaceSessions,
+  pairDistance,
+} from '../../src/train/eval/faces'
 import { readManifest } from '../../src/train/export/manifest-writer'
 import { defaultLfwDir, readLfwPhotos } from '../../src/train/data/lfw'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
@@ -141,20 +147,26 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     expect(e.json.box).toMatchObject({ width: expect.any(Number), height: expect.any(Number) })
   })
 
-  // `face` (dlib, mirror averaged) and `face-fast` (the same without the mirror)
-  it.each(['face', 'face-fast'])(
+  /** onnxruntime-node in Node: the Node half of the parity checks below. */
+  async function nodeFaces(manifest: ReturnType<typeof readManifest>) {
+    return openFaceSessions(
+      readFileSync(join('models', (manifest.detector as unknown as { file: string }).file)),
+      readFileSync(join('models', manifest.file)),
+    )
+  }
+
+  // `face` (dlib; stored examples averaged with their mirror image, queries one pass),
+  // `face-fast` (the same weights, no mirror) and v1 (every face averaged with its mirror image)
+  it.each(['face', 'face-fast', 'face-dlib-blazeface-v1'])(
     'the Worker embeds a face like npm run eval:faces does in Node (%s: same code, same photo)',
-    async (alias) => {
-      const name = photo(ENROLLED[2]!, 1)
-      const api = await call('POST', '/v1/embed', { image: img(name), model: alias })
-      const manifest = readManifest(`models/${CATALOGUE.aliases[alias]}.json`)
+    async (name) => {
+      const file = photo(ENROLLED[2]!, 1)
+      const api = await call('POST', '/v1/embed', { image: img(file), model: name })
+      const manifest = readManifest(`models/${CATALOGUE.aliases[name] ?? name}.json`)
       expect(api.json.model).toBe(manifest.id)
       const spec = faceSpec(manifest)
-      const sessions = await openFaceSessions(
-        readFileSync(join('models', (manifest.detector as unknown as { file: string }).file)),
-        readFileSync(join('models', manifest.file)),
-      )
-      const image = decodePhoto(photos.get(name)!)
+      const sessions = await nodeFaces(manifest)
+      const image = decodePhoto(photos.get(file)!)
       const faces = await detect(sessions, image, spec)
       const node = await embedPhoto(sessions, manifest, spec, image, faces, 'largest')
       // onnxruntime-web (wasm) in workerd against onnxruntime-node: float arithmetic may differ
@@ -169,14 +181,42 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
         width: Math.round(box.width),
         height: Math.round(box.height),
       })
-      embedded.set(alias, api.json.embedding)
-      // the mirror changes the embedding: the two models are not the same pipeline
-      if (embedded.size === 2) {
-        const [a, b] = [...embedded.values()]
-        expect(Math.max(...a!.map((v, i) => Math.abs(v - b![i]!)))).toBeGreaterThan(1e-3)
+      embedded.set(name, api.json.embedding)
+      if (embedded.size === 3) {
+        const gap = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
+        const e = (k: string) => embedded.get(k)!
+        // a query is one pass with `face` as with `face-fast`; v1 mirrors every face
+        expect(gap(e('face'), e('face-fast'))).toBeLessThan(1e-5)
+        expect(gap(e('face'), e('face-dlib-blazeface-v1'))).toBeGreaterThan(1e-3)
       }
     },
   )
+
+  it("verify embeds `a` as an enrolled photo and `b` as a query, like eval:faces's pairs", async () => {
+    const [a, b] = [photo(ENROLLED[0]!, 1), photo(ENROLLED[0]!, 2)]
+    const api = await call('POST', '/v1/verify', { a: img(a), b: img(b), model: 'face' })
+    expect(api.status).toBe(200)
+    const manifest = FACE_MANIFEST
+    expect(manifest.alignment?.mirror).toBe('supports')
+    const spec = faceSpec(manifest)
+    const sessions = await nodeFaces(manifest)
+    const embeddings = new Map<string, Awaited<ReturnType<typeof embedPhoto>>>()
+    for (const name of [a, b]) {
+      const image = decodePhoto(photos.get(name)!)
+      const faces = await detect(sessions, image, spec)
+      embeddings.set(name, await embedPhoto(sessions, manifest, spec, image, faces, 'largest'))
+    }
+    const offline = pairDistance(manifest.metric, embeddings, { a, b })
+    expect(Math.abs(api.json.distance - offline)).toBeLessThan(1e-5)
+    // the roles matter: with both photos as queries the distance is another one
+    const plain = distance(
+      manifest.metric,
+      embeddings.get(a)!.embedding,
+      embeddings.get(b)!.embedding,
+    )
+    expect(Math.abs(plain - offline)).toBeGreaterThan(1e-4)
+    expect(api.json.threshold).toBe(manifest.threshold.distance)
+  })
 
   it('a photo with no face is 422 no_face; the glyph model is unaffected', async () => {
     const set = (await call('POST', '/v1/sets', { model: 'face' })).json.id

@@ -1783,7 +1783,9 @@ export interface paths {
         put?: never;
         /**
          * Same or different: two images `a` and `b` (JSON base64 or multipart parts); `model` in JSON or `?model=`
-         * @description ```sh
+         * @description With a face model, `a` is the reference photo, embedded as an enrolled example is (a model whose stored examples are averaged with their mirror image does so for `a`), and `b` the photo checked against it, embedded as a classify query is.
+         *
+         *     ```sh
          *     curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d '{"a":"<base64 PNG>","b":"<base64 PNG>"}' "$U/v1/verify"
          *     ```
          */
@@ -2056,8 +2058,8 @@ export interface components {
         ModelManifest: {
             /** @description face models: landmarks are warped onto template points in a [width, height] crop */
             alignment?: {
-                /** @description true: the embedding is the mean of the aligned face and its mirror image */
-                mirror?: boolean;
+                /** @description true: the embedding is the mean of the aligned face and its mirror image; 'supports': so for stored examples, queries take one pass */
+                mirror?: boolean | "supports";
                 size: [
                     number,
                     number

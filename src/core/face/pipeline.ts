@@ -27,8 +27,11 @@ export interface FaceSpec {
     nms: NmsMode
     maxFaces: number
   }
-  /** `mirror`: each face is embedded with its mirror image too, and the two averaged. */
-  alignment: { template: Point[]; size: CropSize; keypoints: number[]; mirror: boolean }
+  /**
+   * `mirror`: a face is embedded with its mirror image too, and the two averaged: every face
+   * (true), or only a stored example's ('supports': queries stay one pass, see faceViews).
+   */
+  alignment: { template: Point[]; size: CropSize; keypoints: number[]; mirror: MirrorMode }
   /** The embedder input's normalisation (the manifest's preprocess), per channel. */
   norm: PixelNorm
 }
@@ -56,6 +59,15 @@ export function decodeFacePhoto(bytes: Uint8Array, limits?: Partial<ImageLimits>
 /** At most this many faces per photo are decoded (each costs an alignment and an embedding). */
 export const MAX_FACES = 16
 
+/** Which faces are averaged with their mirror image: none, every one, or stored examples only. */
+export type MirrorMode = boolean | 'supports'
+
+/**
+ * Whose embedding is computed: a stored example (`support`: embedded once, when it is enrolled)
+ * or a photo asked about (`query`: embedded on every classify, verify or embed call).
+ */
+export type FaceRole = 'support' | 'query'
+
 /** The face spec of a manifest (`kind: 'face'`), or an error naming what is missing. */
 export function faceSpec(m: ModelManifest): FaceSpec {
   if (m.kind !== 'face' || !m.detector || !m.alignment)
@@ -80,7 +92,7 @@ export function faceSpec(m: ModelManifest): FaceSpec {
       template: a.template as Point[],
       size: a.size as CropSize,
       keypoints,
-      mirror: a.mirror === true,
+      mirror: a.mirror === 'supports' ? 'supports' : a.mirror === true,
     },
     norm: { scale, mean, std },
   }
@@ -115,17 +127,28 @@ export function mirroredInput(chw: Float32Array, width: number): Float32Array {
   return out
 }
 
-/** How many inputs each face is embedded over (2 with `alignment.mirror`). */
-export const faceViews = (spec: FaceSpec) => (spec.alignment.mirror ? 2 : 1)
+/**
+ * How many inputs a face in `role` is embedded over: 2 when it is averaged with its mirror image
+ * (`alignment.mirror` true, or 'supports' and the face is a stored example), else 1.
+ */
+export const faceViews = (spec: FaceSpec, role: FaceRole) =>
+  spec.alignment.mirror === true || (spec.alignment.mirror === 'supports' && role === 'support')
+    ? 2
+    : 1
 
 /**
- * The inputs to embed for aligned faces: the faces, then (with `alignment.mirror`) their mirror
- * images: view-major, the layout `meanOfViews` (support-views.ts) averages back to one row each.
- * Mirror averaging adds 0.3 points on LFW's dev-test pairs with dlib's descriptor (99.10 vs 98.80,
- * bench/RESULTS.md) for a second embedder pass.
+ * The inputs to embed for aligned faces in `role`: the faces, then (when faceViews is 2) their
+ * mirror images: view-major, the layout `meanOfViews` (support-views.ts) averages back to one row
+ * each. With dlib's descriptor on LFW's dev-test pairs (bench/RESULTS.md), mirroring every face
+ * scores 99.10%, none 98.80%, and stored examples only (a pair's first photo) 99.00%: the second
+ * embedder pass is then paid once per enrolled photo instead of on every query.
  */
-export function faceInputs(aligned: Float32Array[], spec: FaceSpec): Float32Array[] {
-  if (!spec.alignment.mirror) return aligned
+export function faceInputs(
+  aligned: Float32Array[],
+  spec: FaceSpec,
+  role: FaceRole,
+): Float32Array[] {
+  if (faceViews(spec, role) === 1) return aligned
   return [...aligned, ...aligned.map((x) => mirroredInput(x, spec.alignment.size[0]))]
 }
 

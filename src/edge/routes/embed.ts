@@ -7,6 +7,7 @@ import {
   formData,
   oneImagePart,
   rawImage,
+  type NamedImage,
 } from '../images'
 import {
   EmbedJson,
@@ -20,7 +21,7 @@ import {
 } from '../schemas'
 import { embedImages, row } from '../services/embed'
 import { similarity } from '../services/face-results'
-import { embedFaces } from '../services/faces'
+import { embedFacePair, embedFaces } from '../services/faces'
 import { router, SECURED, validJson } from './router'
 
 const ERRORS = errors(400, 401, 413, 415, 422, 503)
@@ -55,6 +56,8 @@ const verify = createRoute({
   security: SECURED,
   summary:
     'Same or different: two images `a` and `b` (JSON base64 or multipart parts); `model` in JSON or `?model=`',
+  description:
+    'With a face model, `a` is the reference photo, embedded as an enrolled example is (a model whose stored examples are averaged with their mirror image does so for `a`), and `b` the photo checked against it, embedded as a classify query is.',
   request: {
     query: ModelQuery,
     body: {
@@ -106,15 +109,16 @@ export const embedRoutes = router()
       const form = await formData(c)
       ;[a, b] = [await oneImagePart(form, 'a'), await oneImagePart(form, 'b')]
     }
-    const pair = [
+    const pair: [NamedImage, NamedImage] = [
       { field: 'a', bytes: a },
       { field: 'b', bytes: b },
     ]
     const entry = await c.var.models.resolve(name)
     const model = c.var.models.model(entry)
     checkPixelBudget(pair, !!model.face)
-    // Face models compare the largest (or the central) face of each photo, and say which boxes.
-    const faces = model.face ? await embedFaces(model, pair, pick, c.var.timing) : null
+    // Face models compare the largest (or the central) face of each photo, and say which boxes;
+    // `a` is the reference (embedded as an enrolled photo), `b` the query.
+    const faces = model.face ? await embedFacePair(model, pair, pick, c.var.timing) : null
     const out = faces ?? (await embedImages(model, pair, c.var.timing))
     const d = c.var.timing.measure('search', () =>
       distance(out.manifest.metric, row(out.matrix, out.dim, 0), row(out.matrix, out.dim, 1)),

@@ -7,6 +7,7 @@ import {
   pickFace,
   type Box,
   type DetectedFace,
+  type FaceRole,
   type RawImage,
   type SubjectPick,
 } from '../../core'
@@ -71,13 +72,16 @@ async function facesOf(image: RawImage, face: FaceDetection, timing?: ServerTimi
 
 /**
  * Detects, aligns and embeds the faces of images with a face model (src/core/face: the same
- * pipeline as `npm run eval:faces`), answering each face's box.
+ * pipeline as `npm run eval:faces`), answering each face's box. `role`: queries (classify,
+ * verify's `b`, embed) or stored examples (and verify's reference `a`), which a model with
+ * `alignment.mirror: 'supports'` averages with their mirror image.
  */
 export async function embedFaces(
   model: LoadedModel,
   images: NamedImage[],
   pick: FacePick,
   timing?: ServerTiming,
+  role: FaceRole = 'query',
 ): Promise<EmbeddedFaces> {
   const face = model.face!
   const inputs: Float32Array[] = []
@@ -120,11 +124,11 @@ export async function embedFaces(
     }
   }
   const dim = model.manifest.output.dim
-  const views = faceViews(face.spec)
+  const views = faceViews(face.spec, role)
   const embed = async () =>
     inputs.length
       ? meanOfViews(
-          await model.embed(faceInputs(inputs, face.spec)),
+          await model.embed(faceInputs(inputs, face.spec, role)),
           inputs.length,
           dim,
           views,
@@ -146,6 +150,25 @@ export async function embedExamples(
   timing?: ServerTiming,
 ): Promise<Embedded & { boxes: Box[] | null }> {
   if (!model.face) return { ...(await embedSupportImages(model, images, timing)), boxes: null }
-  const out = await embedFaces(model, images, picks, timing)
+  const out = await embedFaces(model, images, picks, timing, 'support')
   return { ...out, boxes: out.faces.map((f) => f.box) }
+}
+
+/**
+ * Verify's two photos with a face model: `a` is the reference, embedded as a stored example would
+ * be, and `b` a query, so that their distance is the one classify measures between an enrolled
+ * photo and a query (and the model's threshold, calibrated on such pairs, applies).
+ */
+export async function embedFacePair(
+  model: LoadedModel,
+  pair: [NamedImage, NamedImage],
+  pick: SubjectPick,
+  timing?: ServerTiming,
+): Promise<EmbeddedFaces> {
+  const a = await embedFaces(model, [pair[0]], pick, timing, 'support')
+  const b = await embedFaces(model, [pair[1]], pick, timing, 'query')
+  const matrix = new Float32Array(a.matrix.length + b.matrix.length)
+  matrix.set(a.matrix)
+  matrix.set(b.matrix, a.matrix.length)
+  return { ...a, matrix, faces: [a.faces[0]!, { ...b.faces[0]!, image: 1 }] }
 }

@@ -36,7 +36,7 @@ const SPEC = {
   },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, FlagSpec>
-const USAGE = `${usage(`npm run convert -- <${FACE_MODEL_NAMES.join('|')}|face|face-dlib> [flags]`, SPEC)}\n\nface: blazeface and faceres (rebuilt only when missing), then the manifest models/face-faceres-blazeface-v1.json (kept for sets pinned to it)\nface-dlib: blazeface and dlib, then the served manifest models/face-dlib-blazeface-v1.json (alias face)\nmodels:\n${FACE_MODEL_NAMES.map((n) => `  ${n.padEnd(10)} -> ${FACE_MODELS[n].id} (${FACE_MODELS[n].file} in ${FACE_MODELS[n].package?.name ?? '@vladmandic/human'})`).join('\n')}`
+const USAGE = `${usage(`npm run convert -- <${FACE_MODEL_NAMES.join('|')}|face|face-dlib> [flags]`, SPEC)}\n\nface: blazeface and faceres (rebuilt only when missing), then the manifest models/face-faceres-blazeface-v1.json (kept for sets pinned to it)\nface-dlib: blazeface and dlib, then the served manifest models/face-dlib-blazeface-v2.json (alias face; v1 and v1-fast, the same weights with other mirror settings, are kept for sets pinned to them)\nmodels:\n${FACE_MODEL_NAMES.map((n) => `  ${n.padEnd(10)} -> ${FACE_MODELS[n].id} (${FACE_MODELS[n].file} in ${FACE_MODELS[n].package?.name ?? '@vladmandic/human'})`).join('\n')}`
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)

@@ -12,9 +12,9 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
-  distance,
   type DetectedFace,
   type FaceSpec,
+  type MirrorMode,
   type ModelManifest,
   type Point,
   type RawImage,
@@ -36,6 +36,7 @@ import {
   embedPhoto,
   faceSpec,
   openFaceSessions,
+  pairDistance,
   scorePairs,
   type FacePick,
   type LfwReport,
@@ -68,7 +69,7 @@ const SPEC = {
   },
   mirror: {
     type: 'string',
-    help: "average each face with its mirror image: on, off or both (trials); default: the manifest's alignment.mirror",
+    help: "average faces with their mirror image: on (every face), supports (stored examples, and verify's a), off, or both / all (trials: off and on / off, supports and on); default: the manifest's alignment.mirror",
   },
   align: {
     type: 'string',
@@ -130,6 +131,8 @@ const pairsOf = (lfw: string, s: PairSplit): LfwPair[] =>
     : readLfwPairs(lfw, s)
 
 const pct = (x: number) => (100 * x).toFixed(2)
+const mirrorNote = (m: MirrorMode) =>
+  m === true ? ' + mirror' : m === 'supports' ? ' + mirror (supports)' : ''
 const row = (name: string, r: LfwReport) =>
   `| ${name} | ${r.pairs} | ${pct(r.tenFold.accuracy)} ± ${pct(r.tenFold.sd)} | ${r.auc.toFixed(4)} | ${pct(r.eer)} | ` +
   `${r.tarAtFar.map((t) => pct(t.tar)).join(' / ')} | ${r.fallbacks}/${r.photos} |`
@@ -147,16 +150,19 @@ async function main(): Promise<void> {
     .map((s) => numberFlag('template-scales', s, 0.2, 3))
   const far = numberFlag('far', f.far, 0, 1)
   const align = choiceFlag('align', f.align, ['keypoints', 'box'] as const)
-  const mirrorFlag = f.mirror && choiceFlag('mirror', f.mirror, ['off', 'on', 'both'] as const)
+  const mirrorFlag =
+    f.mirror && choiceFlag('mirror', f.mirror, ['off', 'on', 'supports', 'both', 'all'] as const)
   const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
 
   const manifest = readManifest(f.model)
   const spec = faceSpec(manifest)
-  const mirrors = !mirrorFlag
+  const mirrors: MirrorMode[] = !mirrorFlag
     ? [spec.alignment.mirror]
     : mirrorFlag === 'both'
       ? [false, true]
-      : [mirrorFlag === 'on']
+      : mirrorFlag === 'all'
+        ? [false, 'supports', true]
+        : [mirrorFlag === 'supports' ? 'supports' : mirrorFlag === 'on']
   const dir = dirname(f.model)
   const detectorFile = (manifest.detector as { file?: string }).file
   if (!detectorFile) throw new Error(`${f.model}: detector.file is missing`)
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
         alignment: { ...spec.alignment, template: scaledTemplate(manifest, scale), mirror },
       }
       const embeddings = new Map<string, PhotoEmbedding>()
-      const tick = progress(`embed (template x${scale}${mirror ? ', mirrored' : ''})`, names.size)
+      const tick = progress(`embed (template x${scale}${mirrorNote(mirror)})`, names.size)
       for (const [name, { image, faces }] of decoded) {
         embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
         tick(embeddings.size)
@@ -214,7 +220,7 @@ async function main(): Promise<void> {
         const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
         results.push({ scale, split: s, report, embeddings, spec: trial })
         const how = align === 'box' ? 'box x1.4' : `template x${scale}`
-        print(row(`${how}${mirror ? ' + mirror' : ''}, ${s}`, report))
+        print(row(`${how}${mirrorNote(mirror)}, ${s}`, report))
       }
     }
 
@@ -225,22 +231,21 @@ async function main(): Promise<void> {
   if (f['write-manifest']) {
     if (scales.length !== 1)
       throw new ArgsError('--write-manifest: give one --template-scales value')
-    if (mirrors.length !== 1) throw new ArgsError('--write-manifest: give --mirror on or off')
+    if (mirrors.length !== 1)
+      throw new ArgsError('--write-manifest: give --mirror on, supports or off')
     const train = results.find((r) => r.split === 'dev-train')!
     const test = results.find((r) => r.split === 'dev-test')!
     const trainPairs = pairs.get('dev-train')!
-    const d = (p: LfwPair) => {
-      const e = train.embeddings
-      return { p, d: distanceOf(manifest, e.get(p.a)!.embedding, e.get(p.b)!.embedding) }
-    }
-    const scored = trainPairs.map(d)
+    const scored = trainPairs.map((p) => ({
+      p,
+      d: pairDistance(manifest.metric, train.embeddings, p),
+    }))
     const same = scored.filter((x) => x.p.same).map((x) => x.d)
     const diff = scored.filter((x) => !x.p.same).map((x) => x.d)
     const cal = thresholdAtFar(same, diff, far)
-    const testEmb = test.embeddings
     const testScored = pairs.get('dev-test')!.map((p) => ({
       same: p.same,
-      d: distanceOf(manifest, testEmb.get(p.a)!.embedding, testEmb.get(p.b)!.embedding),
+      d: pairDistance(manifest.metric, test.embeddings, p),
     }))
     const heldFar =
       testScored.filter((x) => !x.same && x.d <= cal.threshold).length /
@@ -270,7 +275,7 @@ async function main(): Promise<void> {
         ...manifest.eval,
         split: 'lfw:pairs-dev-test',
         lfw: {
-          protocol: `LFW development pairs (pairs-dev-test.txt), 10-fold cross-validated accuracy, ${pick} face, ${test.report.fallbacks} of ${test.report.photos} photos without a detected face embedded from a central crop`,
+          protocol: `LFW development pairs (pairs-dev-test.txt), 10-fold cross-validated accuracy, ${pick} face,${mirrors[0] === 'supports' ? " a pair's first photo embedded as a stored example (averaged with its mirror image) and its second as a query (one pass)," : ''} ${test.report.fallbacks} of ${test.report.photos} photos without a detected face embedded from a central crop`,
           pairs: test.report.pairs,
           accuracy: test.report.tenFold.accuracy,
           sd: test.report.tenFold.sd,
@@ -310,8 +315,9 @@ async function identification(
     for (const [i, name] of files.entries()) {
       const image = decodePhoto(photos.get(name)!)
       const faces = await detect(sessions, image, spec)
-      const { embedding } = await embedPhoto(sessions, manifest, spec, image, faces, pick)
-      if (i === 0 && files.length > 1) gallery.push({ person, embedding })
+      const { embedding, support } = await embedPhoto(sessions, manifest, spec, image, faces, pick)
+      // the gallery is enrolled (stored examples), the probes are queries, as through the API
+      if (i === 0 && files.length > 1) gallery.push({ person, embedding: support })
       else probes.push({ person, embedding })
       step(++done)
     }
@@ -332,8 +338,6 @@ async function identification(
     `| at the manifest's threshold ${t.threshold.toFixed(4)}: DIR / false alarms | ${pct(t.dir)}% / ${pct(t.falseAlarmRate)}% |`,
   )
 }
-
-const distanceOf = (m: ModelManifest, a: Float32Array, b: Float32Array) => distance(m.metric, a, b)
 
 /**
  * Writes `dir/index.html`: the summary table, and the failure cases at the manifest's threshold
@@ -358,13 +362,12 @@ function failureReport(
 ): string {
   const { manifest: m, pick, align } = o
   const shown = o.results.find((r) => r.split === 'dev-test') ?? o.results[0]!
-  const e = (name: string) => shown.embeddings.get(name)!.embedding
   return writeFaceReport(dir, {
     title: `Faces on LFW ${shown.split}: ${m.id}`,
     summary: o.table,
     pairs: o.pairs
       .get(shown.split)!
-      .map((p) => ({ ...p, distance: distanceOf(m, e(p.a), e(p.b)) })),
+      .map((p) => ({ ...p, distance: pairDistance(m.metric, shown.embeddings, p) })),
     threshold: m.threshold.distance,
     input: { width: m.input.width, height: m.input.height, norm: shown.spec.norm },
     view: (name) => {

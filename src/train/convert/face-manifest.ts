@@ -20,10 +20,10 @@ import {
 import { sha256Hex } from '../export/manifest-writer'
 import { FACE_MODELS } from './face-models'
 
-/** The face model this project serves; `face` is its alias in models/catalogue.json. */
+/** The first face model (faceres), kept published for sets pinned to it. */
 export const FACE_MODEL_ID = 'face-faceres-blazeface-v1'
-/** The candidate with dlib's ResNet descriptor as its embedder. */
-export const DLIB_FACE_MODEL_ID = 'face-dlib-blazeface-v1'
+/** The served face model (`face` in models/catalogue.json): dlib's ResNet descriptor. */
+export const DLIB_FACE_MODEL_ID = 'face-dlib-blazeface-v2'
 
 /**
  * dlib's 5-point chip template on the unit square (get_face_chip_details in dlib's

@@ -12,6 +12,7 @@ import {
   detectFaces,
   distance,
   faceInputs,
+  faceViews,
   meanOfViews,
   pickFace,
   faceSpec,
@@ -55,9 +56,15 @@ export async function detect(s: FaceSessions, image: RawImage, spec: FaceSpec) {
   })
 }
 
-/** One photo's embedding, and how its face was found. */
+/** One photo's embeddings, and how its face was found. */
 export interface PhotoEmbedding {
+  /** As a query: what classify, verify's `b` and /v1/embed compute. */
   embedding: Float32Array
+  /**
+   * As a stored example (verify's `a`, an enrolled photo): the same as `embedding` unless the
+   * model averages stored examples only with their mirror image (`alignment.mirror: 'supports'`).
+   */
+  support: Float32Array
   /** 'detected': aligned on its keypoints; 'fallback': no face found, central crop instead. */
   how: 'detected' | 'fallback'
   faces: number
@@ -78,8 +85,9 @@ export async function embedPhoto(
 ): Promise<PhotoEmbedding> {
   const { face, data } = embedderInput(manifest, spec, image, faces, pick, align)
   const { height, width, channels } = manifest.input
-  // the Worker's path (services/faces.ts): the face, its mirror image with alignment.mirror, mean
-  const inputs = faceInputs([data], spec)
+  // the Worker's path (services/faces.ts): the face, its mirror image when a stored example has
+  // one (faceViews), the mean; one run gives both roles, the query being the first view
+  const inputs = faceInputs([data], spec, 'support')
   const stacked = new Float32Array(inputs.length * data.length)
   inputs.forEach((d, i) => stacked.set(d, i * data.length))
   const out = await s.embedder.run({
@@ -91,10 +99,14 @@ export async function embedPhoto(
     ]),
   })
   const rows = out[manifest.output.name]!.data as Float32Array
-  const embedding = Float32Array.from(
-    meanOfViews(rows, 1, manifest.output.dim, inputs.length, manifest.output.normalized),
-  )
-  return { embedding, how: face ? 'detected' : 'fallback', faces: faces.length }
+  const { dim, normalized } = manifest.output
+  const support = Float32Array.from(meanOfViews(rows, 1, dim, inputs.length, normalized))
+  const queryViews = faceViews(spec, 'query')
+  const embedding =
+    queryViews === inputs.length
+      ? support
+      : Float32Array.from(meanOfViews(rows.subarray(0, dim), 1, dim, queryViews, normalized))
+  return { embedding, support, how: face ? 'detected' : 'fallback', faces: faces.length }
 }
 
 /** The embedder input (NCHW float32) embedPhoto builds for a photo, and the face it shows. */
@@ -142,6 +154,15 @@ export interface LfwReport {
   photos: number
 }
 
+/** A pair's distance as /v1/verify measures it: `a` the reference (a stored example), `b` a query. */
+export function pairDistance(
+  metric: ModelManifest['metric'],
+  embeddings: Map<string, PhotoEmbedding>,
+  p: Pick<LfwPair, 'a' | 'b'>,
+): number {
+  return distance(metric, embeddings.get(p.a)!.support, embeddings.get(p.b)!.embedding)
+}
+
 /** Scores pairs whose photos are embedded in `embeddings` (by photo name). */
 export function scorePairs(
   pairs: LfwPair[],
@@ -149,7 +170,7 @@ export function scorePairs(
   metric: ModelManifest['metric'],
 ): LfwReport {
   const scored: ScoredPair[] = pairs.map((p) => ({
-    distance: distance(metric, embeddings.get(p.a)!.embedding, embeddings.get(p.b)!.embedding),
+    distance: pairDistance(metric, embeddings, p),
     same: p.same,
   }))
   const same = scored.filter((p) => p.same).map((p) => p.distance)
