@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWranglerDev } from '../../scripts/wrangler-dev'
-import { distance, type DetectedFace, type RawImage } from '../../src/core'
+import type { DetectedFace, RawImage } from '../../src/core'
 import {
   defaultLfwDir,
   listLfwPhotos,
@@ -30,7 +30,9 @@ import {
   embedPhoto,
   faceSpec,
   openFaceSessions,
+  pairDistance,
   type FacePick,
+  type PhotoEmbedding,
 } from '../../src/train/eval/faces'
 import { auc } from '../../src/train/eval/metrics'
 import { openSet, type OpenSetInput } from '../../src/train/eval/open-set'
@@ -237,17 +239,15 @@ const embed = async (n: string, pick: FacePick) => {
   return embedPhoto(sessions, manifest, spec, image, faces, pick)
 }
 const offlinePairs = async (pick: FacePick) => {
-  const e = new Map<string, Float32Array>()
+  const e = new Map<string, PhotoEmbedding>()
   let fallbacks = 0
   for (const n of new Set(pairs.flatMap((p) => [p.a, p.b]))) {
     const r = await embed(n, pick)
     if (r.how === 'fallback') fallbacks++
-    e.set(n, r.embedding)
+    e.set(n, r)
   }
-  const scored = pairs.map((p) => ({
-    distance: distance(manifest.metric, e.get(p.a)!, e.get(p.b)!),
-    same: p.same,
-  }))
+  // as /v1/verify: `a` embedded as a stored example, `b` as a query
+  const scored = pairs.map((p) => ({ distance: pairDistance(manifest.metric, e, p), same: p.same }))
   return { scored, fallbacks }
 }
 const offLargest = await offlinePairs('largest')
@@ -256,7 +256,7 @@ const excluded = new Set(noFaceEnrol.map(personOf))
 const gallery: OpenSetInput['gallery'] = []
 for (const n of galleryPhotos)
   if (!excluded.has(personOf(n)))
-    gallery.push({ person: personOf(n), embedding: (await embed(n, 'largest')).embedding })
+    gallery.push({ person: personOf(n), embedding: (await embed(n, 'largest')).support })
 const offProbes: OpenSetInput['probes'] = []
 const probeNames = [...knownPhotos, ...unknownPhotos].filter((n) => !excluded.has(personOf(n)))
 for (const n of probeNames)

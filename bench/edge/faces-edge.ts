@@ -8,6 +8,9 @@
 //    every 250x250 photo, then every 12 Mpx phone-size JPEG (bench/edge/face-photos.ts),
 //    one request at a time: the Worker's CPU per photo from Server-Timing (decode, detect,
 //    preprocess = align, embed, total), p50 = median of each run's median, p99 over all requests;
+//    `/v1/embed` embeds a query; `enrol` adds each 250x250 photo as a stored example of a set
+//    (POST /v1/sets/:id/examples), which a model with `alignment.mirror: 'supports'` embeds with
+//    its mirror image too, and which also writes the example to the set's Durable Object;
 //  - memory: the resident set (Linux VmRSS) of the workerd process that runs the Worker after
 //    start, and its peak (VmHWM) after the run. Its RSS holds the runtime and the compiled ORT
 //    wasm as well as the isolate's heaps; the growth from start to peak is what the requests
@@ -86,18 +89,27 @@ const empty = (): Times => ({
   total: [],
   client: [],
 })
-const all = { small: empty(), phone: empty() }
-const perRun = { small: [] as Record<string, number>[], phone: [] as Record<string, number>[] }
+const all = { small: empty(), phone: empty(), enrol: empty() }
+const perRun = {
+  small: [] as Record<string, number>[],
+  phone: [] as Record<string, number>[],
+  enrol: [] as Record<string, number>[],
+}
 const runs: { cold: number; coldServer: number; rss0: number; rss: number; peak: number }[] = []
 
 async function warm(
   url: string,
   photos: Uint8Array[],
   into: Times,
+  set?: string,
 ): Promise<Record<string, number>> {
   const t = empty()
-  for (const bytes of photos) {
-    const r = await request(url, KEY, 'POST', '/v1/embed', { image: b64(bytes), model: MODEL })
+  for (const [i, bytes] of photos.entries()) {
+    const r = set
+      ? await request(url, KEY, 'POST', `/v1/sets/${set}/examples`, {
+          examples: [{ label: `person ${i}`, image: b64(bytes) }],
+        })
+      : await request(url, KEY, 'POST', '/v1/embed', { image: b64(bytes), model: MODEL })
     for (const p of PHASES) t[p].push(p === 'client' ? r.ms : (r.timing[p] ?? 0))
   }
   for (const p of PHASES) into[p].push(...t[p])
@@ -116,6 +128,8 @@ try {
       await warm(server.url, small, empty()) // warm-up, not counted: wasm and JS tier up
       perRun.small.push(await warm(server.url, small, all.small))
       perRun.phone.push(await warm(server.url, phone, all.phone))
+      const set = (await request(server.url, KEY, 'POST', '/v1/sets', { model: MODEL })).json.id
+      perRun.enrol.push(await warm(server.url, small, all.enrol, set))
       const mem = workerdMemory(server.pid)
       runs.push({ cold: first.ms, coldServer: first.timing.total ?? NaN, rss0, ...mem })
       console.log(
@@ -139,16 +153,17 @@ console.log(
     `${PHOTOS} LFW 250x250 photos and ${PHONES} 12 Mpx JPEGs per run, one request at a time; ` +
     `load average (1/5/15 min) ${loadStart} at start, ${load()} at end`,
 )
-console.log('| figure (Worker CPU from Server-Timing, ms) | 250x250 p50 | p99 | 12 Mpx p50 | p99 |')
-console.log('|---|---|---|---|---|')
+console.log(
+  '| figure (Worker CPU from Server-Timing, ms) | 250x250 p50 | p99 | 12 Mpx p50 | p99 | enrol 250x250 p50 | p99 |',
+)
+console.log('|---|---|---|---|---|---|---|')
 for (const p of PHASES) {
-  const cells = (k: 'small' | 'phone') => [
+  const cells = (k: keyof typeof perRun) => [
     m(perRun[k].map((r) => r[p]!)).toFixed(1),
     quantile(all[k][p], 0.99).toFixed(1),
   ]
-  console.log(
-    `| ${p === 'preprocess' ? 'align' : p} | ${[...cells('small'), ...cells('phone')].join(' | ')} |`,
-  )
+  const row = [...cells('small'), ...cells('phone'), ...cells('enrol')]
+  console.log(`| ${p === 'preprocess' ? 'align' : p} | ${row.join(' | ')} |`)
 }
 console.log(
   `\n| cold first /v1/embed (fresh isolate), median of ${RUNS} | server ${m(runs.map((r) => r.coldServer)).toFixed(0)} ms | client ${m(runs.map((r) => r.cold)).toFixed(0)} ms |`,
