@@ -32,7 +32,11 @@ describe('bulk add (NDJSON)', () => {
   it('stores tagged embeddings; classify finds them; counts are answered', async () => {
     const id = await setWith(api, [])
     const lines = await Promise.all(
-      [1, 2, 3].map(async (cell) => ({ label: `c${cell}`, embedding: await embedding(cell), ...tag })),
+      [1, 2, 3].map(async (cell) => ({
+        label: `c${cell}`,
+        embedding: await embedding(cell),
+        ...tag,
+      })),
     )
     const r = await bulk(id, lines)
     expect(r.status).toBe(201)
@@ -63,7 +67,9 @@ describe('bulk add (NDJSON)', () => {
   it('refuses embeddings of another model or another sha256 (409 model_mismatch), storing nothing', async () => {
     const id = await setWith(api, [1])
     const e = await embedding(2)
-    const other = await bulk(id, [{ label: 'x', embedding: e, model: 'tiny-max', sha256: A.sha256 }])
+    const other = await bulk(id, [
+      { label: 'x', embedding: e, model: 'tiny-max', sha256: A.sha256 },
+    ])
     expect(other.status).toBe(409)
     expect(other.json.error.code).toBe('model_mismatch')
     expect(other.json.error.message).toContain('line 1')
@@ -103,7 +109,10 @@ describe('bulk add (NDJSON)', () => {
     const image = { label: 'b', image: b64(glyph(2)) }
     const notJson = await bulk(id, [good, image, '{"label": "c", "embedding": [1, 2'])
     expect(notJson.status).toBe(400)
-    expect(notJson.json.error).toEqual({ code: 'malformed_line', message: 'line 3: not valid JSON' })
+    expect(notJson.json.error).toEqual({
+      code: 'malformed_line',
+      message: 'line 3: not valid JSON',
+    })
     const both = await bulk(id, [good, { label: 'd', image: 'AAAA', embedding: [1] }])
     expect(both.status).toBe(422)
     expect(both.json.error.code).toBe('invalid_line')

@@ -35,9 +35,8 @@ export class BulkTables {
   /** True when chunk `chunk` of the request with `key` was committed. */
   chunkDone(key: string, chunk: number): boolean {
     return (
-      this.sql
-        .exec('SELECT 1 FROM bulk_chunks WHERE key = ? AND chunk = ?', key, chunk)
-        .toArray().length > 0
+      this.sql.exec('SELECT 1 FROM bulk_chunks WHERE key = ? AND chunk = ?', key, chunk).toArray()
+        .length > 0
     )
   }
 

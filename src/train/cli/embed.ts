@@ -155,7 +155,10 @@ async function embedFaces(
   const sessions = await openFaceSessions(fileWithSha(dir, detector.file, detector.sha256), bytes)
   const spec = faceSpec(manifest)
   const classes = listFolderClasses(data, { twoLevel })
-  const bar = new Bar('embed', classes.reduce((s, c) => s + c.files.length, 0))
+  const bar = new Bar(
+    'embed',
+    classes.reduce((s, c) => s + c.files.length, 0),
+  )
   let written = 0
   const skipped: string[] = []
   try {
