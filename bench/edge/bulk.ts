@@ -1,6 +1,7 @@
 // Bulk ingest rate (issue 21): precomputed embeddings per second through
 // POST /v1/sets/{id}/examples/bulk in `wrangler dev` on loopback, serving the shipped default
-// model. Not a test: `npm run bench -- bulk [--rows 1000] [--sets 5] [--lines 1000]`.
+// model (or --model <id> of models/catalogue.json, e.g. face-dlib-blazeface-v1 for 128-d rows).
+// Not a test: `npm run bench -- bulk [--rows 1000] [--sets 5] [--lines 1000] [--model id]`.
 // Each run creates a set and uploads --rows NDJSON lines (random unit vectors of the model's
 // dimension, tagged with its id and sha256, 250 labels) in requests of --lines lines, one
 // request at a time, as `oneshot bulk` does; the rate is rows over the run's wall time (client
@@ -18,8 +19,10 @@ const arg = (name: string, dflt: number) => {
 const ROWS = arg('rows', LIMITS.examplesPerSet)
 const SETS = arg('sets', 5)
 const LINES = arg('lines', 1000)
+const at = process.argv.indexOf('--model')
+const MODEL = at > 0 ? process.argv[at + 1] : undefined
 
-const { server, close } = await startDefaultModelServer('bench-bulk')
+const { server, close } = await startDefaultModelServer('bench-bulk', MODEL)
 const call = async (method: string, path: string, body?: string, type = 'application/json') => {
   const res = await fetch(`${server.url}${path}`, {
     method,

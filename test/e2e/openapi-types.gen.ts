@@ -1609,7 +1609,7 @@ export interface paths {
          * @description Up to 5000 lines and 16777216 bytes per request. Image lines (at most 32) are embedded as any add; embedding lines (`npm run embed`) are stored as given and must come from the set's model (its id and sha256; else 409 `model_mismatch`) with its dimension. Every line is read before anything is stored: a malformed line is 400 `malformed_line` or 422 `invalid_line` naming it, and nothing is stored. Well-formed lines that cannot be stored (a bad label, an embedding of the wrong length or with a non-finite value, an image without a face) are listed in `rejected`; the rest are stored in batches of 1000. With an `Idempotency-Key`, a retry of a request cut off between batches stores only the missing batches (send the same body). Examples added as embeddings have no photo: a later re-embedding of the set with another model fails, naming how many.
          *
          *     ```sh
-         *     curl -s -H "Authorization: Bearer $KEY" -X POST "$U/v1/sets/$SET/examples/bulk"
+         *     curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/x-ndjson' --data-binary @examples.ndjson "$U/v1/sets/$SET/examples/bulk"
          *     ```
          */
         post: {
