@@ -3,6 +3,7 @@
 // enrolment views, so a query's embedding is what an add stores).
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { ndjsonLines } from '../../src/edge/services/ndjson'
 import { kvKeys, supportSet } from '../../src/edge/storage'
 import { modelA, modelB } from './fixtures/models'
 import { apiFor, b64, finishMigration, glyph, publish, setWith } from './helpers'
@@ -206,5 +207,40 @@ describe('bulk add (NDJSON)', () => {
     expect(again.json.migration.state).toBe('running')
     await finishMigration('dev', id)
     expect((await api.get(`/v1/sets/${id}`)).json.model).toBe('tiny-max')
+  })
+})
+
+describe('ndjsonLines', () => {
+  const stream = (parts: Uint8Array[]) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        parts.forEach((p) => c.enqueue(p))
+        c.close()
+      },
+    })
+  const all = async (parts: Uint8Array[], max = 1000, line = 100) => {
+    const out = []
+    for await (const l of ndjsonLines(stream(parts), max, line)) out.push(l)
+    return out
+  }
+
+  it('splits lines across chunks (a character split too), skips blank lines, keeps numbers', async () => {
+    const bytes = new TextEncoder().encode('{"a":"é"}\r\n\n  \n{"b":2}')
+    const at = bytes.indexOf(0xa9) // inside é's two bytes
+    const parts = [bytes.slice(0, at), bytes.slice(at, at + 4), bytes.slice(at + 4)]
+    expect(await all(parts)).toEqual([
+      { line: 1, text: '{"a":"é"}' },
+      { line: 4, text: '{"b":2}' },
+    ])
+  })
+
+  it('413 past the byte limit, and for a line past its own limit (naming it)', async () => {
+    const text = new TextEncoder().encode('{"a":1}\n'.repeat(10))
+    await expect(all([text], 50)).rejects.toMatchObject({ status: 413, code: 'payload_too_large' })
+    const long = new TextEncoder().encode('{"a":1}\n' + 'x'.repeat(200))
+    await expect(all([long], 1000, 100)).rejects.toMatchObject({
+      status: 413,
+      message: 'line 2: longer than 100 characters',
+    })
   })
 })
