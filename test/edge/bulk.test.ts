@@ -210,6 +210,22 @@ describe('bulk add (NDJSON)', () => {
   })
 })
 
+describe('bulk embeddings during a migration', () => {
+  it('an embedding added while the set re-embeds fails the job, which says why', async () => {
+    await publish(modelB)
+    const cells = Array.from({ length: 20 }, (_, i) => i) // 3 batches: the job is still running
+    const id = await setWith(api, cells)
+    const started = await api.post(`/v1/sets/${id}/reembed`, { json: { model: 'tiny-max' } })
+    expect(started.json.migration.state).toBe('running')
+    const added = await bulk(id, [{ label: 'c3', embedding: await embedding(3), ...tag }])
+    expect(added.json).toMatchObject({ added: 1, count: 21 })
+    await finishMigration('dev', id)
+    const set = (await api.get(`/v1/sets/${id}`)).json
+    expect(set).toMatchObject({ model: A.id, count: 21, migration: { state: 'failed' } })
+    expect(set.migration.error).toContain('1 example(s) were added as precomputed embeddings')
+  })
+})
+
 describe('ndjsonLines', () => {
   const stream = (parts: Uint8Array[]) =>
     new ReadableStream<Uint8Array>({
