@@ -12,6 +12,7 @@
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
  *   worst     CPU and peak memory of the worst request the image budget accepts
+ *   bulk      precomputed embeddings per second through the bulk route in wrangler dev
  */
 import { spawnSync } from 'node:child_process'
 
@@ -28,6 +29,7 @@ const BENCHES: Record<string, string> = {
   'edge-faces': 'bench/edge/faces-edge.ts',
   'fault-load': 'bench/edge/fault-load.ts',
   worst: 'bench/edge/worst-request.ts',
+  bulk: 'bench/edge/bulk.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

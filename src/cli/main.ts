@@ -2,6 +2,8 @@
 // over the API's typed client (src/edge/client.ts).
 import { parseArgs } from 'node:util'
 import { CliError, connect, DEFAULT_URL, ok, resolveTarget, type CreatedSet } from './api'
+import { LIMITS } from '../edge/limits'
+import { bulkUpload } from './bulk'
 import { classify, formatRows, verify, type Format } from './classify'
 import { importFolder } from './import'
 
@@ -19,6 +21,8 @@ commands:
   sets delete <id>                   delete a set and its examples
   import <folder> [--set id | --name n] [--model m] [--failures f.json] [--retry f.json]
                                      class sub-folders -> labelled examples
+  bulk <set> <file.ndjson> [--lines n]
+                                     upload an NDJSON file (npm run embed) in resumable chunks
   classify <image|folder> --set id [--format table|csv|json] [--k n] [--strong]
   verify <a> <b> [--model m]         whether two images show the same thing
 
@@ -44,6 +48,19 @@ with a progress bar on a terminal (plain lines otherwise). Without --set, a set 
                         --retry, the retried file: what still fails replaces it)
   --retry <file>        import only the files a previous run listed (into its set)
   --concurrency <n>     requests in flight (default 4)
+
+${COMMON}`,
+  bulk: `usage: oneshot bulk <set> <file.ndjson> [--lines n]
+
+Uploads an NDJSON file to POST /v1/sets/<set>/examples/bulk: one example per line, either
+{"label", "embedding", "model", "sha256"} (what \`npm run embed\` writes: embeddings of the set's
+model) or {"label", "image"} (base64, embedded by the Worker; at most 32 per request). --lines
+lines per request (default 1000), one request at a time, with a progress bar. Each request carries
+an Idempotency-Key made from the set, its position and its lines: when an upload stops (an error,
+a malformed line, a lost connection), run the same command again: the requests already stored are
+replayed, not added twice. Rejected lines are listed with their line numbers (exit code 1).
+
+  --lines <n>           lines per request (1 to 5000, default 1000)
 
 ${COMMON}`,
   classify: `usage: oneshot classify <image|folder> --set id [--format table|csv|json] [--k n]
@@ -79,6 +96,7 @@ const OPTIONS = {
   format: { type: 'string', default: 'table' },
   k: { type: 'string', default: '5' },
   concurrency: { type: 'string', default: '4' },
+  lines: { type: 'string', default: '1000' },
   failures: { type: 'string' },
   retry: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -161,6 +179,12 @@ export async function main(
           { ...v, concurrency, failures: v.failures ?? v.retry ?? 'oneshot-failures.json' },
           log,
         )
+      }
+      case 'bulk': {
+        if (args.length !== 2) return usage('give a set id and an NDJSON file')
+        const lines = int('lines', v.lines, 1, LIMITS.bulkLines)
+        const opts = { lines, attempts: 4, backoff: 1 }
+        return await bulkUpload(resolveTarget(v, env), args[0]!, args[1]!, opts, log)
       }
       case 'classify': {
         if (!args[0] || !v.set) return usage('give an image or folder and --set <id>')

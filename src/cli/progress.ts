@@ -15,12 +15,13 @@ export class Bar {
     private readonly total: number,
     private readonly every = 32,
     private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly unit = 'images',
   ) {
     if (out.isTTY) {
       this.bar = new cliProgress.SingleBar(
         {
           stream: out,
-          format: `${label} |{bar}| {value}/{total} images | {failed} failed | ETA {eta_formatted}`,
+          format: `${label} |{bar}| {value}/{total} ${unit} | {failed} failed | ETA {eta_formatted}`,
         },
         cliProgress.Presets.shades_classic,
       )
@@ -35,7 +36,9 @@ export class Bar {
     if (this.bar) return this.bar.update(this.done, { failed: this.failed })
     if (this.done - this.logged >= this.every || this.done === this.total) {
       this.logged = this.done
-      this.out.write(`${this.label} ${this.done}/${this.total} images, ${this.failed} failed\n`)
+      this.out.write(
+        `${this.label} ${this.done}/${this.total} ${this.unit}, ${this.failed} failed\n`,
+      )
     }
   }
 

@@ -8,6 +8,7 @@ import { mountOpenApi } from './openapi'
 import { pageRoutes } from './page'
 import {
   adminRoutes,
+  bulkRoutes,
   classifyRoutes,
   embedRoutes,
   episodeRoutes,
@@ -58,6 +59,7 @@ export function createApp() {
     .route('/', embedRoutes)
     .route('/', setRoutes)
     .route('/', exampleRoutes)
+    .route('/', bulkRoutes)
     .route('/', classifyRoutes)
     .route('/', episodeRoutes)
     .route('/', adminRoutes)

@@ -26,6 +26,14 @@ export const LIMITS = {
   requestPixels: 8 * 1024 * 1024,
   /** Bytes of one request body (base64 JSON of several images included). */
   bodyBytes: 16 * 1024 * 1024,
+  /**
+   * Lines of one bulk add (`POST /v1/sets/{id}/examples/bulk`, NDJSON). Every line is parsed and
+   * checked before any is stored, so a request's rows are held at once: 5,000 x 128-d is 2.5 MB
+   * of float32, and the body limit (`bodyBytes`) bounds wider models first (~1,300 lines of
+   * 1024-d JSON floats). Image lines count against `imagesPerRequest` and `requestPixels` too:
+   * they are embedded in the Worker like any add.
+   */
+  bulkLines: 5000,
   /** Images in one request (examples added, classify queries, episode queries). */
   imagesPerRequest: 32,
   /**

@@ -2,6 +2,7 @@
 // The commands themselves run against wrangler dev in test/e2e/cli.e2e.test.ts.
 import { describe, expect, it } from 'vitest'
 import { resolveTarget } from '../../src/cli/api'
+import { chunkKey } from '../../src/cli/bulk'
 import { formatRows, type Row } from '../../src/cli/classify'
 import { batches } from '../../src/cli/files'
 import { main } from '../../src/cli/main'
@@ -58,4 +59,20 @@ it('usage errors exit 2 before any request', async () => {
   expect(await main(['classify', 'x.png'], {})).toBe(2)
   expect(await main(['nope'], {})).toBe(2)
   expect(await main(['--help'], {})).toBe(0)
+})
+
+describe('oneshot bulk', () => {
+  it("a chunk's Idempotency-Key depends on the set, its position and its lines only", () => {
+    const key = chunkKey('set_a', 0, '{"label":"a"}\n')
+    expect(key).toBe(chunkKey('set_a', 0, '{"label":"a"}\n'))
+    expect(key).toMatch(/^oneshot-bulk-[0-9a-f]{48}$/)
+    expect(chunkKey('set_b', 0, '{"label":"a"}\n')).not.toBe(key)
+    expect(chunkKey('set_a', 1, '{"label":"a"}\n')).not.toBe(key) // the same lines twice in a file
+    expect(chunkKey('set_a', 0, '{"label":"b"}\n')).not.toBe(key)
+  })
+
+  it('a missing argument is a usage error (2); a bad --lines fails (1)', async () => {
+    expect(await main(['bulk', 'set_a'], {})).toBe(2)
+    expect(await main(['bulk', 'set_a', 'f.ndjson', '--lines', '0'], {})).toBe(1)
+  })
 })

@@ -9,16 +9,19 @@ import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 /** The dev key these servers accept (as .dev.vars does). */
 export const DEV_KEY = 'dev-local-key'
 
-/** Starts the server; `close()` stops it and removes its state. */
+/**
+ * Starts the server serving `model` (default: the catalogue's default); `close()` stops it and
+ * removes its state.
+ */
 export async function startDefaultModelServer(
   name: string,
+  model: string = readCatalogueFile().default!,
 ): Promise<{ server: DevServer; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), `oneshot-${name}-`))
-  const { default: model } = readCatalogueFile()
   const server = await startWranglerDev({
     persistTo: join(dir, 'state'),
     vars: { DEV_API_KEY: DEV_KEY },
-    seed: { catalogue: { default: model!, aliases: {}, models: [model!] } },
+    seed: { catalogue: { default: model, aliases: {}, models: [model] } },
   })
   const close = async () => {
     await server.stop()

@@ -3,7 +3,8 @@
 // missing): enrol people from LFW photos, identify, verify, embed, 422 no_face, erase a person.
 // LFW is research data that the repository does not ship: without ../shared/data/lfw this file
 // skips, saying so.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -145,6 +146,64 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
     const e = await call('POST', '/v1/embed', { image: img(photo(q!, 1)), model: 'face' })
     expect(e.json.embedding).toHaveLength(FACE_MANIFEST.output.dim)
     expect(e.json.box).toMatchObject({ width: expect.any(Number), height: expect.any(Number) })
+  })
+
+  it('npm run embed writes face embeddings equal to /v1/embed; bulk-added, they identify', async () => {
+    const folder = join(dir, 'enrol')
+    for (const p of ENROLLED) {
+      mkdirSync(join(folder, p), { recursive: true })
+      writeFileSync(join(folder, p, '1.jpg'), photos.get(photo(p, 1))!)
+    }
+    const model = `models/${FACE_MANIFEST.id}.json`
+    const args = ['--import', 'tsx', 'src/train/cli/embed.ts', '--model', model]
+    const embed = async (role: 'support' | 'query') => {
+      const out = join(dir, `faces-${role}.ndjson`)
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [...args, '--data', folder, '--out', out, '--role', role],
+          (err, _stdout, stderr) => resolve({ code: err ? 1 : 0, stderr }),
+        ),
+      )
+      expect(r.code, r.stderr).toBe(0)
+      return out
+    }
+    // queries are what /v1/embed answers; stored examples (the default role) are what bulk adds
+    const queries = readFileSync(await embed('query'), 'utf8')
+      .trim()
+      .split('\n')
+    const out = await embed('support')
+    const lines = readFileSync(out, 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(ENROLLED.length)
+    // One line per photo, class folders in name order.
+    expect(lines.map((l) => JSON.parse(l).label)).toEqual([...ENROLLED].sort())
+    // `face` averages a stored example with its mirror image: not the query's embedding
+    expect(lines[0]).not.toEqual(queries[0])
+    for (const text of queries) {
+      const line = JSON.parse(text)
+      expect(line.model).toBe(FACE_MANIFEST.id)
+      const api = await call('POST', '/v1/embed', {
+        image: img(photo(line.label, 1)),
+        model: 'face',
+      })
+      const diff = Math.max(
+        ...line.embedding.map((v: number, j: number) => Math.abs(v - api.json.embedding[j])),
+      )
+      expect(diff).toBeLessThan(1e-5)
+    }
+    const set = (await call('POST', '/v1/sets', { name: 'bulk staff', model: 'face' })).json.id
+    const res = await fetch(`${server.url}/v1/sets/${set}/examples/bulk`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
+      body: readFileSync(out),
+    })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toEqual({ added: 3, rejected: [], count: 3 })
+    const probes = ENROLLED.map((p) => img(photo(p, 2)))
+    const got = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, {
+      images: probes,
+    })
+    expect(got.json.results.map((x: { label: string }) => x.label)).toEqual(ENROLLED)
   })
 
   /** onnxruntime-node in Node: the Node half of the parity checks below. */

@@ -1595,6 +1595,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sets/{id}/examples/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add many examples: an NDJSON body, one `{label, image}` or `{label, embedding, model, sha256}` per line
+         * @description Up to 5000 lines and 16777216 bytes per request. Image lines (at most 32) are embedded as any add; embedding lines (`npm run embed`) are stored as given and must come from the set's model (its id and sha256; else 409 `model_mismatch`) with its dimension. Every line is read before anything is stored: a malformed line is 400 `malformed_line` or 422 `invalid_line` naming it, and nothing is stored. Well-formed lines that cannot be stored (a bad label, an embedding of the wrong length or with a non-finite value, an image without a face) are listed in `rejected`; the rest are stored in batches of 1000. With an `Idempotency-Key`, a retry of a request cut off between batches stores only the missing batches (send the same body). Examples added as embeddings have no photo: a later re-embedding of the set with another model fails, naming how many.
+         *
+         *     ```sh
+         *     curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/x-ndjson' --data-binary @examples.ndjson "$U/v1/sets/$SET/examples/bulk"
+         *     ```
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description model id of the embedding lines that do not name one */
+                    model?: string;
+                    /** @description the model file's sha256 (its manifest's `sha256`) */
+                    sha256?: string;
+                };
+                header?: {
+                    /**
+                     * @description Optional. A retry with the same key (within 48 h, per tenant) answers the first
+                     *     request's result, with `Idempotent-Replayed: true`, and stores nothing twice; a retry while the first
+                     *     request has not answered gets what it did so far (409 `conflict` for a set still being created). A
+                     *     first request that failed (4xx/5xx before anything was stored) forgets its key, so a retry runs again.
+                     *     Use a new key per operation: a key first used for another operation (another route, set, example or
+                     *     label) is 422 `idempotency_key_reused`. 1 to 255 printable ASCII characters without spaces (a UUID);
+                     *     anything else is 422 `invalid_request`.
+                     * @example 5f0c6a4e-8d1b-4c1e-9a53-0f3b7e2d9c41
+                     */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-ndjson": components["schemas"]["BulkExampleLine"];
+                };
+            };
+            responses: {
+                /** @description stored; `rejected` lists the lines that were not */
+                201: {
+                    headers: {
+                        "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkAdded"];
+                    };
+                };
+                /** @description error 400 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 401 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 404 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 409 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["PayloadTooLarge"];
+                /** @description error 415 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                422: components["responses"]["UnprocessableIdempotent"];
+                429: components["responses"]["RateLimited"];
+                /** @description error 503 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sets/{id}/labels/{label}": {
         parameters: {
             query?: never;
@@ -1900,6 +2024,37 @@ export interface components {
                  */
                 label: string;
             }[];
+        };
+        BulkAdded: {
+            /** @description examples stored by this request */
+            added: number;
+            /** @description the set's examples after this request */
+            count: number;
+            /** @description lines not stored (1-based line numbers), with why */
+            rejected: {
+                line: number;
+                reason: string;
+            }[];
+        };
+        BulkExampleLine: {
+            /** @description a precomputed embedding (`npm run embed`): the set's model's `output.dim` finite numbers, stored as given (no photo: a migration to another model cannot re-embed it) */
+            embedding?: number[];
+            /** @description face models: which face to enrol, in largest-first order (default 0) */
+            face?: number;
+            /**
+             * Format: byte
+             * @description a photo, embedded by the Worker as any add (its photo is stored)
+             */
+            image?: string;
+            /**
+             * @description A letter or digit (any script), then letters, digits, spaces and _-.:'(). The pattern is exact on ASCII; the API also rejects non-ASCII characters that are not letters or digits.
+             * @example alpha
+             */
+            label: string;
+            /** @description embedding lines: the model id it came from (default `?model=`) */
+            model?: string;
+            /** @description the model file's sha256 (its manifest's `sha256`) */
+            sha256?: string;
         };
         Catalogue: {
             aliases: {

@@ -68,6 +68,7 @@ describe('OpenAPI document and docs page', () => {
       ['/v1/sets', 'post', '201'],
       ['/v1/sets/{id}', 'delete', '204'],
       ['/v1/sets/{id}/examples', 'post', '201'],
+      ['/v1/sets/{id}/examples/bulk', 'post', '201'],
       ['/v1/sets/{id}/examples/{exampleId}', 'delete', '204'],
       ['/v1/sets/{id}/labels/{label}', 'delete', '204'],
     ]
@@ -96,6 +97,7 @@ describe('OpenAPI document and docs page', () => {
       ['/v1/embed', 'post'],
       ['/v1/verify', 'post'],
       ['/v1/sets/{id}/examples', 'post'],
+      ['/v1/sets/{id}/examples/bulk', 'post'],
       ['/v1/sets/{id}/classify', 'post'],
       ['/v1/episodes', 'post'],
     ])
@@ -139,6 +141,9 @@ describe('OpenAPI document and docs page', () => {
     )
     expect(desc('/v1/sets/{id}/classify', 'post')).toContain(
       `--data-binary @glyph.png "$U/v1/sets/$SET/classify"`,
+    )
+    expect(desc('/v1/sets/{id}/examples/bulk', 'post')).toContain(
+      `-H 'content-type: application/x-ndjson' --data-binary @examples.ndjson "$U/v1/sets/$SET/examples/bulk"`,
     )
     expect(desc('/v1/sets/{id}', 'delete')).toContain('curl -s -X DELETE')
     expect(desc('/healthz', 'get')).toContain(`curl -s "$U/healthz"`)

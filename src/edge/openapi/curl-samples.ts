@@ -42,6 +42,8 @@ export function curlLine(doc: Json, path: string, method: string, op: Json): str
   if (op.security?.length) parts.push('-H "Authorization: Bearer $KEY"')
   const content: Json = op.requestBody?.content ?? {}
   if (content['image/png']) parts.push("-H 'content-type: image/png' --data-binary @glyph.png")
+  else if (content['application/x-ndjson'])
+    parts.push("-H 'content-type: application/x-ndjson' --data-binary @examples.ndjson")
   else if (content['application/json']) {
     const body = sampleValue(content['application/json'].schema, doc)
     parts.push(`-H 'content-type: application/json' -d ${shellQuote(JSON.stringify(body))}`)

@@ -216,7 +216,7 @@ export const exampleRoutes = router()
  * The model new examples of a set are embedded with: the set's own model while it has examples
  * (also during a migration: the job re-embeds them too); an empty set takes what its alias names now.
  */
-async function modelForAdd(store: ModelStore, record: SetRecord) {
+export async function modelForAdd(store: ModelStore, record: SetRecord) {
   if (record.count === 0) {
     const alias = aliasOf(record)
     const entry = alias ? await store.find(alias) : await store.forRef(record.model)

@@ -1,3 +1,4 @@
+export { bulkRoutes } from './bulk'
 export { classifyRoutes } from './classify'
 export { embedRoutes } from './embed'
 export { episodeRoutes } from './episodes'

@@ -77,6 +77,50 @@ export const AddExamplesJson = z
   })
   .openapi('AddExamplesRequest')
 
+const Sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'sha256: 64 lowercase hex digits')
+  .openapi({ description: "the model file's sha256 (its manifest's `sha256`)" })
+
+/**
+ * One line of a bulk add's NDJSON body (documentation: the route parses lines itself, so that a
+ * bad line is answered with its number). `image` or `embedding`, not both.
+ */
+export const BulkExampleLine = z
+  .object({
+    label: Label,
+    image: ImageString.optional().openapi({
+      description: 'a photo, embedded by the Worker as any add (its photo is stored)',
+    }),
+    face: FaceIndex.optional(),
+    embedding: z
+      .array(z.number())
+      .optional()
+      .openapi({
+        description:
+          "a precomputed embedding (`npm run embed`): the set's model's `output.dim` finite numbers, " +
+          'stored as given (no photo: a migration to another model cannot re-embed it)',
+      }),
+    model: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'embedding lines: the model id it came from (default `?model=`)' }),
+    sha256: Sha256.optional(),
+  })
+  .openapi('BulkExampleLine')
+
+/** `?model=&sha256=`: the model embedding lines came from, unless a line names its own. */
+export const BulkQuery = z.object({
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'model id of the embedding lines that do not name one' }),
+  sha256: Sha256.optional(),
+})
+
 /** `?label=` for a raw image body. */
 export const AddExamplesQuery = z.object({
   label: Label.optional(),

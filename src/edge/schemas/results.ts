@@ -130,6 +130,16 @@ export const AddedExamples = z
   })
   .openapi('AddedExamples')
 
+export const BulkAdded = z
+  .object({
+    added: z.number().int().openapi({ description: 'examples stored by this request' }),
+    rejected: z
+      .array(z.object({ line: z.number().int(), reason: z.string() }))
+      .openapi({ description: 'lines not stored (1-based line numbers), with why' }),
+    count: z.number().int().openapi({ description: "the set's examples after this request" }),
+  })
+  .openapi('BulkAdded')
+
 export const Prediction = z
   .object({
     label: z.string().nullable(),

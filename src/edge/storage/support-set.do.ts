@@ -8,10 +8,12 @@ import { sameModel, type ModelRef } from '../runtime/model-ref'
 import { row } from '../services/embed'
 import { embedExamples } from '../services/faces'
 import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
+import { BulkTables } from './bulk.tables'
 import { IdempotencyTable } from './idempotency'
 import { encodeSnapshot } from './snapshot'
 import { SetTables } from './support-set.tables'
 import type {
+  BulkExample,
   ExampleInfo,
   Migration,
   NewExample,
@@ -25,6 +27,17 @@ import type {
 export interface Replay {
   ok: true
   replay: unknown
+}
+
+/** One chunk of a bulk add (see SupportSetStore.addBulk). */
+export interface BulkChunk {
+  examples: BulkExample[]
+  model: ModelRef
+  limit: number
+  /** Rows the request still adds, this chunk's included. */
+  remaining: number
+  /** With an Idempotency-Key: this chunk's index and, with the last chunk, the answer to store. */
+  idempotent?: { key: string; chunk: number; body?: object }
 }
 
 /** KV allows about one write per second to one key: snapshots are published no more often. */
@@ -54,6 +67,7 @@ export const MIGRATION_BATCH = 8
 export class SupportSetStore extends DurableObject<Bindings> {
   private db = new SetTables(this.ctx.storage.sql)
   private idempotency = new IdempotencyTable(this.ctx.storage.sql)
+  private bulk = new BulkTables(this.ctx.storage.sql)
   private lastPublish = 0
   /** The version last published to KV by this instance (-1: none yet, publish once). */
   private published = -1
@@ -73,13 +87,7 @@ export class SupportSetStore extends DurableObject<Bindings> {
   }
 
   /**
-   * Adds examples embedded with `model`; all or none. A set with examples takes only its own
-   * model's embeddings (refused: the caller re-reads the set and embeds again); an empty set
-   * adopts `model`. Images are written before the rows that point at them, and each image is
-   * queued for collection (due after ORPHAN_GRACE_MS) until its row commits, so a crash between
-   * the two leaves an orphan image that the alarm deletes, never a row without its image. The
-   * checks run again after the image writes: a set deleted (or switched, or filled) meanwhile is
-   * refused and the images just written are deleted.
+   * Adds examples embedded with `model`; all or none (see `store`).
    *
    * With `idempotent`, the key is claimed in the transaction that commits the rows, and its
    * answer (`body` plus the set's new `count`) stored with them: a retry with the same key (even
@@ -91,36 +99,90 @@ export class SupportSetStore extends DurableObject<Bindings> {
     limit: number,
     idempotent?: { key: string; body: object },
   ): Promise<StoreResult<SetRecord> | Replay> {
-    const replay = idempotent && this.replay(idempotent.key)
+    const key = idempotent?.key
+    const replay = key && this.replay(key)
     if (replay) return replay
-    const before = this.refuseAdd(examples.length, model, limit)
-    if (!before.ok) return before
-    const { tenant, id } = before.value
-    const keys = examples.map((e) => kvKeys.image(tenant, id, e.id))
-    this.db.queueGc(keys, Date.now() + ORPHAN_GRACE_MS)
-    await this.armAlarm(Date.now() + ORPHAN_GRACE_MS)
-    await Promise.all(
-      examples.map((e) => writeImage(this.env.SUPPORT_KV, tenant, id, e.id, e.image)),
-    )
-    const again = idempotent && this.replay(idempotent.key)
-    const checked = this.refuseAdd(examples.length, model, limit)
-    if (again || !checked.ok) {
-      await deleteKeys(this.env.SUPPORT_KV, keys)
-      this.db.doneGc(keys)
-      if (again) return again
-      if (!checked.ok) return checked
+    return this.store(examples, model, limit, examples.length, key, (id) => {
+      if (!idempotent) return
+      this.idempotency.claim(idempotent.key, 'add', id)
+      this.idempotency.settle(idempotent.key, { ...idempotent.body, count: this.db.count() })
+    })
+  }
+
+  /**
+   * Adds one chunk of a bulk request (POST /v1/sets/{id}/examples/bulk) in one transaction, as
+   * `add` does (rows with an image store it first); rows without one are marked photoless. The
+   * set's limit is checked against every row the request still adds (`remaining`), so a request
+   * refused for room is refused at its first chunk, before anything is stored. With
+   * `idempotent`, the key is claimed by the first chunk, each committed chunk is recorded (a
+   * retry of a request cut off between chunks skips those, stores the rest) and the last chunk
+   * (the one given `body`) stores the request's answer: a later retry gets it as `replay`.
+   */
+  async addBulk(c: BulkChunk): Promise<StoreResult<SetRecord> | Replay> {
+    const key = c.idempotent?.key
+    const replay = key && this.replay(key)
+    if (replay) return replay
+    if (key && this.bulk.chunkDone(key, c.idempotent!.chunk)) {
+      const meta = this.db.meta()
+      return meta ? { ok: true, value: this.db.record(meta) } : { ok: false, reason: 'not_found' }
     }
-    const meta = checked.value
+    return this.store(c.examples, c.model, c.limit, c.remaining, key, (id) => {
+      this.bulk.markPhotoless(c.examples.filter((e) => !e.image).map((e) => e.id))
+      if (!c.idempotent) return
+      const { chunk, body } = c.idempotent
+      this.idempotency.claim(c.idempotent.key, 'bulk', id)
+      this.bulk.markChunk(c.idempotent.key, chunk)
+      if (body) this.idempotency.settle(c.idempotent.key, { ...body, count: this.db.count() })
+    })
+  }
+
+  /**
+   * Stores examples embedded with `model`; all or none. A set with examples takes only its own
+   * model's embeddings (refused: the caller re-reads the set and embeds again); an empty set
+   * adopts `model`. Images are written before the rows that point at them, and each image is
+   * queued for collection (due after ORPHAN_GRACE_MS) until its row commits, so a crash between
+   * the two leaves an orphan image that the alarm deletes, never a row without its image. The
+   * checks run again after the image writes: a set deleted (or switched, or filled) meanwhile is
+   * refused, an Idempotency-Key answered meanwhile is replayed, and the images just written are
+   * deleted. `inTransaction` runs in the transaction that commits the rows.
+   */
+  private async store(
+    examples: BulkExample[],
+    model: ModelRef,
+    limit: number,
+    remaining: number,
+    key: string | undefined,
+    inTransaction: (setId: string) => void,
+  ): Promise<StoreResult<SetRecord> | Replay> {
+    const before = this.refuseAdd(remaining, model, limit)
+    if (!before.ok) return before
+    let meta = before.value
+    const { tenant, id } = meta
+    const photos = examples.filter((e) => e.image)
+    const keys = photos.map((e) => kvKeys.image(tenant, id, e.id))
+    if (keys.length) {
+      this.db.queueGc(keys, Date.now() + ORPHAN_GRACE_MS)
+      await this.armAlarm(Date.now() + ORPHAN_GRACE_MS)
+      await Promise.all(
+        photos.map((e) => writeImage(this.env.SUPPORT_KV, tenant, id, e.id, e.image!)),
+      )
+      const again = key ? this.replay(key) : null
+      const checked = this.refuseAdd(remaining, model, limit)
+      if (again || !checked.ok) {
+        await deleteKeys(this.env.SUPPORT_KV, keys)
+        this.db.doneGc(keys)
+        if (again) return again
+        if (!checked.ok) return checked
+      }
+      meta = checked.value
+    }
     const now = new Date().toISOString()
     const adopted = !sameModel(meta.model, model)
     const migration = meta.migration?.state === 'running' ? meta.migration : null
     this.ctx.storage.transactionSync(() => {
       for (const e of examples) this.db.insert(e.id, e.label, now, e.embedding)
       this.db.doneGc(keys)
-      if (idempotent) {
-        this.idempotency.claim(idempotent.key, 'add', id)
-        this.idempotency.settle(idempotent.key, { ...idempotent.body, count: this.db.count() })
-      }
+      inTransaction(id)
       this.db.saveMeta({
         ...meta,
         model,
@@ -228,6 +290,13 @@ export class SupportSetStore extends DurableObject<Bindings> {
       this.db.saveMeta(next) // joins the job already running
       // ...and re-arms it if its alarm was lost (e.g. a local runtime killed mid-job).
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now())
+    } else if (this.bulk.countPhotoless() > 0) {
+      // Examples added as precomputed embeddings have no photo to re-embed: the job fails at
+      // once, visibly, and the set keeps serving from its current model.
+      const now = new Date().toISOString()
+      const error = photolessError(this.bulk.countPhotoless(), to)
+      const failed = { to, state: 'failed' as const, done: 0, total: count, error }
+      this.db.saveMeta({ ...next, migration: { ...failed, startedAt: now, finishedAt: now } })
     } else {
       const now = new Date().toISOString()
       const migration: Migration = {
@@ -327,6 +396,8 @@ export class SupportSetStore extends DurableObject<Bindings> {
       this.db.saveMeta({ ...meta, migration: { ...job, state: 'failed', error, finishedAt } })
       return false
     }
+    const photoless = this.bulk.countPhotoless(ids) // added by a bulk add since the job began
+    if (photoless) return fail(photolessError(photoless, job.to))
     const store = new ModelStore(this.env)
     const entry = await store.forRef(job.to)
     if (!entry) return fail(`model '${job.to.id}' is no longer in the model store`)
@@ -407,4 +478,13 @@ export class SupportSetStore extends DurableObject<Bindings> {
     const pending = await this.ctx.storage.getAlarm()
     if (pending === null || pending > at) await this.ctx.storage.setAlarm(at)
   }
+}
+
+/** Why a migration cannot re-embed a set holding examples added as precomputed embeddings. */
+function photolessError(n: number, to: ModelRef): string {
+  return (
+    `${n} example(s) were added as precomputed embeddings (POST .../examples/bulk) and have no ` +
+    `stored photo to re-embed with '${to.id}': embed their photos with it offline ` +
+    '(npm run embed) and bulk-add them to a set on that model, or remove them first'
+  )
 }

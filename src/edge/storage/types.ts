@@ -64,6 +64,12 @@ export interface NewExample {
   embedding: Float32Array
 }
 
+/**
+ * One row of a bulk add: with `image` (stored for re-embedding, as any add), or without (a
+ * precomputed embedding: nothing to re-embed it from).
+ */
+export type BulkExample = Omit<NewExample, 'image'> & { image?: Uint8Array }
+
 /** Why a DO write was refused (RPC carries results better than custom error classes). */
 export type StoreFailure = 'not_found' | 'exists' | 'model_mismatch' | 'limit'
 
