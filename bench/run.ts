@@ -12,6 +12,8 @@
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
  *   worst     CPU and peak memory of the worst request the image budget accepts
+ *   glyphs    the glyph generator (`generated` data): 1,000 drawings (bench/train/glyphs.ts)
+ *   malformed decodeImage's rejection time per malformed-corpus case, Node (bench/edge/malformed.ts)
  */
 import { spawnSync } from 'node:child_process'
 
@@ -28,6 +30,8 @@ const BENCHES: Record<string, string> = {
   'edge-faces': 'bench/edge/faces-edge.ts',
   'fault-load': 'bench/edge/fault-load.ts',
   worst: 'bench/edge/worst-request.ts',
+  glyphs: 'bench/train/glyphs.ts',
+  malformed: 'bench/edge/malformed.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)
