@@ -13,6 +13,8 @@
  *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
  *   worst     CPU and peak memory of the worst request the image budget accepts
  *   bulk      precomputed embeddings per second through the bulk route in wrangler dev
+ *   glyphs    the glyph generator (`generated` data): 1,000 drawings (bench/train/glyphs.ts)
+ *   malformed decodeImage's rejection time per malformed-corpus case, Node (bench/edge/malformed.ts)
  */
 import { spawnSync } from 'node:child_process'
 
@@ -30,6 +32,8 @@ const BENCHES: Record<string, string> = {
   'fault-load': 'bench/edge/fault-load.ts',
   worst: 'bench/edge/worst-request.ts',
   bulk: 'bench/edge/bulk.ts',
+  glyphs: 'bench/train/glyphs.ts',
+  malformed: 'bench/edge/malformed.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

@@ -2,7 +2,9 @@
 // own glyph generator (never taken from Omniglot, whose images stay outside the repo). One drawing
 // per class to teach, and a second, differently jittered drawing of each class to query with.
 // Also writes samples/{a,b,query}.png for the README's curl walkthrough: glyph 1 and glyph 2 to
-// teach, and glyph 1's second drawing to ask.
+// teach, and glyph 1's second drawing to ask. And, for the README's command-line walkthrough
+// (`oneshot import`, `oneshot classify`), samples/glyphs/glyph-<n>/{1,2}.png (the five glyphs'
+// first and third drawings, as class sub-folders) and samples/queries/glyph-<n>.png (their second).
 // Run: npx tsx scripts/make-sample-drawings.ts
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { Buffer } from 'node:buffer'
@@ -13,7 +15,7 @@ const OUT = 'src/edge/page/samples.ts'
 const OPTS: GlyphOptions = {
   alphabets: 5,
   charactersPerAlphabet: 1,
-  drawingsPerCharacter: 2,
+  drawingsPerCharacter: 3,
   canvas: 105,
   seed: 5,
 }
@@ -55,3 +57,13 @@ for (const [file, alphabet, drawing] of [
 ] as const)
   writeFileSync(`samples/${file}.png`, glyphToPng(OPTS, alphabet, 0, drawing))
 console.log('wrote samples/a.png, samples/b.png, samples/query.png')
+
+for (const { alphabet } of CLASSES) {
+  const name = `glyph-${alphabet + 1}`
+  mkdirSync(`samples/glyphs/${name}`, { recursive: true })
+  mkdirSync('samples/queries', { recursive: true })
+  writeFileSync(`samples/glyphs/${name}/1.png`, glyphToPng(OPTS, alphabet, 0, 0))
+  writeFileSync(`samples/glyphs/${name}/2.png`, glyphToPng(OPTS, alphabet, 0, 2))
+  writeFileSync(`samples/queries/${name}.png`, glyphToPng(OPTS, alphabet, 0, 1))
+}
+console.log(`wrote samples/glyphs/ (${CLASSES.length} classes x 2) and samples/queries/`)

@@ -2,13 +2,13 @@
 // `npm start`: wrangler dev on http://127.0.0.1:8787 with local KV, R2 and Durable Objects
 // persisted under .wrangler/state; once it serves, the models listed in models/catalogue.json are
 // published to the local model store (already there: left as they are, aliases re-applied).
-// The dev key is in .dev.vars.
+// The dev key is in .dev.vars. `PORT=8788 npm start` serves on another port.
 import { tsImport } from 'tsx/esm/api'
 
 const { startWranglerDev } = await tsImport('./wrangler-dev.ts', import.meta.url)
 try {
   const server = await startWranglerDev({
-    port: 8787,
+    port: Number(process.env.PORT || 8787),
     persistTo: '.wrangler/state',
     echo: true,
     seed: true,

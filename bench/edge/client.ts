@@ -1,4 +1,5 @@
-// A minimal HTTP client for the benchmarks (Node fetch, keep-alive).
+// A minimal HTTP client for the benchmarks (Node fetch, keep-alive), and their statistics.
+import { loadavg } from 'node:os'
 
 /**
  * Sends one request with the dev key; returns status, JSON, the wall time in ms and the server's
@@ -45,3 +46,9 @@ export function quantile(xs: number[], q: number): number {
 
 /** The median. */
 export const median = (xs: number[]) => quantile(xs, 0.5)
+
+/** The machine's load average (1 / 5 / 15 min), for the benchmark's report. */
+export const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')

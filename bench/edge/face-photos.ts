@@ -4,7 +4,6 @@
 // bilinear) into the middle of bench/edge/decode.ts's synthetic photo-like background, with
 // sensor-like noise, encoded by the project's test encoder. Also names the served face model.
 import { readFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
 import { decodeFacePhoto, warpAffine, type RawImage } from '../../src/core'
 import { defaultLfwDir, readLfwPairs, readLfwPhotos } from '../../src/train/data/lfw'
 import { readManifest } from '../../src/train/export/manifest-writer'
@@ -18,11 +17,7 @@ export function lfwOrExit(name: string): string {
   process.exit(2)
 }
 
-/** The machine's load average (1 / 5 / 15 min), for the benchmark's report. */
-export const loadAverage = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' / ')
+export { loadAverage } from './client'
 
 /** A served face model's manifest: what `alias` (default `face`) names in models/catalogue.json. */
 export function servedFaceManifest(alias = 'face') {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { withJson } from '../edge/client'
@@ -24,10 +25,26 @@ export interface ImportOptions {
   concurrency: number
 }
 
-interface Item {
+export interface Item {
   path: string
   label: string
   bytes: number
+  /** Last modification, ms (0 when the file is gone): part of the batch's Idempotency-Key. */
+  mtime: number
+}
+
+/**
+ * The Idempotency-Key of adding `batch` to `set`: a hash of the set, and each file's label,
+ * absolute path, size and modification time. A batch sent again (a retry after a lost answer, an
+ * import run again or resumed) carries the same key, so the API answers it with its first answer
+ * instead of storing the images twice; a changed file makes a new key. A file first sent in one
+ * batch and later in another (other files around it) is not recognised: the keys are per batch.
+ * @example batchKey('set_abc', [{ path: 'a/1.png', label: 'a', bytes: 812, mtime: 1.7e12 }])
+ */
+export function batchKey(set: string, batch: Item[]): string {
+  const hash = createHash('sha256').update(set)
+  for (const f of batch) hash.update(`\0${f.label}\0${resolve(f.path)}\0${f.bytes}\0${f.mtime}`)
+  return `oneshot-import-${hash.digest('hex')}`
 }
 
 const BATCH_BYTES = 10 * 1024 * 1024 // files' bytes: base64 (4/3) stays under the 16 MiB body
@@ -73,12 +90,12 @@ export async function importFolder(
   } else await ok(api.v1.sets[':id'].$get({ param: { id: set } })) // fails early on a wrong id
 
   const id = set
-  const items = files.map((f) => ({
-    path: f.path,
-    label: f.label!,
-    bytes: existsSync(f.path) ? statSync(f.path).size : 0,
-  }))
+  const items = files.map((f): Item => {
+    const stat = existsSync(f.path) ? statSync(f.path) : null
+    return { path: f.path, label: f.label!, bytes: stat?.size ?? 0, mtime: stat?.mtimeMs ?? 0 }
+  })
   const failed: FailureFile['failed'] = []
+  let replayed = 0
   const bar = new Bar('import', items.length)
   const send = async (batch: Item[]) => {
     const examples = batch.map((f) => ({
@@ -86,7 +103,10 @@ export async function importFolder(
       image: readFileSync(f.path).toString('base64'),
     }))
     const args = withJson({ param: { id }, query: {} }, 'examples', { examples })
-    await ok(api.v1.sets[':id'].examples.$post(args))
+    const headers = { 'Idempotency-Key': batchKey(id, batch) }
+    const call = api.v1.sets[':id'].examples.$post(args, { headers })
+    await ok(call)
+    if ((await call).headers.get('idempotent-replayed') === 'true') replayed += batch.length
   }
   const fatal = (err: unknown) => err instanceof CliError && [401, 403, 404].includes(err.status!)
   try {
@@ -120,9 +140,10 @@ export async function importFolder(
   }
   const info = await ok(api.v1.sets[':id'].$get({ param: { id } }))
   const okCount = items.length - failed.length
+  const again = replayed ? `, ${replayed} already there (sent before: not stored twice)` : ''
   log(
-    `imported ${okCount} of ${items.length} images into set ${set}: ` +
-      `${failed.length} failed; the set has ${info.count} examples, ${info.labels.length} labels`,
+    `imported ${okCount} of ${items.length} images into set ${set}: ${failed.length} failed${again}; ` +
+      `the set has ${info.count} examples, ${info.labels.length} labels`,
   )
   if (failed.length) {
     const out: FailureFile = { set: id, folder: folder ?? '', failed }

@@ -1,10 +1,12 @@
-// The command-line client's pure parts: target resolution, batching, output formats, usage errors.
+// The command-line client's pure parts: target resolution, batching, import's Idempotency-Keys,
+// output formats, usage errors.
 // The commands themselves run against wrangler dev in test/e2e/cli.e2e.test.ts.
 import { describe, expect, it } from 'vitest'
 import { resolveTarget } from '../../src/cli/api'
 import { chunkKey } from '../../src/cli/bulk'
 import { formatRows, type Row } from '../../src/cli/classify'
 import { batches } from '../../src/cli/files'
+import { batchKey } from '../../src/cli/import'
 import { main } from '../../src/cli/main'
 
 describe('resolveTarget', () => {
@@ -74,5 +76,34 @@ describe('oneshot bulk', () => {
   it('a missing argument is a usage error (2); a bad --lines fails (1)', async () => {
     expect(await main(['bulk', 'set_a'], {})).toBe(2)
     expect(await main(['bulk', 'set_a', 'f.ndjson', '--lines', '0'], {})).toBe(1)
+  })
+})
+
+describe("import's Idempotency-Key per batch", () => {
+  const batch = [
+    { path: 'photos/a/1.png', label: 'a', bytes: 812, mtime: 1_700_000_000_000 },
+    { path: 'photos/b/1.png', label: 'b', bytes: 640, mtime: 1_700_000_000_500 },
+  ]
+  it('is the same for the same set and files, and one the API accepts', () => {
+    const key = batchKey('set_1', batch)
+    expect(
+      batchKey(
+        'set_1',
+        batch.map((f) => ({ ...f })),
+      ),
+    ).toBe(key)
+    expect(key).toMatch(/^[\x21-\x7e]{1,255}$/) // the API's rule (src/edge/services/idempotency.ts)
+  })
+  it('changes with the set, a file, its label, size or modification time, or the batch', () => {
+    const key = batchKey('set_1', batch)
+    const changed = [
+      batchKey('set_2', batch),
+      batchKey('set_1', [batch[0]!]),
+      batchKey('set_1', [{ ...batch[0]!, path: 'photos/a/2.png' }, batch[1]!]),
+      batchKey('set_1', [{ ...batch[0]!, label: 'c' }, batch[1]!]),
+      batchKey('set_1', [{ ...batch[0]!, bytes: 813 }, batch[1]!]),
+      batchKey('set_1', [{ ...batch[0]!, mtime: 1 }, batch[1]!]),
+    ]
+    expect(new Set([key, ...changed]).size).toBe(changed.length + 1)
   })
 })

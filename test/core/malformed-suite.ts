@@ -3,8 +3,9 @@ import { decodeImage, ImageDecodeError } from '../../src/core'
 import { malformedImages } from './malformed-corpus'
 
 /**
- * Every corpus entry must fail with its ImageDecodeError code within 1 s. Registered by the
- * Node and the workerd test files, so both runtimes are held to it.
+ * Every corpus entry must fail with its ImageDecodeError code (a hang fails at the test timeout;
+ * how long a rejection takes is measured by `npm run bench -- malformed`). Registered by the Node
+ * and the workerd test files, so both runtimes are held to it.
  */
 export function describeMalformedCorpus(runtime: string): void {
   describe(`malformed corpus (${runtime})`, () => {
@@ -17,19 +18,16 @@ export function describeMalformedCorpus(runtime: string): void {
 
     for (const { name, bytes, code } of corpus) {
       it(`${name} -> ${code}`, () => {
-        const start = performance.now()
         let caught: unknown
         try {
           decodeImage(bytes)
         } catch (error) {
           caught = error
         }
-        const elapsed = performance.now() - start
         expect(caught).toBeInstanceOf(ImageDecodeError)
         // The message rides along so a wrong code shows why in the failure output.
         const { message } = caught as ImageDecodeError
         expect({ code: (caught as ImageDecodeError).code, message }).toEqual({ code, message })
-        expect(elapsed).toBeLessThan(1000)
       })
     }
   })

@@ -17,6 +17,7 @@ import {
 } from '../../scripts/model-admin'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
+import { pollUntil } from './poll'
 
 const KEY = 'dev-local-key' // .dev.vars
 let server: DevServer
@@ -124,15 +125,25 @@ describe('wrangler dev over HTTP', () => {
     expect(raw.json.count).toBe(6)
     expect((await call('GET', `/v1/sets/${id}`)).json).toMatchObject({ count: 6, model })
 
-    // Strong reads see every acknowledged add at once; the KV snapshot is republished within ~1 s.
+    // Strong reads see every acknowledged add at once; the KV snapshot is republished within ~1 s,
+    // so an eventual read is asked again until it has caught up (bounded).
+    const labels = (r: { json: any }) => r.json?.results?.map((p: { label: string }) => p.label)
     for (const consistency of ['strong', 'eventual']) {
-      if (consistency === 'eventual') await new Promise((r) => setTimeout(r, 2000))
-      const r = await call('POST', `/v1/sets/${id}/classify?consistency=${consistency}`, {
-        images: [b64(glyph(16)), b64(glyph(40))],
-        k: 3,
-      })
+      const ask = () =>
+        call('POST', `/v1/sets/${id}/classify?consistency=${consistency}`, {
+          images: [b64(glyph(16)), b64(glyph(40))],
+          k: 3,
+        })
+      const r =
+        consistency === 'strong'
+          ? await ask()
+          : await pollUntil(
+              'the KV snapshot to hold all 6 examples',
+              ask,
+              (r) => JSON.stringify(labels(r)) === '["g16","g40"]',
+            )
       expect(r.status).toBe(200)
-      expect(r.json.results.map((p: { label: string }) => p.label)).toEqual(['g16', 'g40'])
+      expect(labels(r)).toEqual(['g16', 'g40'])
       expect(r.json.results[0].top).toHaveLength(3)
     }
 

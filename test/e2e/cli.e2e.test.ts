@@ -90,6 +90,22 @@ describe('oneshot (the command-line client) over wrangler dev', () => {
     expect(info.labels).toHaveLength(20)
   })
 
+  it('an import run again sends the same batches with the same Idempotency-Keys: nothing twice', async () => {
+    const again = await oneshot('import', join(dir, 'support'), '--set', set)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toContain(
+      `imported 40 of 40 images into set ${set}: 0 failed, 40 already there (sent before: not stored twice)`,
+    )
+    expect((await getSet(set)).count).toBe(40)
+    // Another set: other keys, so the same files are stored there.
+    const other = await oneshot('import', join(dir, 'support'), '--name', 'copy')
+    expect(other.stdout).toMatch(
+      /imported 40 of 40 images into set set_\w+: 0 failed; the set has 40/,
+    )
+    const copy = /created set (set_\w+)/.exec(other.stdout)![1]!
+    expect((await oneshot('sets', 'delete', copy)).code).toBe(0)
+  })
+
   it('classifies a folder as CSV and JSON; most top labels are right', async () => {
     const csv = await oneshot(
       'classify',

@@ -11,6 +11,7 @@ import { setAlias } from '../../scripts/model-admin'
 import { startWranglerDev, type DevServer } from '../../scripts/wrangler-dev'
 import { b64, glyph } from '../edge/fixtures/glyphs'
 import { jsonCall } from './json-call'
+import { pollUntil } from './poll'
 
 const KEY = 'dev-local-key'
 const A = 'omniglot-conv4-proto-v10d'
@@ -74,8 +75,10 @@ describe('upgrading the default model under load, with a crash in the middle', (
     // every set (a classify each, adds on five) while they run, and kill -9 right after.
     const progress = async () =>
       Promise.all(ids.map(async (id) => (await call('GET', `/v1/sets/${id}`)).json.migration))
-    for (let i = 0; i < 200 && !(await progress()).some((m) => m.done > 0); i++)
-      await new Promise((r) => setTimeout(r, 20))
+    await pollUntil('a first migrated batch', progress, (all) => all.some((m) => m.done > 0), {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    })
     const added = new Map<string, number>()
     const answers = new Map<string, number>()
     await Promise.all(
@@ -102,12 +105,12 @@ describe('upgrading the default model under load, with a crash in the middle', (
     await server.stop()
 
     server = await start(false) // the same persisted state, not re-seeded: B stays the default
-    const deadline = Date.now() + 90_000
-    let sets: any[] = []
-    do {
-      await new Promise((r) => setTimeout(r, 500))
-      sets = await Promise.all(ids.map(async (id) => (await call('GET', `/v1/sets/${id}`)).json))
-    } while (sets.some((s) => s.migration.state !== 'done') && Date.now() < deadline)
+    const sets: any[] = await pollUntil(
+      'every set to finish migrating after the restart',
+      () => Promise.all(ids.map(async (id) => (await call('GET', `/v1/sets/${id}`)).json)),
+      (all) => all.every((s) => s.migration.state === 'done'),
+      { timeoutMs: 90_000, intervalMs: 500 },
+    )
     expect(sets.map((s) => s.migration.state)).toEqual(ids.map(() => 'done'))
 
     const reference = (await call('POST', '/v1/sets', {})).json.id

@@ -4,17 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { trainMain } from '../../../src/train/cli/train-main'
 import { runCli as cli } from './run-cli'
 
 describe('npm run export: parity images', () => {
   let dir: string
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'export-parity-'))
-    const r = cli('train', [
+    // The checkpoint to export: trained in this process (no tsx child); export runs as a user runs it.
+    const r = await trainMain([
       ...['--data', 'generated', '--steps', '2', '--ways', '5', '--shots', '1', '--queries', '1'],
       ...['--width', '8', '--val-fraction', '0', '--id', 'tiny', '--out', join(dir, 'run')],
     ])
-    expect(r.code, r.err).toBe(0)
+    expect(r).toMatchObject({ id: 'tiny', steps: 2 })
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
