@@ -191,6 +191,7 @@ describe('README.md, every code block', () => {
       expect(ran.map((r) => r.cmd.split(' -- ')[0])).toEqual([
         'npm run train',
         'npm run eval',
+        'npm run embed',
         'npm run export',
         'npm run report',
       ])
