@@ -14,7 +14,7 @@ import {
   type Snapshot,
 } from '../../src/edge/storage'
 import v1 from './fixtures/snapshot-v1.bin'
-import { apiFor, b64, glyph, setWith } from './helpers'
+import { apiFor, b64, glyph, publishedSet, setWith } from './helpers'
 
 const meta = {
   id: 's',
@@ -127,8 +127,10 @@ describe('published snapshots', () => {
       buf = await readSnapshot(env.SUPPORT_KV, 'dev', id)
       if (!buf) await new Promise((r) => setTimeout(r, 20))
     }
-    expect(new TextDecoder().decode(new Uint8Array(buf!, 0, 4))).toBe('OSS2')
-    expect(decodeSnapshot(buf!).matrix).not.toBeInstanceOf(Float32Array)
+    expect(new TextDecoder().decode(new Uint8Array(buf!, 0, 4))).toBe('OSH3') // a head
+    const set = (await publishedSet('dev', id))!
+    expect(set.rows).toEqual(['c0', 'c1', 'c2', 'c3'])
+    expect(set.matrix).not.toBeInstanceOf(Float32Array)
     const body = { images: [b64(glyph(2)), b64(glyph(3, true))], k: 4 }
     const eventual = await api.post(`/v1/sets/${id}/classify`, { json: body })
     const strong = await api.post(`/v1/sets/${id}/classify?consistency=strong`, { json: body })

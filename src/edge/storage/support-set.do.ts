@@ -259,15 +259,18 @@ export class SupportSetStore extends DurableObject<Bindings> {
     return meta ? encodeCurrent(this.db, this.segments, meta) : null
   }
 
-  /** Publishes the set's segmented snapshot after any publish already running (publish.ts). */
-  private publish(erase = false): Promise<number | null> {
+  /**
+   * Publishes the set's segmented snapshot after any publish already running (publish.ts), to
+   * `kv` (the set's namespace; tests pass one that fails a write, as a crash would).
+   */
+  private publish(erase = false, kv = this.env.SUPPORT_KV): Promise<number | null> {
     const run = this.publishing.then(() => {
       this.lastPublish = Date.now()
       return publishSegments(
         {
           db: this.db,
           segments: this.segments,
-          kv: this.env.SUPPORT_KV,
+          kv,
           transaction: (fn) => this.ctx.storage.transactionSync(fn),
         },
         erase,

@@ -89,7 +89,11 @@ export class SegmentTables {
       .exec<{
         hi: number | null
         rows: number
-      }>('SELECT max(seq) AS hi, count(*) AS rows FROM (SELECT seq FROM examples WHERE seq > ? ORDER BY seq LIMIT ?)', after, n)
+      }>(
+        'SELECT max(seq) AS hi, count(*) AS rows FROM (SELECT seq FROM examples WHERE seq > ? ORDER BY seq LIMIT ?)',
+        after,
+        n,
+      )
       .one()
     return row.hi === null ? null : { hi: row.hi, rows: row.rows }
   }
