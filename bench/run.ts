@@ -12,6 +12,7 @@
  *   gpu       the prepared GPU check (bench/gpu/check.ts)
  *   fault-load  kill wrangler dev mid-burst (idempotent retries), heavy images, 8/32/64 connections
  *   worst     CPU and peak memory of the worst request the image budget accepts
+ *   segments  segmented snapshots: publish and cold-read CPU and memory, publish in workerd
  */
 import { spawnSync } from 'node:child_process'
 
@@ -28,6 +29,7 @@ const BENCHES: Record<string, string> = {
   'edge-faces': 'bench/edge/faces-edge.ts',
   'fault-load': 'bench/edge/fault-load.ts',
   worst: 'bench/edge/worst-request.ts',
+  segments: 'bench/edge/segments.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

@@ -85,7 +85,7 @@ async function publishOnce(c: PublishContext, erase: boolean): Promise<number | 
   // Rows removed while the segments were written: publish again, so a head never mixes times.
   const now = c.db.meta()
   if (!now) return discard().then(() => null)
-  const changed = plan.some((p) => p.rows === 0 || c.segments.countRange(p.lo, p.hi) !== p.rows)
+  const changed = plan.some((p) => p.rows === 0) || !unchanged(c.segments, plan)
   if (changed || !sameRef(now.model, meta.model)) return discard().then(() => 'changed' as const)
   const rows = plan.reduce((n, p) => n + p.rows, 0)
   const segments = plan.map(({ key, rows, bytes, sha256 }) => ({ key, rows, bytes, sha256 }))
@@ -131,8 +131,9 @@ async function publishOnce(c: PublishContext, erase: boolean): Promise<number | 
  */
 function planAfter(t: SegmentTables, published: Segment[] = t.list()): Planned[] {
   const plan: Planned[] = []
+  const same = unchanged(t, published) // the common case (adds only): one count, not one per range
   for (const s of published) {
-    const rows = t.countRange(s.lo, s.hi)
+    const rows = same ? s.rows : t.countRange(s.lo, s.hi)
     if (rows > 0) plan.push({ ...s, rows, write: rows !== s.rows })
   }
   let last = published.length ? published[published.length - 1]!.hi : 0
@@ -162,6 +163,17 @@ function planAfter(t: SegmentTables, published: Segment[] = t.list()): Planned[]
     else i++
   }
   return plan
+}
+
+/**
+ * Whether every range still holds as many rows as `segments` say. Rows are only ever removed
+ * from a range, and every row up to the last range's end lies in one of them (a range with
+ * no rows left is dropped, and can never gain one), so one count over them all tells.
+ */
+function unchanged(t: SegmentTables, segments: Segment[]): boolean {
+  if (segments.length === 0) return true
+  const rows = segments.reduce((n, s) => n + s.rows, 0)
+  return t.countUpTo(segments[segments.length - 1]!.hi) === rows
 }
 
 /**
