@@ -13,6 +13,8 @@ import {
   supportSet,
   type Snapshot,
 } from '../../src/edge/storage'
+import { examplesPerSetFor, LIMITS } from '../../src/edge/limits'
+import { estimateBytes } from '../../src/edge/storage/snapshot'
 import v1 from './fixtures/snapshot-v1.bin'
 import { apiFor, b64, glyph, publishedSet, setWith } from './helpers'
 
@@ -85,6 +87,23 @@ describe('snapshot format', () => {
       threshold: 0.5,
     })
     expect(p).toMatchObject({ label: 'b', unknown: false })
+  })
+})
+
+describe('limits', () => {
+  it("a full set of every shipped model's size fits the isolate's snapshot cache", () => {
+    const label = 'x'.repeat(LIMITS.labelLength) // distinct labels of the longest kind
+    for (const [dim, most] of [
+      [64, 100_000],
+      [128, 100_000],
+      [1024, 6000],
+    ] as const) {
+      const n = examplesPerSetFor(dim)
+      expect(n).toBe(most)
+      const labels = Array.from({ length: n }, (_, i) => label.slice(String(i).length) + i)
+      const format = dim <= 512 ? 'int8' : 'float32'
+      expect(estimateBytes(n, dim, format, labels)).toBeLessThanOrEqual(LIMITS.snapshotCacheBytes)
+    }
   })
 })
 
