@@ -183,7 +183,7 @@ describe('segmented snapshots', () => {
     expect(eventual.json.results).toEqual(strongRead.json.results)
   })
 
-  it('int8 rows over segments and float32 rows agree on top-1 (nearest and prototype)', async () => {
+  it('int8 rows over segments and float32 rows agree on top-1; a cached set reads only new segments', async () => {
     const { id, stub, model, dim } = await largeSetFixture()
     const labels = 600
     await stub.add(examples(dim, 0, 5000, labels), model, 100_000)
@@ -211,6 +211,21 @@ describe('segmented snapshots', () => {
         expect(a.label).toBe(`p${(q * 3) % labels}`)
       }
     }
+
+    // One more row: the cached set reads only the segment that changed, keeps the other.
+    await stub.add(examples(dim, 5000, 1, labels), model, 100_000)
+    const fresh = await publishAll('dev', id)
+    const next = (await readSnapshot(env.SUPPORT_KV, 'dev', id))!
+    const read: string[] = []
+    const refreshed = (await cache.load('k', next, (k) => {
+      read.push(k)
+      return env.SUPPORT_KV.get(k, 'arrayBuffer')
+    }))!
+    const [first, tail] = decodeHead(next).segments
+    expect(first!.key).toBe(decodeHead(head).segments[0]!.key)
+    expect(read).toEqual([tail!.key])
+    expect(sameRows(refreshed, fresh)).toBe(true)
+    expect(cache.stats().sets).toBe(1)
   })
 
   it('whole snapshots of versions 1 and 2 in KV are still served, until the next publish', async () => {
