@@ -15,6 +15,7 @@
  *   bulk      precomputed embeddings per second through the bulk route in wrangler dev
  *   glyphs    the glyph generator (`generated` data): 1,000 drawings (bench/train/glyphs.ts)
  *   malformed decodeImage's rejection time per malformed-corpus case, Node (bench/edge/malformed.ts)
+ *   segments  segmented snapshots: publish and cold-read CPU and memory, publish in workerd
  */
 import { spawnSync } from 'node:child_process'
 
@@ -34,6 +35,7 @@ const BENCHES: Record<string, string> = {
   bulk: 'bench/edge/bulk.ts',
   glyphs: 'bench/train/glyphs.ts',
   malformed: 'bench/edge/malformed.ts',
+  segments: 'bench/edge/segments.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

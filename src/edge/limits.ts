@@ -43,10 +43,19 @@ export const LIMITS = {
   facesPerRequest: 32,
   /** Support images in one stateless episode. */
   episodeSupport: 100,
-  /** Examples stored in one support set. */
-  examplesPerSet: 1000,
-  /** Support sets per tenant. */
-  setsPerTenant: 100,
+  /**
+   * Examples stored in one support set, for models of up to 128 dimensions (the Omniglot and
+   * dlib face models): 100,000 x 128 int8 rows are a 13.7 MB segmented snapshot (136 bytes per
+   * example plus labels) and count ~30-47 MB in an isolate's cache. Larger embeddings allow fewer
+   * (`examplesPerSetFor`): the set must fit `snapshotCacheBytes` decoded. docs/LARGE-SETS.md.
+   */
+  examplesPerSet: 100_000,
+  /**
+   * Support sets per tenant. Not 10,000: `POST /v1/migrations` visits every set of the tenant
+   * in one request, two Durable Object calls per set plus one list per 100 sets, and a request
+   * may make at most 10,000 subrequests (Workers Paid). 4,000 sets are 8,040 calls.
+   */
+  setsPerTenant: 4000,
   /** Characters of a label. */
   labelLength: 64,
   /** Characters of a set name. */
@@ -58,13 +67,36 @@ export const LIMITS = {
   /**
    * Bytes of decoded snapshots one isolate keeps (least recently used out; storage/
    * snapshot-cache.ts). An isolate has 128 MB for everything: this leaves the rest to the ORT
-   * sessions (the face models' ~10-20 MB), one request's images and the KV value being decoded
-   * (13 MB at 100,000 x 128). A 100,000 x 128 int8 set counts 30-38 MB (rows 12.8 MB, as much
-   * again for class means, norms, label ids and strings): one such set, or hundreds of 1,000
-   * example sets (~0.2 MB each at 64-d), stay cached.
+   * sessions (the face models' ~10-20 MB), one request's images and the segments being decoded
+   * (13.7 MB at 100,000 x 128; room for the set is made before they are read). A 100,000 x 128
+   * int8 set counts 30-47 MB (rows 12.8 MB, as much again for class means, norms, label ids and
+   * strings): one such set, or hundreds of 1,000-example sets (~0.2 MB each at 64-d), stay
+   * cached.
    */
   snapshotCacheBytes: 48 * 1024 * 1024,
 } as const
+
+/**
+ * Bytes one example of a `dim`-dimensional model takes in an isolate's snapshot cache at worst
+ * (storage/snapshot.ts `snapshotBytes`): int8 rows up to 512-d (values, scale, norm, kernel
+ * output, and as much again for class means), float32 rows beyond, plus the row's label index and
+ * a distinct label of LIMITS.labelLength characters.
+ */
+export function cachedBytesPerExample(dim: number): number {
+  const row = dim <= 512 ? dim + 16 : 4 * dim
+  return 2 * row + 12 + 40 + 2 * LIMITS.labelLength
+}
+
+/**
+ * Examples one set of a `dim`-dimensional model may hold: LIMITS.examplesPerSet, or fewer (in
+ * thousands) where a full set would not fit the isolate's snapshot cache decoded, so that it is
+ * decoded once, not per request: 100,000 at 64-d and 128-d, 40,000 at 512-d, 6,000 for the
+ * 1024-d faceres model (float32 rows, 8.4 KB each).
+ */
+export function examplesPerSetFor(dim: number): number {
+  const fit = Math.floor(LIMITS.snapshotCacheBytes / cachedBytesPerExample(dim) / 1000) * 1000
+  return Math.max(1000, Math.min(LIMITS.examplesPerSet, fit))
+}
 
 /**
  * Request rates, enforced by Cloudflare's rate-limiting binding (`[[ratelimits]]` in

@@ -2,8 +2,9 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { catalogueStub } from '../../src/edge/models'
-import { decodeSnapshot, supportSet } from '../../src/edge/storage'
-import { apiFor, b64, glyph } from './helpers'
+import { supportSet } from '../../src/edge/storage'
+import { decodeRows } from '../../src/edge/storage/snapshot'
+import { apiFor, b64, glyph, publishAll, publishedSet } from './helpers'
 
 const api = apiFor()
 
@@ -60,17 +61,21 @@ describe('erasure (faces are biometric data)', () => {
     const added = await api.post(`/v1/sets/${id}/examples`, { json: { examples } })
     expect(added.status).toBe(201)
     await published(id)
-    expect(await kvKeysOf(id)).toHaveLength(4) // three photos and the snapshot
+    const before = await kvKeysOf(id)
+    expect(before).toHaveLength(5) // three photos, the snapshot's head and its one segment
 
     const erased = await api.del(`/v1/sets/${id}/labels/ada`)
     expect(erased.status).toBe(204)
     const [adaPhoto1, adaPhoto2, bobPhoto] = added.json.ids as string[]
     const keys = await kvKeysOf(id)
-    expect(keys).toEqual([`t/dev/set/${id}/img/${bobPhoto}`, `t/dev/set/${id}/snapshot`].sort())
-    for (const ex of [adaPhoto1, adaPhoto2]) expect(keys.join()).not.toContain(ex)
-    const snapshot = decodeSnapshot(
-      (await env.SUPPORT_KV.get(`t/dev/set/${id}/snapshot`, 'arrayBuffer'))!,
+    const segments = keys.filter((k) => k.includes('/seg/'))
+    expect(segments).toHaveLength(1) // rewritten; the one that held ada's rows is gone
+    expect(before).not.toContain(segments[0])
+    expect(keys).toEqual(
+      [`t/dev/set/${id}/img/${bobPhoto}`, `t/dev/set/${id}/snapshot`, segments[0]].sort(),
     )
+    for (const ex of [adaPhoto1, adaPhoto2]) expect(keys.join()).not.toContain(ex)
+    const snapshot = (await publishedSet('dev', id))!
     expect(snapshot.rows).toEqual(['bob'])
     expect(snapshot.set.labels).toEqual(['bob'])
     const inside = await objectContents(id)
@@ -80,13 +85,38 @@ describe('erasure (faces are biometric data)', () => {
     expect((await api.del(`/v1/sets/${id}/labels/ada`)).json.error.code).toBe('label_not_found')
   })
 
+  it('erasing a label deletes every segment that held its rows, replaced ones too', async () => {
+    const id = (await api.post('/v1/sets', { json: { name: 'people' } })).json.id
+    const add = (label: string, cell: number) =>
+      api.post(`/v1/sets/${id}/examples`, {
+        json: { examples: [{ label, image: b64(glyph(cell)) }] },
+      })
+    expect((await add('ada', 1)).status).toBe(201)
+    expect((await add('bob', 2)).status).toBe(201)
+    await publishAll('dev', id)
+    expect((await add('cy', 3)).status).toBe(201)
+    await publishAll('dev', id)
+    // The segment the second publish replaced stays a while for readers of the older head.
+    const segmentKeys = async () => (await kvKeysOf(id)).filter((k) => k.includes('/seg/'))
+    expect((await segmentKeys()).length).toBeGreaterThanOrEqual(2)
+
+    expect((await api.del(`/v1/sets/${id}/labels/ada`)).status).toBe(204)
+    const left = await segmentKeys()
+    expect(left).toHaveLength(1)
+    for (const key of left) {
+      const value = (await env.SUPPORT_KV.get(key, 'arrayBuffer'))!
+      expect(decodeRows(value, 'segment').piece.labels).toEqual(['bob', 'cy'])
+    }
+    expect((await publishedSet('dev', id))!.rows).toEqual(['bob', 'cy'])
+  })
+
   it('deleting a set leaves nothing in KV, in its object, or in the catalogue usage', async () => {
     const created = await api.post('/v1/sets', { json: { name: 'gone' } })
     const id = created.json.id
     const examples = [0, 1, 2, 3].map((c) => ({ label: `p${c}`, image: b64(glyph(c)) }))
     expect((await api.post(`/v1/sets/${id}/examples`, { json: { examples } })).status).toBe(201)
     await published(id)
-    expect(await kvKeysOf(id)).toHaveLength(5)
+    expect(await kvKeysOf(id)).toHaveLength(6) // four photos, a head and a segment
 
     expect((await api.del(`/v1/sets/${id}`)).status).toBe(204)
     // The background photo deletion (the runtime may be running the alarm already).

@@ -1,10 +1,18 @@
 // Shared helpers for the edge tests (run inside workerd): synthetic glyph images, an app whose
 // model store holds test models (published through the real admin route into Miniflare's R2
 // and the catalogue Durable Object), and a small request helper that sends the bearer key.
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createApp } from '../../src/edge/app'
-import { supportSet } from '../../src/edge/storage'
+import {
+  decodeHead,
+  decodeSnapshot,
+  isHead,
+  readSnapshot,
+  SnapshotCache,
+  supportSet,
+  type Snapshot,
+} from '../../src/edge/storage'
 import { b64, glyph } from './fixtures/glyphs'
 import type { ModelSource } from './fixtures/model-source'
 import { modelA } from './fixtures/models'
@@ -121,4 +129,31 @@ export async function renamedModelA(id: string): Promise<ModelSource> {
   const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
   const manifest = { ...(modelA.manifest as object), id, file: `${id}.onnx`, sha256 }
   return { manifest, model: bytes.buffer }
+}
+
+/**
+ * The set as published to KV, read as a reader reads it: a head and the segments it names, or a
+ * whole snapshot of an older version. Null when nothing is published, or a named segment is
+ * missing.
+ */
+export async function publishedSet(tenant: string, id: string): Promise<Snapshot | null> {
+  const buf = await readSnapshot(env.SUPPORT_KV, tenant, id)
+  if (!buf) return null
+  if (!isHead(buf)) return decodeSnapshot(buf)
+  const cache = new SnapshotCache(1 << 30)
+  return cache.load('k', buf, (k) => env.SUPPORT_KV.get(k, 'arrayBuffer'))
+}
+
+/** Runs the set's alarm until what is published is the set's current version. */
+export async function publishAll(tenant: string, id: string): Promise<Snapshot> {
+  const stub = supportSet(env, tenant, id)
+  for (let i = 0; i < 100; i++) {
+    const version = (await stub.info())!.version
+    const buf = await readSnapshot(env.SUPPORT_KV, tenant, id)
+    if (buf && isHead(buf) && decodeHead(buf).set.version === version)
+      return (await publishedSet(tenant, id))!
+    await runInDurableObject(stub, (_, state) => state.storage.setAlarm(Date.now()))
+    await runDurableObjectAlarm(stub)
+  }
+  throw new Error(`set ${id}: not published`)
 }

@@ -13,8 +13,10 @@ import {
   supportSet,
   type Snapshot,
 } from '../../src/edge/storage'
+import { examplesPerSetFor, LIMITS } from '../../src/edge/limits'
+import { estimateBytes } from '../../src/edge/storage/snapshot'
 import v1 from './fixtures/snapshot-v1.bin'
-import { apiFor, b64, glyph, setWith } from './helpers'
+import { apiFor, b64, glyph, publishedSet, setWith } from './helpers'
 
 const meta = {
   id: 's',
@@ -88,6 +90,23 @@ describe('snapshot format', () => {
   })
 })
 
+describe('limits', () => {
+  it("a full set of every shipped model's size fits the isolate's snapshot cache", () => {
+    const label = 'x'.repeat(LIMITS.labelLength) // distinct labels of the longest kind
+    for (const [dim, most] of [
+      [64, 100_000],
+      [128, 100_000],
+      [1024, 6000],
+    ] as const) {
+      const n = examplesPerSetFor(dim)
+      expect(n).toBe(most)
+      const labels = Array.from({ length: n }, (_, i) => label.slice(String(i).length) + i)
+      const format = dim <= 512 ? 'int8' : 'float32'
+      expect(estimateBytes(n, dim, format, labels)).toBeLessThanOrEqual(LIMITS.snapshotCacheBytes)
+    }
+  })
+})
+
 describe('snapshot cache (LRU by bytes)', () => {
   it('keeps the recently used sets within its budget and decodes each version once', () => {
     const bufs = [0, 1, 2].map((i) => encodeSnapshot(snapshot(2000, 64, (r) => `l${r % 50}`, i)))
@@ -127,8 +146,10 @@ describe('published snapshots', () => {
       buf = await readSnapshot(env.SUPPORT_KV, 'dev', id)
       if (!buf) await new Promise((r) => setTimeout(r, 20))
     }
-    expect(new TextDecoder().decode(new Uint8Array(buf!, 0, 4))).toBe('OSS2')
-    expect(decodeSnapshot(buf!).matrix).not.toBeInstanceOf(Float32Array)
+    expect(new TextDecoder().decode(new Uint8Array(buf!, 0, 4))).toBe('OSH3') // a head
+    const set = (await publishedSet('dev', id))!
+    expect(set.rows).toEqual(['c0', 'c1', 'c2', 'c3'])
+    expect(set.matrix).not.toBeInstanceOf(Float32Array)
     const body = { images: [b64(glyph(2)), b64(glyph(3, true))], k: 4 }
     const eventual = await api.post(`/v1/sets/${id}/classify`, { json: body })
     const strong = await api.post(`/v1/sets/${id}/classify?consistency=strong`, { json: body })

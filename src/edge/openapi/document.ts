@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { LIMITS } from '../limits'
+import { examplesPerSetFor, LIMITS } from '../limits'
 import { ErrorSchema, registerComponents } from '../schemas'
 import { withCurlSamples } from './curl-samples'
 import { docsRoutes } from './docs-page'
@@ -10,8 +10,8 @@ const DESCRIPTION = `One-shot image classification: support sets of labelled exa
 embedding. Every /v1 route needs \`Authorization: Bearer <key>\`. Errors are \`{"error":{"code","message"}}\`.
 Limits: image ${LIMITS.imageBytes} bytes, ${LIMITS.imageSide} px per side, ${LIMITS.imagePixels} pixels (413);
 ${LIMITS.requestPixels} decoded pixels per request (413 \`pixel_budget_exceeded\`); body ${LIMITS.bodyBytes} bytes (413); ${LIMITS.imagesPerRequest} images per request and labels of at most
-${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set and ${LIMITS.setsPerTenant} sets
-per tenant (429). Requests are rate limited per key and per tenant (429 \`rate_limited\` with \`Retry-After\`).
+${LIMITS.labelLength} characters (422); ${LIMITS.examplesPerSet} examples per set (fewer for models over 128 dimensions:
+${examplesPerSetFor(1024)} at 1024-d) and ${LIMITS.setsPerTenant} sets per tenant (429). Requests are rate limited per key and per tenant (429 \`rate_limited\` with \`Retry-After\`).
 Creating and deleting sets, adding and deleting examples and erasing labels take an optional \`Idempotency-Key\`
 header: a retry with the same key answers the first result (\`Idempotent-Replayed: true\`). Several models are served side by side (GET /v1/models); a set keeps the model it was embedded
 with and is re-embedded in the background when its alias (\`default\` unless created with another) moves to a new model

@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError, echo } from '../errors'
 import { checkPixelBudget } from '../images'
-import { LIMITS } from '../limits'
+import { examplesPerSetFor, LIMITS } from '../limits'
 import type { LoadedModel } from '../models/loaded-model'
 import { modelRef } from '../runtime'
 import {
@@ -105,7 +105,7 @@ export const bulkRoutes = router().openapi(bulk, async (c) => {
       stub.addBulk({
         examples: chunk,
         model: ref,
-        limit: LIMITS.examplesPerSet,
+        limit: examplesPerSetFor(target.dim),
         remaining,
         idempotent,
       }),

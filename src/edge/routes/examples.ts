@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { ApiError, echo, setNotFound } from '../errors'
 import { base64Image, bodyKind, checkPixelBudget, formData, imageParts, rawImage } from '../images'
-import { LIMITS } from '../limits'
+import { examplesPerSetFor, LIMITS } from '../limits'
 import {
   AddedExamples,
   AddExamplesJson,
@@ -167,7 +167,7 @@ export const exampleRoutes = router()
       const body = { ids, ...(boxes ? { boxes } : {}) }
       const idempotent = key ? { key, body } : undefined
       const added = await storage(() =>
-        stub.add(examples, out.ref, LIMITS.examplesPerSet, idempotent),
+        stub.add(examples, out.ref, examplesPerSetFor(out.dim), idempotent),
       )
       if ('replay' in added) return c.json(added.replay as AddedBody, 201, REPLAYED)
       result = added

@@ -10,7 +10,7 @@ import type { Bindings } from '../env'
 import { ApiError, setNotFound } from '../errors'
 import type { ClassifyOptions } from '../schemas'
 import { LIMITS } from '../limits'
-import { readSnapshot, SnapshotCache, storage, type Snapshot } from '../storage'
+import { isHead, readSnapshot, readValue, SnapshotCache, storage, type Snapshot } from '../storage'
 import { row, type Embedded } from './embed'
 import { setStub } from './sets'
 
@@ -22,8 +22,9 @@ import { setStub } from './sets'
 export const snapshotCache = new SnapshotCache(LIMITS.snapshotCacheBytes, wasmDotKernel(int8Dot))
 
 /**
- * The set as classify sees it. `eventual` reads the snapshot the set's object published to KV
- * (one edge-cached read) and falls back to the object when none is published yet; `strong` always
+ * The set as classify sees it. `eventual` reads what the set's object published to KV: a head
+ * and its segments (read in parallel; cached sets read only the segments they lack), or a whole
+ * snapshot of an older version. It falls back to the object when nothing is published yet; `strong` always
  * reads through the object, so it sees every acknowledged write.
  */
 export async function loadSnapshot(
@@ -33,13 +34,20 @@ export async function loadSnapshot(
   consistency: 'eventual' | 'strong',
 ): Promise<Snapshot> {
   const stub = setStub(env, tenant, id)
+  const key = `${tenant}/${id}`
   const published =
     consistency === 'eventual'
       ? await storage(() => readSnapshot(env.SUPPORT_KV, tenant, id))
       : null
-  const bytes = published ?? (await storage(() => stub.snapshot()))
+  if (published && isHead(published)) {
+    // Segments are read in parallel; one not visible here yet: read through the object instead.
+    const kv = env.SUPPORT_KV
+    const set = await storage(() => snapshotCache.load(key, published, (k) => readValue(kv, k)))
+    if (set) return set
+  }
+  const bytes = published && !isHead(published) ? published : await storage(() => stub.snapshot())
   if (!bytes) throw setNotFound(id)
-  return snapshotCache.decode(`${tenant}/${id}`, bytes)
+  return snapshotCache.decode(key, bytes)
 }
 
 /** The metric a set uses with the serving model (learned-l1 needs the model's weights). */

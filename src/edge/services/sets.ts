@@ -80,4 +80,5 @@ export function unwrap<T>(id: string, result: StoreResult<T>): T {
   }
 }
 
-const limitText = (r?: SetRecord) => `the examples-per-set limit${r ? `; it holds ${r.count}` : ''}`
+const limitText = (r?: SetRecord) =>
+  `the examples-per-set limit of its model${r ? `; it holds ${r.count}` : ''}`

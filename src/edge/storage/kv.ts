@@ -3,7 +3,10 @@
 
 /** Tenant-scoped KV key names. */
 export const kvKeys = {
+  /** A whole snapshot (versions 1 and 2) or the head of a segmented one (segments.ts). */
   snapshot: (tenant: string, setId: string) => `t/${tenant}/set/${setId}/snapshot`,
+  /** A segment of a segmented snapshot; `n` is never reused within a set. */
+  segment: (tenant: string, setId: string, n: number) => `t/${tenant}/set/${setId}/seg/${n}`,
   image: (tenant: string, setId: string, exampleId: string) =>
     `t/${tenant}/set/${setId}/img/${exampleId}`,
 }
@@ -15,6 +18,11 @@ export function readSnapshot(
   setId: string,
 ): Promise<ArrayBuffer | null> {
   return kv.get(kvKeys.snapshot(tenant, setId), 'arrayBuffer')
+}
+
+/** A value by its full key (a segment named by a head), or null. */
+export function readValue(kv: KVNamespace, key: string): Promise<ArrayBuffer | null> {
+  return kv.get(key, 'arrayBuffer')
 }
 
 /** Publishes a snapshot; the DO calls this at most once a second per set (KV's per-key rate). */

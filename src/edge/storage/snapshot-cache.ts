@@ -1,5 +1,23 @@
 import type { KernelFactory } from '../../core'
-import { decodeSnapshot, snapshotBytes, snapshotHeader, type Snapshot } from './snapshot'
+import { decodeHead, decodeSegment, joinSegments, type Head } from './segments'
+import {
+  decodeSnapshot,
+  estimateBytes,
+  snapshotBytes,
+  snapshotHeader,
+  type RowPiece,
+  type Snapshot,
+} from './snapshot'
+
+interface Entry {
+  /** The header (whole snapshots) or the whole head (segmented) this was decoded from. */
+  header: Uint8Array
+  length: number
+  bytes: number
+  snapshot: Snapshot
+  /** Segmented: where each segment's rows start, so a newer head reuses the ones it keeps. */
+  segments?: Map<string, { at: number; rows: number }>
+}
 
 /**
  * Decoded snapshots of one isolate, least recently used out, by bytes (`snapshotBytes`) within
@@ -9,10 +27,7 @@ import { decodeSnapshot, snapshotBytes, snapshotHeader, type Snapshot } from './
  * its request and not kept. Int8 rows are searched with `kernel` (the Worker's wasm one).
  */
 export class SnapshotCache {
-  private entries = new Map<
-    string,
-    { header: Uint8Array; length: number; bytes: number; snapshot: Snapshot }
-  >()
+  private entries = new Map<string, Entry>()
   private total = 0
 
   constructor(
@@ -23,22 +38,45 @@ export class SnapshotCache {
   /** `decodeSnapshot(buf)`, decoded once per version of the set `key` while it stays cached. */
   decode(key: string, buf: ArrayBuffer): Snapshot {
     const header = snapshotHeader(buf)
-    const hit = this.entries.get(key)
-    if (hit && header && hit.length === buf.byteLength && same(hit.header, header)) {
-      this.entries.delete(key) // re-inserted: Map order is recency order
-      this.entries.set(key, hit)
-      return hit.snapshot
-    }
+    const hit = this.hit(key, header, buf.byteLength)
+    if (hit) return hit
     this.drop(key)
     const snapshot = decodeSnapshot(buf, this.kernel)
-    const bytes = snapshotBytes(snapshot)
-    if (!header || bytes > this.budget) return snapshot
-    this.entries.set(key, { header: header.slice(), length: buf.byteLength, bytes, snapshot })
-    this.total += bytes
-    for (const oldest of this.entries.keys()) {
-      if (this.total <= this.budget) break
-      this.drop(oldest)
-    }
+    if (header) this.keep(key, { header: header.slice(), length: buf.byteLength, snapshot })
+    return snapshot
+  }
+
+  /**
+   * The set of a segmented snapshot's head (`head`, bytes): segments this isolate holds from an
+   * earlier head of the set are reused, the others read with `fetch` in parallel and checked
+   * against the head. Room for the set is made before reading (the head says how large it is).
+   * Null when a segment is missing (KV is eventually consistent: a new head may be visible where
+   * its segments are not yet); the caller then reads through the set's object.
+   */
+  async load(
+    key: string,
+    head: ArrayBuffer,
+    fetch: (segment: string) => Promise<ArrayBuffer | null>,
+  ): Promise<Snapshot | null> {
+    const bytes = new Uint8Array(head)
+    const hit = this.hit(key, bytes, head.byteLength)
+    if (hit) return hit
+    const h = decodeHead(head)
+    const old = this.entries.get(key)
+    this.makeRoom(estimateBytes(h.rows, h.dim, h.format, []), key)
+    const pieces = await Promise.all(
+      h.segments.map(async (ref) => {
+        const kept = old?.segments?.get(ref.key)
+        if (kept && old) return slice(old.snapshot, kept.at, kept.rows)
+        const buf = await fetch(ref.key)
+        // Not the segment named (corrupt): the object serves this read instead.
+        return buf ? decodeSegment(h, ref, buf).catch(notServed) : null
+      }),
+    )
+    if (pieces.some((p) => !p)) return null
+    const snapshot = joinSegments(h, pieces as RowPiece[], this.kernel)
+    this.drop(key)
+    this.keep(key, { header: bytes.slice(), length: head.byteLength, snapshot }, layout(h))
     return snapshot
   }
 
@@ -47,11 +85,64 @@ export class SnapshotCache {
     return { sets: this.entries.size, bytes: this.total }
   }
 
+  private hit(key: string, header: Uint8Array | null, length: number): Snapshot | null {
+    const hit = this.entries.get(key)
+    if (!hit || !header || hit.length !== length || !same(hit.header, header)) return null
+    this.entries.delete(key) // re-inserted: Map order is recency order
+    this.entries.set(key, hit)
+    return hit.snapshot
+  }
+
+  private keep(key: string, e: Omit<Entry, 'bytes'>, segments?: Entry['segments']) {
+    const bytes = snapshotBytes(e.snapshot)
+    if (bytes > this.budget) return
+    this.entries.set(key, { ...e, bytes, ...(segments ? { segments } : {}) })
+    this.total += bytes
+    this.makeRoom(0, key)
+  }
+
+  /** Drops the least recently used sets (never `except`) until `bytes` more fit the budget. */
+  private makeRoom(bytes: number, except: string) {
+    for (const oldest of this.entries.keys()) {
+      if (this.total + bytes <= this.budget) break
+      if (oldest !== except) this.drop(oldest)
+    }
+  }
+
   private drop(key: string) {
     const e = this.entries.get(key)
     if (!e) return
     this.entries.delete(key)
     this.total -= e.bytes
+  }
+}
+
+function notServed(err: unknown): null {
+  console.error('snapshot segment refused', err)
+  return null
+}
+
+/** Where each of a head's segments starts among its rows. */
+function layout(h: Head): Map<string, { at: number; rows: number }> {
+  const out = new Map<string, { at: number; rows: number }>()
+  let at = 0
+  for (const s of h.segments) {
+    out.set(s.key, { at, rows: s.rows })
+    at += s.rows
+  }
+  return out
+}
+
+/** Rows [at, at + rows) of a decoded snapshot, as a piece (views, no copy). */
+function slice(s: Snapshot, at: number, rows: number): RowPiece {
+  const labels = s.rows.slice(at, at + rows)
+  const m = s.matrix
+  if (m instanceof Float32Array)
+    return { labels, data: m.subarray(at * s.dim, (at + rows) * s.dim) }
+  return {
+    labels,
+    data: m.data.subarray(at * s.dim, (at + rows) * s.dim),
+    scales: m.scales.subarray(at, at + rows),
   }
 }
 

@@ -8,10 +8,13 @@ import type { SetRecord } from './types'
 //   | format 'float32': rows x dim f32
 // Version 1 ('OSS1', still read): the same with u16 label indexes (so at most 65,536 labels)
 // and float32 rows only. Labels are stored once and referenced per row. Each array starts at a
-// multiple of 4 bytes (zero padding).
+// multiple of 4 bytes (zero padding). A segment of a segmented snapshot ('OSG3', segments.ts)
+// has the same layout with a header of only `dim`, `rows` and `format`.
 
 const MAGIC_V1 = 0x3153534f // 'OSS1'
 const MAGIC_V2 = 0x3253534f // 'OSS2'
+/** A segment of a segmented snapshot (segments.ts): version 2's layout, a smaller header. */
+export const MAGIC_SEGMENT = 0x3347534f // 'OSG3'
 
 /** How a snapshot stores its rows: int8 with a scale per row (default), or float32. */
 export type RowFormat = 'int8' | 'float32'
@@ -27,6 +30,35 @@ export interface Snapshot {
 }
 
 /**
+ * Consecutive rows as stored: a label per row, and int8 values with a scale per row (`scales`
+ * present) or float32 values. Pieces are encoded and decoded one at a time, so a large set is
+ * never held as float32 all at once.
+ */
+export interface RowPiece {
+  labels: string[]
+  data: Int8Array | Float32Array
+  scales?: Float32Array
+}
+
+/** The row format a set of dimension `dim` is stored in when `format` is asked for. */
+export function rowFormat(dim: number, format: RowFormat = 'int8'): RowFormat {
+  // int8 sums are exact up to INT8_MAX_DIM; an empty set has dim 0.
+  return format === 'int8' && dim >= 1 && dim <= INT8_MAX_DIM ? 'int8' : 'float32'
+}
+
+/** Float32 rows as a piece in `format` (int8: quantized row by row, as a whole set would be). */
+export function toPiece(
+  labels: string[],
+  matrix: Float32Array,
+  dim: number,
+  format: RowFormat,
+): RowPiece {
+  if (format === 'float32') return { labels, data: matrix }
+  const q = quantizeRows(matrix, dim)
+  return { labels, data: q.data, scales: q.scales }
+}
+
+/**
  * Encodes a snapshot into one binary value (one KV read serves a classify). Rows are stored as
  * int8 with a scale per row unless `format` is 'float32' or `dim` exceeds what int8 search sums
  * exactly (INT8_MAX_DIM).
@@ -35,27 +67,47 @@ export function encodeSnapshot(
   s: Snapshot & { matrix: Float32Array },
   format: RowFormat = 'int8',
 ): ArrayBuffer {
-  const int8 = format === 'int8' && s.dim >= 1 && s.dim <= INT8_MAX_DIM // an empty set has dim 0
-  const fmt: RowFormat = int8 ? 'int8' : 'float32'
+  const fmt = rowFormat(s.dim, format)
+  return encodeSnapshotPieces(s.set, s.dim, fmt, [toPiece(s.rows, s.matrix, s.dim, fmt)])
+}
+
+/** Version 2 from pieces already in `format` (the object's strong reads build it piece by piece). */
+export function encodeSnapshotPieces(
+  set: SetRecord,
+  dim: number,
+  format: RowFormat,
+  pieces: RowPiece[],
+): ArrayBuffer {
+  const { labels: _labels, ...meta } = set // labels are recomputed from the rows
+  const rows = pieces.reduce((n, p) => n + p.labels.length, 0)
+  return encodeRows(MAGIC_V2, { ...meta, dim, rows, format }, dim, format, pieces)
+}
+
+/** One value of `magic` with `header` (JSON) and the pieces' rows, in version 2's layout. */
+export function encodeRows(
+  magicNumber: number,
+  header: object,
+  dim: number,
+  format: RowFormat,
+  pieces: RowPiece[],
+): ArrayBuffer {
   const enc = new TextEncoder()
-  const { labels: _labels, ...meta } = s.set // labels are recomputed from the rows
-  const n = s.rows.length
-  const header = enc.encode(JSON.stringify({ ...meta, dim: s.dim, rows: n, format: fmt }))
-  const table = [...new Set(s.rows)]
-  const index = new Map(table.map((l, i) => [l, i]))
-  const encoded = table.map((l) => enc.encode(l))
-  const idsAt = align(8 + header.length + 4 + encoded.reduce((k, b) => k + 2 + b.length, 0))
+  const head = enc.encode(JSON.stringify(header))
+  const n = pieces.reduce((k, p) => k + p.labels.length, 0)
+  const index = new Map<string, number>()
+  for (const p of pieces) for (const l of p.labels) if (!index.has(l)) index.set(l, index.size)
+  const encoded = [...index.keys()].map((l) => enc.encode(l))
+  const idsAt = align(8 + head.length + 4 + encoded.reduce((k, b) => k + 2 + b.length, 0))
   const rowsAt = idsAt + 4 * n
-  const q = fmt === 'int8' ? quantizeRows(s.matrix, s.dim) : null
-  const size = rowsAt + (q ? 4 * n + q.data.length : 4 * s.matrix.length)
+  const size = rowsAt + (format === 'int8' ? 4 * n + n * dim : 4 * n * dim)
   const buf = new ArrayBuffer(size)
   const view = new DataView(buf)
   const bytes = new Uint8Array(buf)
-  view.setUint32(0, MAGIC_V2, true)
-  view.setUint32(4, header.length, true)
-  bytes.set(header, 8)
-  let at = 8 + header.length
-  view.setUint32(at, table.length, true)
+  view.setUint32(0, magicNumber, true)
+  view.setUint32(4, head.length, true)
+  bytes.set(head, 8)
+  let at = 8 + head.length
+  view.setUint32(at, encoded.length, true)
   at += 4
   for (const b of encoded) {
     view.setUint16(at, b.length, true)
@@ -63,11 +115,21 @@ export function encodeSnapshot(
     at += 2 + b.length
   }
   const ids = new Uint32Array(buf, idsAt, n)
-  s.rows.forEach((l, i) => (ids[i] = index.get(l)!))
-  if (q) {
-    new Float32Array(buf, rowsAt, n).set(q.scales)
-    new Int8Array(buf, rowsAt + 4 * n, q.data.length).set(q.data)
-  } else new Float32Array(buf, rowsAt, s.matrix.length).set(s.matrix)
+  const scales = format === 'int8' ? new Float32Array(buf, rowsAt, n) : null
+  const data =
+    format === 'int8'
+      ? new Int8Array(buf, rowsAt + 4 * n, n * dim)
+      : new Float32Array(buf, rowsAt, n * dim)
+  let row = 0
+  for (const p of pieces) {
+    const count = p.labels.length
+    if (p.data.length !== count * dim || !!p.scales !== !!scales)
+      throw new Error('a piece does not match the rows it is stored with')
+    p.labels.forEach((l, i) => (ids[row + i] = index.get(l)!))
+    scales?.set(p.scales!, row)
+    data.set(p.data, row * dim)
+    row += count
+  }
   return buf
 }
 
@@ -78,15 +140,20 @@ export function snapshotHeader(buf: ArrayBuffer): Uint8Array | null {
   return end <= buf.byteLength ? new Uint8Array(buf, 0, end) : null
 }
 
-/**
- * Decodes `encodeSnapshot`'s output (either version); throws on anything else. Int8 rows are
- * searched with `kernel` when given (the Worker's wasm kernel, which copies them into its own
- * memory), else with the JS loop over a view of `buf`.
- */
-export function decodeSnapshot(buf: ArrayBuffer, kernel?: KernelFactory): Snapshot {
+/** A value in version 2's layout, its arrays viewing `buf` (not copied). */
+export interface DecodedRows {
+  header: Record<string, unknown>
+  dim: number
+  format: RowFormat
+  piece: RowPiece
+}
+
+/** Decodes `encodeRows`'s output (or version 1); throws unless it starts with `expect`'s magic. */
+export function decodeRows(buf: ArrayBuffer, expect: 'snapshot' | 'segment'): DecodedRows {
   const view = new DataView(buf)
-  const version = magic(view)
-  if (buf.byteLength < 12 || !version) throw new Error('not a snapshot')
+  const m = buf.byteLength >= 12 ? view.getUint32(0, true) : 0
+  const version = m === MAGIC_SEGMENT ? (expect === 'segment' ? 2 : null) : magic(view)
+  if (!version || (expect === 'segment' && m !== MAGIC_SEGMENT)) throw new Error(`not a ${expect}`)
   const dec = new TextDecoder()
   const headerLen = view.getUint32(4, true)
   const header = JSON.parse(dec.decode(new Uint8Array(buf, 8, headerLen)))
@@ -94,12 +161,7 @@ export function decodeSnapshot(buf: ArrayBuffer, kernel?: KernelFactory): Snapsh
     dim,
     rows: n,
     format = 'float32',
-    ...meta
-  } = header as SetRecord & {
-    dim: number
-    rows: number
-    format?: RowFormat
-  }
+  } = header as { dim: number; rows: number; format?: RowFormat }
   let at = 8 + headerLen
   const table: string[] = []
   const labelCount = view.getUint32(at, true)
@@ -109,26 +171,54 @@ export function decodeSnapshot(buf: ArrayBuffer, kernel?: KernelFactory): Snapsh
     table.push(dec.decode(new Uint8Array(buf, at + 2, len)))
     at += 2 + len
   }
-  const rows: string[] = new Array(n)
-  if (version === 1) for (let i = 0; i < n; i++, at += 2) rows[i] = table[view.getUint16(at, true)]!
+  const labels: string[] = new Array(n)
+  if (version === 1)
+    for (let i = 0; i < n; i++, at += 2) labels[i] = table[view.getUint16(at, true)]!
   else {
     const ids = new Uint32Array(buf, (at = align(at)), n)
-    for (let i = 0; i < n; i++) rows[i] = table[ids[i]]!
+    for (let i = 0; i < n; i++) labels[i] = table[ids[i]]!
     at += 4 * n
   }
   at = align(at)
-  const matrix =
+  const piece: RowPiece =
     format === 'int8'
-      ? int8Rows(
-          new Int8Array(buf, at + 4 * n, n * dim),
-          new Float32Array(buf, at, n).slice(), // a copy: a wasm kernel then lets `buf` go
-          dim,
-          kernel,
-        )
-      : new Float32Array(buf, at, n * dim)
+      ? {
+          labels,
+          scales: new Float32Array(buf, at, n),
+          data: new Int8Array(buf, at + 4 * n, n * dim),
+        }
+      : { labels, data: new Float32Array(buf, at, n * dim) }
+  return { header, dim, format, piece }
+}
+
+/**
+ * Decodes `encodeSnapshot`'s output (either version); throws on anything else. Int8 rows are
+ * searched with `kernel` when given (the Worker's wasm kernel, which copies them into its own
+ * memory), else with the JS loop over a view of `buf`.
+ */
+export function decodeSnapshot(buf: ArrayBuffer, kernel?: KernelFactory): Snapshot {
+  const { header, dim, piece } = decodeRows(buf, 'snapshot')
+  const { dim: _d, rows: _r, format: _f, ...meta } = header
+  return searchable(meta as unknown as SetRecord, dim, piece, kernel)
+}
+
+/**
+ * A snapshot over rows already laid out as one piece. Int8 scales are copied, so a wasm kernel
+ * (which copies the values into its own memory) lets the piece's buffer go.
+ */
+export function searchable(
+  meta: Omit<SetRecord, 'labels'>,
+  dim: number,
+  piece: RowPiece,
+  kernel?: KernelFactory,
+): Snapshot {
+  const rows = piece.labels
+  const matrix = piece.scales
+    ? int8Rows(piece.data as Int8Array, piece.scales.slice(), dim, kernel)
+    : (piece.data as Float32Array)
   // Frozen: cached per isolate (snapshot-cache.ts), and core's label index skips its re-check.
   Object.freeze(rows)
-  return { set: { ...meta, labels: [...table].sort() }, rows, dim, matrix }
+  return { set: { ...meta, labels: [...new Set(rows)].sort() } as SetRecord, rows, dim, matrix }
 }
 
 /**
@@ -137,13 +227,23 @@ export function decodeSnapshot(buf: ArrayBuffer, kernel?: KernelFactory): Snapsh
  * label strings, and class means for prototype queries (as large as the rows at worst).
  */
 export function snapshotBytes(s: Snapshot): number {
-  const n = s.rows.length
-  const labels = s.set.labels.reduce((k, l) => k + 40 + 2 * l.length, 0)
+  const format = s.matrix instanceof Float32Array ? 'float32' : 'int8'
+  return estimateBytes(s.rows.length, s.dim, format, s.set.labels)
+}
+
+/** `snapshotBytes` of a set of `rows` x `dim` in `format` with these distinct labels. */
+export function estimateBytes(
+  rows: number,
+  dim: number,
+  format: RowFormat,
+  labels: readonly string[],
+): number {
+  const strings = labels.reduce((k, l) => k + 40 + 2 * l.length, 0)
   const rowBytes =
-    s.matrix instanceof Float32Array
-      ? s.matrix.byteLength
-      : s.matrix.data.byteLength + 4 * n + 8 * n + 4 * n + 2 * INT8_MAX_DIM
-  return 2 * rowBytes + 8 * n + 4 * n + labels
+    format === 'float32'
+      ? 4 * rows * dim
+      : rows * dim + 4 * rows + 8 * rows + 4 * rows + 2 * INT8_MAX_DIM
+  return 2 * rowBytes + 8 * rows + 4 * rows + strings
 }
 
 function magic(view: DataView): 1 | 2 | null {

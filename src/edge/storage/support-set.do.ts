@@ -7,10 +7,11 @@ import { DEFAULT_ALIAS } from '../models/types'
 import { sameModel, type ModelRef } from '../runtime/model-ref'
 import { row } from '../services/embed'
 import { embedExamples } from '../services/faces'
-import { deleteKeys, kvKeys, readImage, writeImage, writeSnapshot } from './kv'
+import { deleteKeys, kvKeys, readImage, writeImage } from './kv'
 import { BulkTables } from './bulk.tables'
 import { IdempotencyTable } from './idempotency'
-import { encodeSnapshot } from './snapshot'
+import { encodeCurrent, publishSegments } from './publish'
+import { SegmentTables } from './support-set.segments'
 import { SetTables } from './support-set.tables'
 import type {
   BulkExample,
@@ -66,11 +67,12 @@ export const MIGRATION_BATCH = 8
  */
 export class SupportSetStore extends DurableObject<Bindings> {
   private db = new SetTables(this.ctx.storage.sql)
+  private segments = new SegmentTables(this.ctx.storage.sql)
   private idempotency = new IdempotencyTable(this.ctx.storage.sql)
   private bulk = new BulkTables(this.ctx.storage.sql)
   private lastPublish = 0
-  /** The version last published to KV by this instance (-1: none yet, publish once). */
-  private published = -1
+  /** The publish running now: publishes run one at a time (publish.ts). */
+  private publishing: Promise<unknown> = Promise.resolve()
 
   /** Creates the set; refused if it already exists. */
   async create(meta: SetMeta): Promise<StoreResult<SetRecord>> {
@@ -255,11 +257,10 @@ export class SupportSetStore extends DurableObject<Bindings> {
       this.db.queueGc(keys) // the backstop if the deletes below fail
       this.db.saveMeta({ ...meta, updatedAt: new Date().toISOString(), version })
     })
+    await this.schedulePublish() // the backstop if the publish below fails
     await deleteKeys(this.env.SUPPORT_KV, keys)
     this.db.doneGc(keys)
-    await writeSnapshot(this.env.SUPPORT_KV, meta.tenant, meta.id, this.snapshot()!)
-    this.published = version
-    this.lastPublish = Date.now()
+    await this.publish(true)
     return ids.length
   }
 
@@ -318,12 +319,34 @@ export class SupportSetStore extends DurableObject<Bindings> {
     return { ok: true, value: this.db.record(this.db.meta()!) }
   }
 
-  /** The current snapshot (strong reads), encoded like the one published to KV. */
+  /**
+   * The current set (strong reads) as one version 2 value, with rows stored as published (int8
+   * up to 512-d). Built a segment's rows at a time, so a large set is never float32 all at once.
+   */
   snapshot(): ArrayBuffer | null {
     const meta = this.db.meta()
-    if (!meta) return null
-    const { rows, dim, matrix } = this.db.embeddings(0)
-    return encodeSnapshot({ set: this.db.record(meta), rows, dim, matrix })
+    return meta ? encodeCurrent(this.db, this.segments, meta) : null
+  }
+
+  /**
+   * Publishes the set's segmented snapshot after any publish already running (publish.ts), to
+   * `kv` (the set's namespace; tests pass one that fails a write, as a crash would).
+   */
+  private publish(erase = false, kv = this.env.SUPPORT_KV): Promise<number | null> {
+    const run = this.publishing.then(() => {
+      this.lastPublish = Date.now()
+      return publishSegments(
+        {
+          db: this.db,
+          segments: this.segments,
+          kv,
+          transaction: (fn) => this.ctx.storage.transactionSync(fn),
+        },
+        erase,
+      )
+    })
+    this.publishing = run.catch(() => undefined)
+    return run
   }
 
   /** Deletes the set now; its stored images are deleted in the background by the alarm. */
@@ -333,6 +356,10 @@ export class SupportSetStore extends DurableObject<Bindings> {
     this.ctx.storage.transactionSync(() => {
       this.db.queueGc(this.db.ids().map((id) => kvKeys.image(meta.tenant, meta.id, id)))
       this.db.queueGc([kvKeys.snapshot(meta.tenant, meta.id)])
+      // Every segment now, replaced ones too (they may be queued for later), and orphans.
+      this.db.queueGc(this.segments.list().map((s) => s.key))
+      this.db.queueGc(this.segments.queuedSegments())
+      this.segments.clear()
       this.db.clear()
     })
     // The snapshot goes at once, so eventual reads stop finding the set.
@@ -354,16 +381,12 @@ export class SupportSetStore extends DurableObject<Bindings> {
     const migrating = this.db.meta()?.migration?.state === 'running'
     if (migrating && (await this.migrateBatch())) later(Date.now())
     const meta = this.db.meta()
-    if (meta && meta.version !== this.published) {
+    if (meta && meta.version !== this.segments.state()?.version) {
       // Publish alarms are set no earlier than the interval allows (schedulePublish); batches of
       // a migration run back to back, so between them the interval is checked here.
       const due = this.lastPublish + PUBLISH_INTERVAL_MS
-      if (!migrating || Date.now() >= due) {
-        const snapshot = this.snapshot()!
-        this.lastPublish = Date.now()
-        await writeSnapshot(this.env.SUPPORT_KV, meta.tenant, meta.id, snapshot)
-        this.published = meta.version
-      } else later(due)
+      if (!migrating || Date.now() >= due) await this.publish()
+      else later(due)
     }
     const keys = this.db.takeGc(GC_BATCH)
     if (keys.length) {
@@ -376,6 +399,7 @@ export class SupportSetStore extends DurableObject<Bindings> {
       // A deleted set whose stored photos are all gone: erase the object's storage entirely.
       await this.ctx.storage.deleteAll()
       this.db = new SetTables(this.ctx.storage.sql) // empty tables, so later calls answer "no set"
+      this.segments = new SegmentTables(this.ctx.storage.sql)
       return
     }
     if (next !== null) await this.ctx.storage.setAlarm(next)

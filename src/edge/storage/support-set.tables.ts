@@ -120,20 +120,6 @@ export class SetTables {
     return { items, last: rows.length === limit ? rows[rows.length - 1]!.seq : null }
   }
 
-  /** Every example's label and embedding, in insertion order. */
-  embeddings(dimHint: number): { rows: string[]; dim: number; matrix: Float32Array } {
-    const all = this.sql
-      .exec<{
-        label: string
-        embedding: ArrayBuffer
-      }>('SELECT label, embedding FROM examples ORDER BY seq')
-      .toArray()
-    const dim = all.length ? all[0]!.embedding.byteLength / 4 : dimHint
-    const matrix = new Float32Array(all.length * dim)
-    all.forEach((r, i) => matrix.set(new Float32Array(r.embedding), i * dim))
-    return { rows: all.map((r) => r.label), dim, matrix }
-  }
-
   /** Queues keys for deletion, not before `due` (ms since the epoch; 0: at once). */
   queueGc(keys: string[], due = 0): void {
     for (const k of keys) this.sql.exec('INSERT OR IGNORE INTO gc (key, due) VALUES (?, ?)', k, due)
