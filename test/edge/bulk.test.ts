@@ -2,7 +2,9 @@
 // with their model. Embeddings here come from the Worker's own /v1/embed (tiny-avg has no
 // enrolment views, so a query's embedding is what an add stores).
 import { env } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { examplesPerSetFor } from '../../src/edge/limits'
 import { ndjsonLines } from '../../src/edge/services/ndjson'
 import { kvKeys, supportSet } from '../../src/edge/storage'
 import { modelA, modelB } from './fixtures/models'
@@ -144,13 +146,32 @@ describe('bulk add (NDJSON)', () => {
     const json = await api.post(`/v1/sets/${id}/examples/bulk`, { json: { label: 'a' } })
     expect(json.status).toBe(415)
     const e = await embedding(1)
-    const many = Array.from({ length: 1000 }, (_, i) => ({ label: `l${i}`, embedding: e, ...tag }))
-    const full = await bulk(id, many)
+    // The set one row short of its limit (100,000 at this dimension): filler rows written straight
+    // into its object's table, as thousands of adds would leave them.
+    const limit = examplesPerSetFor(e.length)
+    const stub = supportSet(env, 'dev', id)
+    await runInDurableObject(stub, (_, state) => {
+      const blob = new Uint8Array(new Float32Array(e).buffer)
+      for (let i = 1; i < limit - 1; i++)
+        state.storage.sql.exec(
+          'INSERT INTO examples (id, label, created_at, embedding) VALUES (?, ?, ?, ?)',
+          `ex_filler${i}`,
+          'filler',
+          'now',
+          blob,
+        )
+    })
+    expect(await countOf(id)).toBe(limit - 1)
+    const two = [1, 2].map((i) => ({ label: `l${i}`, embedding: e, ...tag }))
+    const full = await bulk(id, two)
     expect(full.status).toBe(429)
     expect(full.json.error.code).toBe('limit_exceeded')
-    expect(await countOf(id)).toBe(1)
-    const fits = await bulk(id, many.slice(1))
-    expect(fits.json).toMatchObject({ added: 999, count: 1000 })
+    expect(await countOf(id)).toBe(limit - 1)
+    await runInDurableObject(stub, (_, state) => {
+      state.storage.sql.exec("DELETE FROM examples WHERE id LIKE 'ex_filler%'")
+    })
+    const fits = await bulk(id, two)
+    expect(fits.json).toMatchObject({ added: 2, count: 3 })
   })
 
   it('Idempotency-Key: a retry is replayed, not stored twice', async () => {
