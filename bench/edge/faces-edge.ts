@@ -31,10 +31,18 @@ const arg = (name: string, dflt: number) => {
 const RUNS = arg('runs', 3)
 const PHOTOS = arg('photos', 10)
 const PHONES = arg('phones', 3)
-// a face model id or alias of the seeded catalogue: `face` (dlib + mirror) or `face-fast`
+// a face model id or alias of the seeded catalogue: `face` (dlib, mirror at enrolment), `face-fast`
+// (no mirror) or `face-dlib-blazeface-v1` (mirror on every face)
 const MODEL = (() => {
   const i = process.argv.indexOf('--model')
   return i > 0 ? process.argv[i + 1]! : 'face'
+})()
+// `--baseline <model>`: also time each 250x250 photo with this model, alternating request by
+// request with MODEL on the same server, so that both see the same machine (its load varies
+// from minute to minute): the ratio of their medians is the comparison to quote
+const BASELINE = (() => {
+  const i = process.argv.indexOf('--baseline')
+  return i > 0 ? process.argv[i + 1]! : null
 })()
 const lfw = lfwOrExit('edge-faces')
 const load = loadAverage
@@ -96,6 +104,7 @@ const perRun = {
   enrol: [] as Record<string, number>[],
 }
 const runs: { cold: number; coldServer: number; rss0: number; rss: number; peak: number }[] = []
+const paired = { model: [] as number[], baseline: [] as number[] }
 
 async function warm(
   url: string,
@@ -130,6 +139,17 @@ try {
       perRun.phone.push(await warm(server.url, phone, all.phone))
       const set = (await request(server.url, KEY, 'POST', '/v1/sets', { model: MODEL })).json.id
       perRun.enrol.push(await warm(server.url, small, all.enrol, set))
+      if (BASELINE)
+        for (const bytes of small)
+          for (const [k, name] of [
+            ['model', MODEL],
+            ['baseline', BASELINE],
+          ] as const) {
+            const body = { image: b64(bytes), model: name }
+            paired[k].push(
+              (await request(server.url, KEY, 'POST', '/v1/embed', body)).timing.total!,
+            )
+          }
       const mem = workerdMemory(server.pid)
       runs.push({ cold: first.ms, coldServer: first.timing.total ?? NaN, rss0, ...mem })
       console.log(
@@ -172,3 +192,9 @@ const growth = m(runs.map((r) => r.peak - r.rss0))
 console.log(
   `| workerd (the Worker's process) RSS after start / after the run / peak; growth to the peak (median of ${RUNS}) | ${MiB(m(runs.map((r) => r.rss0)))} / ${MiB(m(runs.map((r) => r.rss)))} / ${MiB(m(runs.map((r) => r.peak)))}; +${MiB(growth)} | |`,
 )
+if (BASELINE) {
+  const [a, b] = [m(paired.model), m(paired.baseline)]
+  console.log(
+    `\n| 250x250 /v1/embed alternating with ${BASELINE} on the same servers (${paired.model.length} each) | ${MODEL} p50 ${a.toFixed(1)} ms, p99 ${quantile(paired.model, 0.99).toFixed(1)} | ${BASELINE} p50 ${b.toFixed(1)} ms, p99 ${quantile(paired.baseline, 0.99).toFixed(1)} | ratio of medians ${(a / b).toFixed(2)} |`,
+  )
+}
