@@ -4,7 +4,7 @@
 // isolate that loads the face model from the local R2 bucket):
 //  - cold: the first POST /v1/embed (model `face`, a 250x250 LFW photo): client wall time and the
 //    Worker's Server-Timing total (R2 read, sha256 check, ORT sessions, decode, detect, embed);
-//  - warm (after one uncounted pass over the 250x250 photos, as the isolate's code tiers up):
+//  - warm (after `--warmup` uncounted passes over the 250x250 photos, as the isolate's code tiers up):
 //    every 250x250 photo, then every 12 Mpx phone-size JPEG (bench/edge/face-photos.ts),
 //    one request at a time: the Worker's CPU per photo from Server-Timing (decode, detect,
 //    preprocess = align, embed, total), p50 = median of each run's median, p99 over all requests;
@@ -31,6 +31,12 @@ const arg = (name: string, dflt: number) => {
 const RUNS = arg('runs', 3)
 const PHOTOS = arg('photos', 10)
 const PHONES = arg('phones', 3)
+// uncounted passes over the 250x250 photos before timing: V8 compiles onnxruntime's 11 MB of wasm
+// with its baseline compiler first and moves hot functions to its optimising one in the background
+// over the first tens of requests (60 sequential requests of one fresh server: 80-160 ms over the
+// first 20, 75-80 ms from about the 22nd on, bench/RESULTS.md); an isolate serving traffic runs
+// the optimised code
+const WARMUP = arg('warmup', 3)
 // a face model id or alias of the seeded catalogue: `face` (dlib, mirror at enrolment), `face-fast`
 // (no mirror) or `face-dlib-blazeface-v1` (mirror on every face)
 const MODEL = (() => {
@@ -134,7 +140,7 @@ try {
         image: b64(small[0]!),
         model: MODEL,
       })
-      await warm(server.url, small, empty()) // warm-up, not counted: wasm and JS tier up
+      for (let i = 0; i < WARMUP; i++) await warm(server.url, small, empty()) // not counted
       perRun.small.push(await warm(server.url, small, all.small))
       perRun.phone.push(await warm(server.url, phone, all.phone))
       const set = (await request(server.url, KEY, 'POST', '/v1/sets', { model: MODEL })).json.id
@@ -170,7 +176,7 @@ const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`
 const m = (xs: number[]) => median(xs)
 console.log(
   `\nFace model in the Worker: wrangler dev (local workerd), model ${model}, ${RUNS} fresh starts; ` +
-    `${PHOTOS} LFW 250x250 photos and ${PHONES} 12 Mpx JPEGs per run, one request at a time; ` +
+    `${PHOTOS} LFW 250x250 photos and ${PHONES} 12 Mpx JPEGs per run after ${WARMUP} uncounted passes, one request at a time; ` +
     `load average (1/5/15 min) ${loadStart} at start, ${load()} at end`,
 )
 console.log(
