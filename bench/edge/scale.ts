@@ -69,16 +69,29 @@ const server = await startWranglerDev({
     catalogue: { default: manifest.id, aliases: { face: manifest.id }, models: [manifest.id] },
   },
 })
+// Node's fetch reuses keep-alive sockets, which workerd closes after a while idle (e.g. while the
+// next size's bodies are built): a request that meets a closed socket is sent once more.
+async function retried<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send()
+  } catch (err) {
+    if (!String((err as Error).cause ?? err).includes('other side closed')) throw err
+    return send()
+  }
+}
 const call = (method: string, path: string, body?: unknown) =>
-  request(server.url, KEY, method, path, body)
+  retried(() => request(server.url, KEY, method, path, body))
 
-/** Posts NDJSON to the bulk route; returns the answer. */
+/** Posts NDJSON to the bulk route (an Idempotency-Key makes its retry safe); returns the answer. */
+let bulkKey = 0
 async function bulk(set: string, body: string) {
-  const res = await fetch(`${server.url}/v1/sets/${set}/examples/bulk`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' },
-    body,
-  })
+  const headers = {
+    authorization: `Bearer ${KEY}`,
+    'content-type': 'application/x-ndjson',
+    'idempotency-key': `scale-${process.pid}-${++bulkKey}`,
+  }
+  const url = `${server.url}/v1/sets/${set}/examples/bulk`
+  const res = await retried(() => fetch(url, { method: 'POST', headers, body }))
   const json = (await res.json()) as { added: number; rejected: unknown[]; count: number }
   if (!res.ok || json.rejected.length)
     throw new Error(`bulk ${set}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`)
