@@ -255,6 +255,7 @@ async function timeClassify(set: string, ref: string) {
 
 const results: SizeResult[] = []
 let shardReport: string[] = []
+let failure = ''
 try {
   console.error(`wrangler dev on ${server.url}, model ${manifest.id} (${DIM}-d); load ${loadStart}`)
   const embedding = async (p: number) =>
@@ -302,6 +303,10 @@ try {
   }
 
   if (SHARDS > 0) shardReport = await shards(ref, e0)
+} catch (err) {
+  // what was measured is still reported, with the failure and what wrangler printed last
+  failure = `FAILED: ${err instanceof Error ? err.message : err}\n--- wrangler dev (last lines):\n${server.log().slice(-3000)}`
+  process.exitCode = 1
 } finally {
   await server.stop()
   rmSync(dir, { recursive: true, force: true })
@@ -413,6 +418,7 @@ plot(
   results.map((r) => [r.size, p50s(r.big, 'nonEmbed')]),
 )
 for (const l of shardReport) console.log(l)
+if (failure) console.log(`\n${failure}`)
 
 /** A horizontal bar per set size (sizes are decades apart: a log-scale x axis, drawn down). */
 function plot(title: string, points: [number, number][]) {
