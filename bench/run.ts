@@ -16,6 +16,7 @@
  *   glyphs    the glyph generator (`generated` data): 1,000 drawings (bench/train/glyphs.ts)
  *   malformed decodeImage's rejection time per malformed-corpus case, Node (bench/edge/malformed.ts)
  *   segments  segmented snapshots: publish and cold-read CPU and memory, publish in workerd
+ *   scale     sets of 1k-100k face rows in wrangler dev: ingest, publish, classify, memory; shards
  */
 import { spawnSync } from 'node:child_process'
 
@@ -36,6 +37,7 @@ const BENCHES: Record<string, string> = {
   glyphs: 'bench/train/glyphs.ts',
   malformed: 'bench/edge/malformed.ts',
   segments: 'bench/edge/segments.ts',
+  scale: 'bench/edge/scale.ts',
 }
 
 const [name, ...rest] = process.argv.slice(2)

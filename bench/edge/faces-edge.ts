@@ -16,12 +16,13 @@
 //    wasm as well as the isolate's heaps; the growth from start to peak is what the requests
 //    (the models' sessions, photos, activations) added, an upper bound of the isolate's share.
 // Photos: ../shared/data/lfw (research data, read at run time, never committed).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWranglerDev } from '../../scripts/wrangler-dev'
 import { median, quantile, request } from './client'
 import { lfwOrExit, lfwPhotos, loadAverage, phonePhotos } from './face-photos'
+import { workerdMemory } from './workerd'
 
 const KEY = 'bench-key'
 const arg = (name: string, dflt: number) => {
@@ -57,33 +58,6 @@ const small = lfwPhotos(lfw, PHOTOS)
 console.log(`building ${PHONES} 12 Mpx JPEGs...`)
 const phone = phonePhotos(small.slice(0, PHONES))
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64')
-
-/**
- * VmRSS and VmHWM (bytes) of the workerd process in process group `pgid` (wrangler's) that runs
- * the Worker: wrangler dev starts two workerd processes; the Worker's is the larger.
- */
-function workerdMemory(pgid: number): { rss: number; peak: number } {
-  let best: { rss: number; peak: number } | null = null
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let stat: string
-    let status: string
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    } catch {
-      continue // exited meanwhile
-    }
-    // fields after "(comm)": state ppid pgrp ...
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-    if (comm !== 'workerd' || pgrp !== pgid) continue
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)![1]) * 1024
-    const m = { rss: kb('VmRSS'), peak: kb('VmHWM') }
-    if (!best || m.rss > best.rss) best = m
-  }
-  if (!best) throw new Error(`no workerd process in process group ${pgid}`)
-  return best
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'oneshot-bench-faces-'))
 const persistTo = join(dir, 'state')
