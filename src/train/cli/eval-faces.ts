@@ -40,11 +40,22 @@ import {
   scorePairs,
   type FacePick,
   type LfwReport,
+  storedAs,
   type PhotoEmbedding,
+  type StoredRows,
 } from '../eval/faces'
 import { thresholdAtFar } from '../eval/metrics'
 import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
-import { ArgsError, choiceFlag, numberFlag, parseFlags, runCli, usage, type FlagSpec } from './args'
+import {
+  ArgsError,
+  choiceFlag,
+  choiceListFlag,
+  numberFlag,
+  parseFlags,
+  runCli,
+  usage,
+  type FlagSpec,
+} from './args'
 
 const SPEC = {
   model: { type: 'string', help: 'models/<id>.json: a face manifest (kind "face")' },
@@ -86,6 +97,11 @@ const SPEC = {
   report: {
     type: 'string',
     help: 'folder for index.html: summary, ROC, worst false accepts/rejects at the manifest threshold (default runs/faces-<model id>-<split>)',
+  },
+  rows: {
+    type: 'string',
+    default: 'float32',
+    help: "stored examples (verify's a, the gallery) as float32, int8 (as Worker snapshots keep them), or float32,int8 (both, same embeddings)",
   },
   identification: {
     type: 'boolean',
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
   const mirrorFlag =
     f.mirror && choiceFlag('mirror', f.mirror, ['off', 'on', 'supports', 'both', 'all'] as const)
   const limit = f.limit === undefined ? Infinity : numberFlag('limit', f.limit, 1)
+  const rowFormats = choiceListFlag<StoredRows>('rows', f.rows, ['float32', 'int8'])
 
   const manifest = readManifest(f.model)
   const spec = faceSpec(manifest)
@@ -170,7 +187,7 @@ async function main(): Promise<void> {
     modelBytes(dir, detectorFile, manifest.detector!.sha256),
     modelBytes(dir, manifest.file, manifest.sha256),
   )
-  if (f.identification) return identification(lfw, manifest, spec, sessions, pick)
+  if (f.identification) return identification(lfw, manifest, spec, sessions, pick, rowFormats)
   const splits: PairSplit[] =
     split === 'all' || f['write-manifest'] ? ['dev-train', 'dev-test', 'dev'] : [split]
   const pairs = new Map<PairSplit, LfwPair[]>(
@@ -216,11 +233,15 @@ async function main(): Promise<void> {
         embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
         tick(embeddings.size)
       }
-      for (const s of splits) {
-        const report = scorePairs(pairs.get(s)!, embeddings, manifest.metric)
-        results.push({ scale, split: s, report, embeddings, spec: trial })
-        const how = align === 'box' ? 'box x1.4' : `template x${scale}`
-        print(row(`${how}${mirrorNote(mirror)}, ${s}`, report))
+      for (const rows of rowFormats) {
+        const stored = new Map([...embeddings].map(([k, e]) => [k, storedAs(rows, e)]))
+        for (const s of splits) {
+          const report = scorePairs(pairs.get(s)!, stored, manifest.metric)
+          results.push({ scale, split: s, report, embeddings: stored, spec: trial })
+          const how = align === 'box' ? 'box x1.4' : `template x${scale}`
+          const kept = rowFormats.length > 1 ? `, ${rows} rows` : ''
+          print(row(`${how}${mirrorNote(mirror)}${kept}, ${s}`, report))
+        }
       }
     }
 
@@ -233,6 +254,7 @@ async function main(): Promise<void> {
       throw new ArgsError('--write-manifest: give one --template-scales value')
     if (mirrors.length !== 1)
       throw new ArgsError('--write-manifest: give --mirror on, supports or off')
+    if (rowFormats.length !== 1) throw new ArgsError('--write-manifest: give one --rows value')
     const train = results.find((r) => r.split === 'dev-train')!
     const test = results.find((r) => r.split === 'dev-test')!
     const trainPairs = pairs.get('dev-train')!
@@ -301,13 +323,14 @@ async function identification(
   spec: ReturnType<typeof faceSpec>,
   sessions: Awaited<ReturnType<typeof openFaceSessions>>,
   pick: FacePick,
+  rowFormats: StoredRows[],
 ): Promise<void> {
   const names = listLfwPhotos(lfw)
   const photos = readLfwPhotos(lfw, names)
   const byPerson = new Map<string, string[]>()
   for (const n of names)
     byPerson.set(n.split('/')[0]!, [...(byPerson.get(n.split('/')[0]!) ?? []), n])
-  const gallery: OpenSetInput['gallery'] = []
+  const gallery: { person: string; photo: PhotoEmbedding }[] = []
   const probes: OpenSetInput['probes'] = []
   const step = progress('identification: detect + embed', names.length)
   let done = 0
@@ -315,28 +338,41 @@ async function identification(
     for (const [i, name] of files.entries()) {
       const image = decodePhoto(photos.get(name)!)
       const faces = await detect(sessions, image, spec)
-      const { embedding, support } = await embedPhoto(sessions, manifest, spec, image, faces, pick)
+      const photo = await embedPhoto(sessions, manifest, spec, image, faces, pick)
       // the gallery is enrolled (stored examples), the probes are queries, as through the API
-      if (i === 0 && files.length > 1) gallery.push({ person, embedding: support })
-      else probes.push({ person, embedding })
+      if (i === 0 && files.length > 1) gallery.push({ person, photo })
+      else probes.push({ person, embedding: photo.embedding })
       step(++done)
     }
   }
-  const r = openSet({ gallery, probes }, manifest.metric, [0.01, 0.1], manifest.threshold.distance)
-  console.log(`\nOpen-set identification on lfw-dev.zip, ${manifest.id}, face: ${pick}`)
-  console.log(
-    `gallery ${r.gallery} people (one photo each); probes: ${r.knownProbes} of enrolled people, ${r.unknownProbes} of people never enrolled\n`,
-  )
-  console.log('| figure | value |\n|---|---|')
-  console.log(`| rank-1 identification (known probes) | ${pct(r.rank1)}% |`)
-  for (const d of r.dir)
-    console.log(
-      `| DIR at ${pct(d.falseAlarmRate)}% false alarms (threshold ${d.threshold.toFixed(4)}) | ${pct(d.dir)}% |`,
+  for (const rows of rowFormats) {
+    const enrolled = gallery.map((g) => ({
+      person: g.person,
+      embedding: storedAs(rows, g.photo).support,
+    }))
+    const r = openSet(
+      { gallery: enrolled, probes },
+      manifest.metric,
+      [0.01, 0.1],
+      manifest.threshold.distance,
     )
-  const t = r.atThreshold!
-  console.log(
-    `| at the manifest's threshold ${t.threshold.toFixed(4)}: DIR / false alarms | ${pct(t.dir)}% / ${pct(t.falseAlarmRate)}% |`,
-  )
+    console.log(
+      `\nOpen-set identification on lfw-dev.zip, ${manifest.id}, face: ${pick}, stored rows: ${rows}`,
+    )
+    console.log(
+      `gallery ${r.gallery} people (one photo each); probes: ${r.knownProbes} of enrolled people, ${r.unknownProbes} of people never enrolled\n`,
+    )
+    console.log('| figure | value |\n|---|---|')
+    console.log(`| rank-1 identification (known probes) | ${pct(r.rank1)}% |`)
+    for (const d of r.dir)
+      console.log(
+        `| DIR at ${pct(d.falseAlarmRate)}% false alarms (threshold ${d.threshold.toFixed(4)}) | ${pct(d.dir)}% |`,
+      )
+    const t = r.atThreshold!
+    console.log(
+      `| at the manifest's threshold ${t.threshold.toFixed(4)}: DIR / false alarms | ${pct(t.dir)}% / ${pct(t.falseAlarmRate)}% |`,
+    )
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   faceInputs,
   faceViews,
   meanOfViews,
+  quantizeRows,
   pickFace,
   faceSpec,
   type DetectedFace,
@@ -152,6 +153,20 @@ export interface LfwReport {
   /** Photos with no detected face (embedded from a central crop instead). */
   fallbacks: number
   photos: number
+}
+
+/** How stored examples are kept: float32, or int8 with a scale per row (Worker snapshots). */
+export type StoredRows = 'float32' | 'int8'
+
+/**
+ * `e` with its stored-example embedding as a set keeps it: unchanged (float32), or int8 with a
+ * scale per row (core's quantizeRows, the Worker's snapshot format), read back as the values the
+ * int8 row stands for. Queries are never stored, so `embedding` stays as it is.
+ */
+export function storedAs(rows: StoredRows, e: PhotoEmbedding): PhotoEmbedding {
+  if (rows === 'float32') return e
+  const q = quantizeRows(e.support, e.support.length)
+  return { ...e, support: Float32Array.from(q.data, (v) => v * q.scales[0]!) }
 }
 
 /** A pair's distance as /v1/verify measures it: `a` the reference (a stored example), `b` a query. */

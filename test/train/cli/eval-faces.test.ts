@@ -26,6 +26,13 @@ describe('npm run eval on a face model', () => {
     expect(r.err).toMatch(/--split.*nope/)
   })
 
+  it('refuses an unknown --rows value with the usage (exit 2)', () => {
+    const args = ['--model', `models/${ID}.json`, '--lfw', '.', '--rows', 'float32,int4']
+    const r = runCli('eval-faces', args)
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/--rows: unknown value "int4"/)
+  })
+
   it.skipIf(!lfw)('scores LFW pairs through the face pipeline and writes the report', () => {
     const report = join(dir, 'report')
     const r = runCli('eval', [
