@@ -50,12 +50,14 @@ export const LIMITS = {
    * (`examplesPerSetFor`): the set must fit `snapshotCacheBytes` decoded. docs/LARGE-SETS.md.
    */
   examplesPerSet: 100_000,
+  /** Support sets per tenant. */
+  setsPerTenant: 10_000,
   /**
-   * Support sets per tenant. Not 10,000: `POST /v1/migrations` visits every set of the tenant
-   * in one request, two Durable Object calls per set plus one list per 100 sets, and a request
-   * may make at most 10,000 subrequests (Workers Paid). 4,000 sets are 8,040 calls.
+   * Sets one `POST /v1/migrations` call visits: two Durable Object calls each plus a list per 100,
+   * 8,040 subrequests, inside a request's 10,000 (Workers Paid). A tenant with more sets pages
+   * with the answer's `cursor`.
    */
-  setsPerTenant: 4000,
+  migrationsPage: 4000,
   /** Characters of a label. */
   labelLength: 64,
   /** Characters of a set name. */

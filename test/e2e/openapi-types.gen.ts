@@ -125,9 +125,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["MigrationSummary"] & {
-                            cursor: string | null;
-                        };
+                        "application/json": components["schemas"]["MigrationPage"];
                     };
                 };
                 /** @description error 401 */
@@ -712,8 +710,10 @@ export interface paths {
         put?: never;
         /**
          * Re-embed every set of the tenant whose alias now names another model (after a publish); sets already on their target, or migrating there, are left alone
-         * @description ```sh
-         *     curl -s -H "Authorization: Bearer $KEY" -X POST "$U/v1/migrations"
+         * @description At most `limit` sets per call (default and largest 4000); while the answer's `cursor` is not null, call again with it.
+         *
+         *     ```sh
+         *     curl -s -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d '{}' "$U/v1/migrations"
          *     ```
          */
         post: {
@@ -723,19 +723,41 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["MigrationsRequest"];
+                };
+            };
             responses: {
-                /** @description what was started */
+                /** @description what was started, and where the next page starts */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["MigrationSummary"];
+                        "application/json": components["schemas"]["MigrationPage"];
                     };
                 };
                 /** @description error 401 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 415 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description error 422 */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2174,6 +2196,19 @@ export interface components {
             /** @description the default model, or null */
             model: string | null;
             ok: boolean;
+        };
+        MigrationPage: components["schemas"]["MigrationSummary"] & {
+            /** @description send it back for the next page; null: done */
+            cursor: string | null;
+        };
+        MigrationsRequest: {
+            /** @description the previous answer's `cursor`; absent or null: from the first set */
+            cursor?: string | null;
+            /**
+             * @description sets visited by this call
+             * @default 4000
+             */
+            limit?: number;
         };
         MigrationState: {
             done: number;

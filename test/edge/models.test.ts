@@ -315,6 +315,34 @@ describe('upgrades without downtime', () => {
       migration: null,
     })
   })
+
+  it('POST /v1/migrations pages: `limit` sets per call, then the `cursor` continues', async () => {
+    await publish(modelA, { default: true })
+    const alpha = apiFor(null, KEYS.alpha)
+    const ids = [await setWith(alpha, [0]), await setWith(alpha, [1]), await setWith(alpha, [2])]
+    await publish(modelB, { default: true })
+    expect((await alpha.post('/v1/migrations', { json: { limit: 0 } })).status).toBe(422)
+    // Pages of 2 sets (the tenant may hold sets of earlier tests: they are on their target)
+    const pages: { started: number; running: number; current: number; skipped: unknown[] }[] = []
+    let cursor: string | null = null
+    do {
+      const r = await alpha.post('/v1/migrations', { json: { limit: 2, cursor } })
+      expect(r.status).toBe(200)
+      pages.push(r.json)
+      cursor = r.json.cursor
+    } while (cursor && pages.length < 10)
+    expect(cursor).toBeNull()
+    expect(pages.length).toBeGreaterThanOrEqual(2)
+    for (const p of pages)
+      expect(p.started + p.running + p.current + p.skipped.length).toBeLessThanOrEqual(2)
+    expect(pages.reduce((n, p) => n + p.started, 0)).toBe(3)
+    for (const id of ids) await finishMigration('alpha', id)
+    for (const id of ids) expect((await alpha.get(`/v1/sets/${id}`)).json.model).toBe('tiny-max')
+    // every set is on its target now: a call from the start finds nothing to do
+    const again = await alpha.post('/v1/migrations')
+    expect(again.json).toMatchObject({ started: 0, running: 0, cursor: null })
+    expect(again.json.current).toBeGreaterThanOrEqual(3)
+  })
 })
 
 describe('publishing a face model', () => {

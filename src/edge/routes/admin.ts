@@ -16,7 +16,7 @@ import {
 } from '../models'
 import { formData } from '../images'
 import { sha256OfBytes } from '../models/loaded-model'
-import { errors, Manifest, MigrationSummary } from '../schemas'
+import { errors, Manifest, MigrationPage } from '../schemas'
 import { migrateDeployment } from '../services/migrate'
 import { storage } from '../storage'
 import { router } from './router'
@@ -147,7 +147,7 @@ const migrate = createRoute({
     },
   },
   responses: {
-    200: json(MigrationSummary.extend({ cursor: z.string().nullable() }), 'one page done'),
+    200: json(MigrationPage, 'one page done'),
     ...errors(401, 422, 503),
   },
 })

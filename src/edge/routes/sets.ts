@@ -9,8 +9,9 @@ import {
   errors,
   IDEMPOTENT,
   idempotentErrors,
-  MigrationSummary,
+  MigrationPage,
   PageQuery,
+  MigrationsJson,
   ReembedJson,
   replayable,
   SetList,
@@ -92,12 +93,16 @@ const migrations = createRoute({
   path: '/v1/migrations',
   summary:
     'Re-embed every set of the tenant whose alias now names another model (after a publish); sets already on their target, or migrating there, are left alone',
+  description: `At most \`limit\` sets per call (default and largest ${LIMITS.migrationsPage}); while the answer's \`cursor\` is not null, call again with it.`,
+  request: {
+    body: { content: { 'application/json': { schema: MigrationsJson } }, required: false },
+  },
   responses: {
     200: {
-      description: 'what was started',
-      content: { 'application/json': { schema: MigrationSummary } },
+      description: 'what was started, and where the next page starts',
+      content: { 'application/json': { schema: MigrationPage } },
     },
-    ...errors(401, 503),
+    ...errors(401, 415, 422, 503),
   },
 })
 
@@ -209,5 +214,9 @@ export const setRoutes = router()
     return c.json(toApiSet(record, await c.var.models.catalogue()), 200)
   })
   .openapi(migrations, async (c) => {
-    return c.json(await migrateTenant(c.env, c.var.models, c.var.tenant), 200)
+    const body = c.req.header('content-type')
+      ? (bodyKind(c, ['json']), c.req.valid('json'))
+      : MigrationsJson.parse({})
+    const page = { cursor: body.cursor ?? null, limit: body.limit }
+    return c.json(await migrateTenant(c.env, c.var.models, c.var.tenant, page), 200)
   })

@@ -36,6 +36,22 @@ export const VerifyJson = z
 /** `?model=` for bodies that are not JSON (raw image, multipart). */
 export const ModelQuery = z.object({ model: ModelName.optional() })
 
+/** POST /v1/migrations: one page of the tenant's sets (a tenant may hold 10,000). */
+export const MigrationsJson = z
+  .object({
+    cursor: z.string().max(32).nullable().optional().openapi({
+      description: "the previous answer's `cursor`; absent or null: from the first set",
+    }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.migrationsPage)
+      .default(LIMITS.migrationsPage)
+      .openapi({ description: 'sets visited by this call' }),
+  })
+  .openapi('MigrationsRequest')
+
 export const ReembedJson = z
   .object({
     model: ModelName.optional().openapi({

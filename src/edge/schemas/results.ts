@@ -50,6 +50,14 @@ export const MigrationSummary = z
   })
   .openapi('MigrationSummary')
 
+/** A page of migrations: the summary and where the next call continues (null: done). */
+export const MigrationPage = MigrationSummary.extend({
+  cursor: z
+    .string()
+    .nullable()
+    .openapi({ description: 'send it back for the next page; null: done' }),
+}).openapi('MigrationPage')
+
 /** A face's box in an image's pixels (face models). */
 export const FaceBox = z
   .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })

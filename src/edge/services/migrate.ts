@@ -87,20 +87,27 @@ async function migrateOne(
 
 const empty = (): MigrationSummary => ({ started: 0, running: 0, current: 0, skipped: [] })
 
-/** Migrates every set of a tenant to its target (at most setsPerTenant sets: one call). */
+/**
+ * Migrates one page of a tenant's sets (in the order they were created) to their targets: at
+ * most `limit` sets, two object calls each, so a call stays inside the subrequest limit; the
+ * answer's `cursor` continues where it stopped (null: every set was visited).
+ */
 export async function migrateTenant(
   env: Bindings,
   store: ModelStore,
   tenant: string,
-): Promise<MigrationSummary> {
+  opts: { cursor: string | null; limit: number },
+): Promise<MigrationSummary & { cursor: string | null }> {
   const summary = empty()
-  let cursor: string | null = null
+  let cursor = opts.cursor
+  let left = opts.limit
   do {
-    const page = await storage(() => tenantIndex(env, tenant).list(cursor, 100))
+    const page = await storage(() => tenantIndex(env, tenant).list(cursor, Math.min(100, left)))
     for (const id of page.items) await migrateOne(env, store, tenant, id, summary)
+    left -= page.items.length
     cursor = page.next
-  } while (cursor)
-  return summary
+  } while (cursor && left > 0)
+  return { ...summary, cursor }
 }
 
 /**
