@@ -9,5 +9,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll waits for the page or a server to catch up: 1 s (vitest's default) is too
+    // short on a loaded 2-core machine (a CI run timed out adding a class to the demo page)
+    expect: { poll: { timeout: 15_000, interval: 50 } },
   },
 })
