@@ -42,8 +42,8 @@ import {
   type LfwReport,
   storedAs,
   type PhotoEmbedding,
-  type StoredRows,
 } from '../eval/faces'
+import type { StoredRows } from '../eval/episodes'
 import { thresholdAtFar } from '../eval/metrics'
 import { readManifest, rewriteManifest, sha256Hex } from '../export/manifest-writer'
 import {

@@ -14,6 +14,7 @@ import {
   faceInputs,
   faceViews,
   meanOfViews,
+  dequantizeRows,
   quantizeRows,
   pickFace,
   faceSpec,
@@ -23,6 +24,7 @@ import {
   type RawImage,
   type SubjectPick,
 } from '../../core'
+import type { StoredRows } from './episodes'
 import type { LfwPair } from '../data/lfw'
 import { auc, eer, rates, thresholdAtFar } from './metrics'
 import { tenFold, type ScoredPair, type TenFoldResult } from './ten-fold'
@@ -155,9 +157,6 @@ export interface LfwReport {
   photos: number
 }
 
-/** How stored examples are kept: float32, or int8 with a scale per row (Worker snapshots). */
-export type StoredRows = 'float32' | 'int8'
-
 /**
  * `e` with its stored-example embedding as a set keeps it: unchanged (float32), or int8 with a
  * scale per row (core's quantizeRows, the Worker's snapshot format), read back as the values the
@@ -165,8 +164,7 @@ export type StoredRows = 'float32' | 'int8'
  */
 export function storedAs(rows: StoredRows, e: PhotoEmbedding): PhotoEmbedding {
   if (rows === 'float32') return e
-  const q = quantizeRows(e.support, e.support.length)
-  return { ...e, support: Float32Array.from(q.data, (v) => v * q.scales[0]!) }
+  return { ...e, support: dequantizeRows(quantizeRows(e.support, e.support.length)) }
 }
 
 /** A pair's distance as /v1/verify measures it: `a` the reference (a stored example), `b` a query. */
