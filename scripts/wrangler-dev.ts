@@ -20,6 +20,8 @@ import {
 export interface DevServer {
   url: string
   port: number
+  /** The V8 inspector (wrangler's proxy to the Worker's isolate), for memory probes. */
+  inspectorPort: number
   pid: number
   /** The catalogue after seeding (null without `seed`). */
   catalogue: CatalogueView | null
@@ -81,7 +83,8 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   await buildPage()
   const port = opts.port ?? (await freePort())
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port)]
-  args.push('--inspector-port', String(await freePort()), '--show-interactive-dev-session=false')
+  const inspectorPort = await freePort()
+  args.push('--inspector-port', String(inspectorPort), '--show-interactive-dev-session=false')
   if (opts.persistTo) args.push('--persist-to', opts.persistTo)
   if (opts.config) args.push('--config', opts.config)
   // ENVIRONMENT=development (as in .dev.vars) so a `vars.DEV_API_KEY` is accepted.
@@ -154,5 +157,5 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
       throw new Error(`wrangler dev: ${err instanceof Error ? err.message : err}`)
     }
   }
-  return { url, port, pid, catalogue, log: () => out, stop }
+  return { url, port, inspectorPort, pid, catalogue, log: () => out, stop }
 }

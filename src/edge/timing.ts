@@ -1,9 +1,13 @@
 import type { MiddlewareHandler } from 'hono'
 
-/** The phases a request can report in `Server-Timing` (plus `total`). */
-export type Phase = 'snapshot' | 'decode' | 'detect' | 'preprocess' | 'embed' | 'search'
+/**
+ * The phases a request can report in `Server-Timing` (plus `total`). `head`, the KV read of a
+ * set's published head, is part of `snapshot` (which also fetches and decodes the segments a
+ * cached copy lacks): it says when the request saw what the set's object had published.
+ */
+export type Phase = 'snapshot' | 'head' | 'decode' | 'detect' | 'preprocess' | 'embed' | 'search'
 
-const ORDER: Phase[] = ['snapshot', 'decode', 'detect', 'preprocess', 'embed', 'search']
+const ORDER: Phase[] = ['snapshot', 'head', 'decode', 'detect', 'preprocess', 'embed', 'search']
 
 /**
  * Per-request phase times for the `Server-Timing` header. Production Workers freeze the clock

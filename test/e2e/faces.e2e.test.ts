@@ -204,6 +204,23 @@ describe.skipIf(!lfw)('faces through the API (LFW photos)', () => {
       images: probes,
     })
     expect(got.json.results.map((x: { label: string }) => x.label)).toEqual(ENROLLED)
+    // By embedding (the tag /v1/embed answers): the same answers, the model not run again
+    const emb = []
+    for (const image of probes)
+      emb.push((await call('POST', '/v1/embed', { image, model: 'face' })).json)
+    expect(emb[0]).toMatchObject({ model: FACE_MANIFEST.id, sha256: FACE_MANIFEST.sha256 })
+    const byEmbedding = await call('POST', `/v1/sets/${set}/classify?consistency=strong`, {
+      embeddings: emb.map((e) => e.embedding),
+      model: emb[0].model,
+      sha256: emb[0].sha256,
+    })
+    expect(byEmbedding.json.model).toBe(FACE_MANIFEST.id)
+    byEmbedding.json.results.forEach((r: any, i: number) => {
+      const q = got.json.results[i]
+      expect(r).toMatchObject({ label: q.label, unknown: q.unknown, similarity: q.similarity })
+      expect(r.distance).toBeCloseTo(q.distance, 5)
+      expect(r.box).toBeUndefined() // no photo, no box
+    })
   })
 
   /** onnxruntime-node in Node: the Node half of the parity checks below. */

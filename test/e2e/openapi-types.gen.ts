@@ -1224,7 +1224,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Classify query images against a set: JSON `{images, k, mode, threshold}`, multipart `image` parts, or one raw image (options then in the query). `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. Queries are embedded with the model the set was embedded with (`model` in the answer); a set whose model is no longer served answers 409 until POST /v1/sets/{id}/reembed has run.
+         * Classify query images against a set: JSON `{images, k, mode, threshold}`, multipart `image` parts, or one raw image (options then in the query); or query embeddings, JSON `{embeddings, model, sha256, k, mode, threshold}`, searched without running the model. `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. Queries are embedded with the model the set was embedded with (`model` in the answer); a set whose model is no longer served answers 409 until POST /v1/sets/{id}/reembed has run.
          * @description ```sh
          *     curl -s -H "Authorization: Bearer $KEY" -H 'content-type: image/png' --data-binary @glyph.png "$U/v1/sets/$SET/classify"
          *     ```
@@ -2087,7 +2087,10 @@ export interface components {
             version: number;
         };
         ClassifyRequest: {
-            images: string[];
+            /** @description query embeddings instead of images: each as POST /v1/embed returns it (the set's model's `output.dim` numbers), searched as given; needs `model` and `sha256`. A client that embeds once can query several sets (the shards of a large directory) without paying the embedding again */
+            embeddings?: number[][];
+            /** @description query images, base64 (give `images` or `embeddings`) */
+            images?: string[];
             /** @default 5 */
             k?: number;
             /**
@@ -2095,6 +2098,10 @@ export interface components {
              * @enum {string}
              */
             mode?: "nearest" | "prototype";
+            /** @description with `embeddings`: the model id they came from (the set's `model.id`) */
+            model?: string;
+            /** @description the model file's sha256 (its manifest's `sha256`) */
+            sha256?: string;
             threshold?: number;
         };
         ClassifyResult: {
@@ -2139,6 +2146,8 @@ export interface components {
             box?: components["schemas"]["FaceBox"];
             embedding: number[];
             model: string;
+            /** @description the model file's sha256: with `model`, the tag a classify by embedding or a bulk line sends */
+            sha256: string;
         };
         EpisodeRequest: {
             /** @default 5 */

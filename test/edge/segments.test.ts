@@ -226,6 +226,18 @@ describe('segmented snapshots', () => {
     expect(read).toEqual([tail!.key])
     expect(sameRows(refreshed, fresh)).toBe(true)
     expect(cache.stats().sets).toBe(1)
+
+    // Requests that meet the next head together share one read: one fetch, one copy of the set.
+    await stub.add(examples(dim, 5001, 1, labels), model, 100_000)
+    await publishAll('dev', id)
+    const third = (await readSnapshot(env.SUPPORT_KV, 'dev', id))!
+    read.length = 0
+    const fetch = (k: string) => (read.push(k), env.SUPPORT_KV.get(k, 'arrayBuffer'))
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => cache.load('k', third, fetch)))
+    expect(read).toEqual([decodeHead(third).segments[1]!.key])
+    expect(a).toBe(b)
+    expect(a).toBe(c)
+    expect(a!.rows).toHaveLength(5003) // the set's first example, 5,000 and two more
   })
 
   it('whole snapshots of versions 1 and 2 in KV are still served, until the next publish', async () => {

@@ -22,7 +22,8 @@ import {
 import type { ClassifyOptions } from '../schemas'
 import { classifyQueries, loadSnapshot } from '../services/classify'
 import { embedImages } from '../services/embed'
-import { faceResults } from '../services/face-results'
+import { sentQueries, type SentEmbeddings } from '../services/embeddings'
+import { faceResults, similarity } from '../services/face-results'
 import { embedFaces } from '../services/faces'
 import { modelMismatch } from '../services/sets'
 import { router, SECURED, validJson } from './router'
@@ -34,7 +35,8 @@ const classify = createRoute({
   security: SECURED,
   summary:
     'Classify query images against a set: JSON `{images, k, mode, threshold}`, multipart `image` parts, or one raw image ' +
-    "(options then in the query). `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. " +
+    '(options then in the query); or query embeddings, JSON `{embeddings, model, sha256, k, mode, threshold}`, searched ' +
+    "without running the model. `?consistency=strong` reads through the set's Durable Object instead of the KV snapshot. " +
     'Queries are embedded with the model the set was embedded with (`model` in the answer); a set whose model ' +
     'is no longer served answers 409 until POST /v1/sets/{id}/reembed has run.',
   request: {
@@ -62,7 +64,8 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   const { id } = c.req.valid('param')
   const query = c.req.valid('query')
   const kind = bodyKind(c, ['json', 'multipart', 'image'])
-  let images: NamedImage[]
+  let images: NamedImage[] = []
+  let sent: SentEmbeddings | null = null
   let opts: ClassifyOptions = {
     k: query.k ?? 5,
     mode: query.mode ?? 'nearest',
@@ -70,10 +73,19 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   }
   if (kind === 'json') {
     const body = validJson(c, ClassifyJson)
-    images = body.images.map((s, i) => ({
-      field: `images.${i}`,
-      bytes: base64Image(s, `images.${i}`),
-    }))
+    if ((body.images === undefined) === (body.embeddings === undefined))
+      throw new ApiError(
+        422,
+        'invalid_request',
+        'give either images (base64) or embeddings (with the model and sha256 they came from)',
+      )
+    if (body.embeddings)
+      sent = { embeddings: body.embeddings, model: body.model, sha256: body.sha256 }
+    else
+      images = body.images!.map((s, i) => ({
+        field: `images.${i}`,
+        bytes: base64Image(s, `images.${i}`),
+      }))
     opts = { k: body.k, mode: body.mode, threshold: body.threshold ?? query.threshold }
   } else if (kind === 'multipart') {
     const parts = await imageParts(await formData(c), 'image')
@@ -90,7 +102,7 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   // The catalogue is read beside the snapshot (a cold isolate needs both; errors surface below).
   const catalogue = c.var.models.catalogue().catch(() => null)
   const snap = await time.measure('snapshot', () =>
-    loadSnapshot(c.env, c.var.tenant, id, query.consistency),
+    loadSnapshot(c.env, c.var.tenant, id, query.consistency, time),
   )
   if (snap.rows.length === 0)
     throw new ApiError(422, 'empty_set', `support set ${id} has no examples`)
@@ -100,9 +112,19 @@ export const classifyRoutes = router().openapi(classify, async (c) => {
   const entry = await c.var.models.forRef(snap.set.model)
   if (!entry) throw modelMismatch(snap.set)
   const model = c.var.models.model(entry)
-  checkPixelBudget(images, !!model.face)
   const threshold = opts.threshold ?? snap.set.threshold ?? model.manifest.threshold.distance
   const search = { ...opts, metric: snap.set.metric, threshold }
+  if (sent) {
+    // No image, so no model run: the rows are searched as sent (a face set's answers gain the
+    // similarity; there is no box).
+    const queries = sentQueries(sent, model)
+    const predictions = time.measure('search', () => classifyQueries(queries, snap, search))
+    const results = model.face
+      ? predictions.map((p) => ({ ...p, similarity: similarity(p.distance, threshold) }))
+      : predictions
+    return c.json({ model: model.ref.id, results }, 200)
+  }
+  checkPixelBudget(images, !!model.face)
   if (model.face) {
     // Every face of every query photo is identified; the largest one answers at the top level.
     const faces = await embedFaces(model, images, 'all', time)

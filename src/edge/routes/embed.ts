@@ -20,6 +20,7 @@ import {
   VerifyResult,
 } from '../schemas'
 import { embedImages, row } from '../services/embed'
+import { tagOf } from '../services/embeddings'
 import { similarity } from '../services/face-results'
 import { embedFacePair, embedFaces } from '../services/faces'
 import { router, SECURED, validJson } from './router'
@@ -90,10 +91,10 @@ export const embedRoutes = router()
     if (model.face) {
       const out = await embedFaces(model, image, json?.face ?? 'largest', c.var.timing)
       const embedding = Array.from(out.matrix)
-      return c.json({ model: out.ref.id, embedding, box: out.faces[0]!.box }, 200)
+      return c.json({ ...tagOf(out.ref), embedding, box: out.faces[0]!.box }, 200)
     }
     const out = await embedImages(model, image, c.var.timing)
-    return c.json({ model: out.ref.id, embedding: Array.from(out.matrix) }, 200)
+    return c.json({ ...tagOf(out.ref), embedding: Array.from(out.matrix) }, 200)
   })
   .openapi(verify, async (c) => {
     const kind = bodyKind(c, ['json', 'multipart'])

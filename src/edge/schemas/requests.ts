@@ -150,7 +150,27 @@ const classifyOptions = {
 }
 
 export const ClassifyJson = z
-  .object({ images: images(LIMITS.imagesPerRequest), ...classifyOptions })
+  .object({
+    images: images(LIMITS.imagesPerRequest).optional().openapi({
+      description: 'query images, base64 (give `images` or `embeddings`)',
+    }),
+    embeddings: z
+      .array(z.array(z.number()).min(1).max(4096))
+      .min(1, 'at least one embedding is needed')
+      .max(LIMITS.imagesPerRequest, `at most ${LIMITS.imagesPerRequest} embeddings per request`)
+      .optional()
+      .openapi({
+        description:
+          "query embeddings instead of images: each as POST /v1/embed returns it (the set's model's " +
+          '`output.dim` numbers), searched as given; needs `model` and `sha256`. A client that embeds ' +
+          'once can query several sets (the shards of a large directory) without paying the embedding again',
+      }),
+    model: z.string().min(1).max(200).optional().openapi({
+      description: "with `embeddings`: the model id they came from (the set's `model.id`)",
+    }),
+    sha256: Sha256.optional(),
+    ...classifyOptions,
+  })
   .openapi('ClassifyRequest')
 
 /** Query options; with a raw or multipart body they are the only way to pass k, mode, threshold. */

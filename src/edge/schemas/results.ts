@@ -66,6 +66,10 @@ export const FaceBox = z
 export const EmbedResult = z
   .object({
     model: z.string(),
+    sha256: z.string().openapi({
+      description:
+        "the model file's sha256: with `model`, the tag a classify by embedding or a bulk line sends",
+    }),
     embedding: z.array(z.number()),
     box: FaceBox.optional().openapi({ description: 'face models: the (largest) face embedded' }),
   })

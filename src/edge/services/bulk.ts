@@ -1,8 +1,9 @@
-import { ApiError, echo } from '../errors'
+import { ApiError } from '../errors'
 import { base64Image } from '../images'
 import { LIMITS } from '../limits'
 import type { ModelRef } from '../runtime'
 import { Label } from '../schemas'
+import { embeddingTagMismatch, toEmbedding } from './embeddings'
 import type { NumberedLine } from './ndjson'
 
 /** A line the request will store (its image is still to be embedded). */
@@ -119,14 +120,8 @@ function checkTag(line: number, o: Record<string, unknown>, target: BulkTarget):
       'an embedding needs the model id and sha256 it came from: fields model and sha256, ' +
         'or ?model=&sha256= for the whole request (npm run embed writes them)',
     )
-  if (model !== target.ref.id || sha256 !== target.ref.sha256)
-    throw new ApiError(
-      409,
-      'model_mismatch',
-      `line ${line}: embeddings of model '${echo(model)}' (sha256 ${echo(sha256.slice(0, 12))}...); ` +
-        `this set takes embeddings of '${target.ref.id}' (sha256 ${target.ref.sha256.slice(0, 12)}...) ` +
-        'only: embed with that model, or add to a set on that model',
-    )
+  const mismatch = embeddingTagMismatch(`line ${line}`, { model, sha256 }, target.ref)
+  if (mismatch) throw mismatch
 }
 
 /** Why a well-formed row cannot be stored, or null; fills `row.embedding` from its numbers. */
@@ -136,16 +131,8 @@ function contentError(row: BulkRow & { raw?: unknown[] }, dim: number): string |
   if (!row.raw) return null
   const raw = row.raw
   delete row.raw
-  if (raw.length !== dim) return `embedding has ${raw.length} values; the set's model embeds ${dim}`
-  const embedding = new Float32Array(dim)
-  for (let i = 0; i < dim; i++) {
-    const v = raw[i]
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      return `embedding[${i}] is not a finite number`
-    embedding[i] = v
-  }
-  // A finite double can still overflow float32 (|v| > 3.4e38).
-  if (!embedding.every(Number.isFinite)) return 'embedding: a value is out of float32 range'
+  const embedding = toEmbedding(raw, dim)
+  if (typeof embedding === 'string') return embedding
   row.embedding = embedding
   return null
 }

@@ -10,6 +10,7 @@ import type { Bindings } from '../env'
 import { ApiError, setNotFound } from '../errors'
 import type { ClassifyOptions } from '../schemas'
 import { LIMITS } from '../limits'
+import type { ServerTiming } from '../timing'
 import { isHead, readSnapshot, readValue, SnapshotCache, storage, type Snapshot } from '../storage'
 import { row, type Embedded } from './embed'
 import { setStub } from './sets'
@@ -32,13 +33,13 @@ export async function loadSnapshot(
   tenant: string,
   id: string,
   consistency: 'eventual' | 'strong',
+  time?: ServerTiming,
 ): Promise<Snapshot> {
   const stub = setStub(env, tenant, id)
   const key = `${tenant}/${id}`
+  const read = () => storage(() => readSnapshot(env.SUPPORT_KV, tenant, id))
   const published =
-    consistency === 'eventual'
-      ? await storage(() => readSnapshot(env.SUPPORT_KV, tenant, id))
-      : null
+    consistency === 'eventual' ? await (time ? time.measure('head', read) : read()) : null
   if (published && isHead(published)) {
     // Segments are read in parallel; one not visible here yet: read through the object instead.
     const kv = env.SUPPORT_KV

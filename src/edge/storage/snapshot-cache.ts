@@ -29,6 +29,8 @@ interface Entry {
 export class SnapshotCache {
   private entries = new Map<string, Entry>()
   private total = 0
+  /** Reads of a new head in flight, by set: requests that meet the same head share one. */
+  private loading = new Map<string, { header: Uint8Array; done: Promise<Snapshot | null> }>()
 
   constructor(
     readonly budget: number,
@@ -61,6 +63,24 @@ export class SnapshotCache {
     const bytes = new Uint8Array(head)
     const hit = this.hit(key, bytes, head.byteLength)
     if (hit) return hit
+    // Requests that meet a set's new head together share one read: each would otherwise fetch
+    // the new segments and build its own copy of the set beside the cached one (a 100,000 x 128
+    // set is ~16 MB live), so a burst after a publish could hold several at once.
+    const pending = this.loading.get(key)
+    if (pending && same(pending.header, bytes)) return pending.done
+    const done = this.read(key, head, bytes, fetch).finally(() => {
+      if (this.loading.get(key)?.done === done) this.loading.delete(key)
+    })
+    this.loading.set(key, { header: bytes.slice(), done })
+    return done
+  }
+
+  private async read(
+    key: string,
+    head: ArrayBuffer,
+    bytes: Uint8Array,
+    fetch: (segment: string) => Promise<ArrayBuffer | null>,
+  ): Promise<Snapshot | null> {
     const h = decodeHead(head)
     const old = this.entries.get(key)
     this.makeRoom(estimateBytes(h.rows, h.dim, h.format, []), key)
