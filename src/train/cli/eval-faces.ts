@@ -139,6 +139,22 @@ function progress(label: string, total: number, every = 250) {
   }
 }
 
+/**
+ * "X of N pairs": how many pairs `a` and `b` (two ways of storing the examples) accept or reject
+ * alike at the manifest's threshold, as /v1/verify decides (distance <= threshold).
+ */
+function decisions(
+  list: LfwPair[],
+  a: Map<string, PhotoEmbedding>,
+  b: Map<string, PhotoEmbedding>,
+  manifest: ModelManifest,
+): string {
+  const accepts = (m: Map<string, PhotoEmbedding>, p: LfwPair) =>
+    pairDistance(manifest.metric, m, p) <= manifest.threshold.distance
+  const same = list.filter((p) => accepts(a, p) === accepts(b, p)).length
+  return `${same} of ${list.length} pairs`
+}
+
 /** A pairs file, or 'dev': both files as one list (LFW's 10-fold protocol over all 3,200). */
 type PairSplit = LfwSplit | 'dev'
 const pairsOf = (lfw: string, s: PairSplit): LfwPair[] =>
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
     embeddings: Map<string, PhotoEmbedding>
     spec: typeof spec
   }[] = []
+  const agreement: string[] = [] // per trial and split, when several row formats are scored
   for (const scale of scales)
     for (const mirror of mirrors) {
       const trial = {
@@ -233,17 +250,32 @@ async function main(): Promise<void> {
         embeddings.set(name, await embedPhoto(sessions, manifest, trial, image, faces, pick, align))
         tick(embeddings.size)
       }
-      for (const rows of rowFormats) {
-        const stored = new Map([...embeddings].map(([k, e]) => [k, storedAs(rows, e)]))
+      const how = `${align === 'box' ? 'box x1.4' : `template x${scale}`}${mirrorNote(mirror)}`
+      const storedBy = rowFormats.map(
+        (rows) => new Map([...embeddings].map(([k, e]) => [k, storedAs(rows, e)])),
+      )
+      for (const [i, rows] of rowFormats.entries()) {
+        const stored = storedBy[i]!
         for (const s of splits) {
           const report = scorePairs(pairs.get(s)!, stored, manifest.metric)
           results.push({ scale, split: s, report, embeddings: stored, spec: trial })
-          const how = align === 'box' ? 'box x1.4' : `template x${scale}`
           const kept = rowFormats.length > 1 ? `, ${rows} rows` : ''
-          print(row(`${how}${mirrorNote(mirror)}${kept}, ${s}`, report))
+          print(row(`${how}${kept}, ${s}`, report))
+          if (i > 0)
+            agreement.push(
+              `${how}, ${s}: ${decisions(pairs.get(s)!, storedBy[0]!, stored, manifest)}`,
+            )
         }
       }
     }
+  if (agreement.length) {
+    // what a verify call answers, pair by pair, against the first format's answer
+    const t = manifest.threshold.distance.toFixed(4)
+    console.log(
+      `\nSame decision at the manifest's threshold (${t}), ${rowFormats.slice(1).join(', ')} vs ${rowFormats[0]}:`,
+    )
+    for (const line of agreement) console.log(`- ${line}`)
+  }
 
   const at = f.report ?? join('runs', `faces-${manifest.id}-${split}`)
   const o = { manifest, pairs, results, decoded, table, pick, align }

@@ -150,8 +150,9 @@ async function main(): Promise<void> {
   const t0 = performance.now()
   const data = await embedForEval(bytes, manifest, dataset)
   const embedSeconds = (performance.now() - t0) / 1000
+  const top1 = rowFormats.length > 1 // compared query by query in the delta
   const reports = rowFormats.map((rows): EvalReport => {
-    const r = evaluateEmbeddings(data, manifest, { split: splitName, ...opts, rows })
+    const r = evaluateEmbeddings(data, manifest, { split: splitName, ...opts, rows, top1 })
     const supportViews = manifest.output.supportViews?.length
     return { ...r, ...(data.supportEmbeddings ? { supportViews } : {}), embedSeconds }
   })
@@ -171,7 +172,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Accuracy of each row format against the first, setting by setting, in points. */
+/**
+ * Accuracy of each row format against the first, setting by setting, in points; then the share
+ * of queries, over all settings, whose top-1 class is the first format's (the same episodes).
+ */
 function rowsDelta(reports: EvalReport[], formats: StoredRows[]): string {
   const key = (r: EvalReport['results'][number]) => `${r.protocol} ${r.ways}-way ${r.shots}-shot`
   const lines = [
@@ -193,6 +197,16 @@ function rowsDelta(reports: EvalReport[], formats: StoredRows[]): string {
         .map((x) => ((x!.auc - v[0]!.auc) * 100).toFixed(3))
         .join(', ')} |`,
     )
+  const base = reports[0]!.top1!.flat()
+  for (const [i, r] of reports.entries()) {
+    if (i === 0) continue
+    const same = r.top1!.flat().filter((label, q) => label === base[q]).length
+    lines.push(
+      '',
+      `top-1 agreement, ${formats[i]} vs ${formats[0]}: ${same} of ${base.length} queries ` +
+        `(${((100 * same) / base.length).toFixed(3)}%)`,
+    )
+  }
   return lines.join('\n')
 }
 

@@ -37,7 +37,8 @@ export interface SkippedSetting {
 const PROTOCOL_ID: Record<Protocol, number> = { 'all-alphabets': 1, 'within-alphabet': 2 }
 
 /**
- * Accuracy and 95% CI over `setting.episodes` seeded episodes (see {@link episodeAccuracies}).
+ * Accuracy and 95% CI over `setting.episodes` seeded episodes (see {@link episodeAccuracies},
+ * which also explains `top1`).
  * @example
  * const setting = { protocol: 'all-alphabets', ways: 20, shots: 1, queries: 15, episodes: 1000 }
  * runEpisodes(emb, setting, { name: 'euclidean' }, 1) // { ...setting, accuracy, ci95 }
@@ -48,8 +49,9 @@ export function runEpisodes(
   metric: ModelManifest['metric'],
   seed: number,
   rows: StoredRows = 'float32',
+  top1?: number[],
 ): EvalResult | SkippedSetting {
-  const acc = episodeAccuracies(data, setting, metric, seed, rows)
+  const acc = episodeAccuracies(data, setting, metric, seed, rows, top1)
   if (!(acc instanceof Float64Array)) return acc
   const { mean, ci95 } = meanCi95(acc)
   return { ...setting, accuracy: mean, ci95 }
@@ -60,6 +62,9 @@ export function runEpisodes(
  * stream from `seed`, so a figure does not change when other settings are added or reordered.
  * Classes with fewer than shots + queries images are not eligible; within-alphabet draws a group
  * uniformly among groups with at least `ways` eligible classes.
+ * `top1`, when given, receives each query's predicted class (its place among the episode's
+ * `ways`), in order: the episodes do not depend on `rows`, so two row formats scored on one seed
+ * can be compared query by query.
  */
 export function episodeAccuracies(
   data: EmbeddedDataset,
@@ -67,6 +72,7 @@ export function episodeAccuracies(
   metric: ModelManifest['metric'],
   seed: number,
   rows: StoredRows = 'float32',
+  top1?: number[],
 ): Float64Array | SkippedSetting {
   const { protocol, ways, shots, queries, episodes } = setting
   const need = shots + queries
@@ -127,6 +133,7 @@ export function episodeAccuracies(
     queryRows.forEach((row, i) => {
       const p = classify(embeddings.subarray(row * dim, (row + 1) * dim), protos, opts)
       if (p.label === queryLabels[i]) correct++
+      top1?.push(p.label === null ? -1 : Number(p.label))
     })
     acc[ep] = correct / queryRows.length
   }

@@ -32,6 +32,8 @@ export interface EvalOptions {
   batchSize?: number
   /** how support rows are stored (default float32; int8: as the Worker's snapshots) */
   rows?: StoredRows
+  /** keep each query's predicted class (report.top1), to compare row formats query by query */
+  top1?: boolean
 }
 
 /** Everything one evaluation produced. */
@@ -47,6 +49,11 @@ export interface EvalReport {
   /** views each support image was embedded over (manifest `output.supportViews`); absent: 1 */
   supportViews?: number
   verification: VerificationResult | null
+  /**
+   * With opts.top1, per entry of `results`: each query's predicted class (its place in the
+   * episode), in episode order; one seed draws the same episodes whatever the row format.
+   */
+  top1?: number[][]
   embedSeconds: number
   totalSeconds: number
 }
@@ -119,6 +126,7 @@ export function evaluateEmbeddings(
       : data
   const results: EvalResult[] = []
   const skipped: SkippedSetting[] = []
+  const top1: number[][] = []
   const smallest = Math.min(...data.byClass.filter((c) => c.length > 0).map((c) => c.length))
   for (const protocol of o.protocols)
     for (const ways of o.ways)
@@ -132,9 +140,13 @@ export function evaluateEmbeddings(
           skipped.push({ setting, reason })
           continue
         }
-        const r = runEpisodes(data, setting, manifest.metric, o.seed, o.rows)
+        const predicted = o.top1 ? [] : undefined
+        const r = runEpisodes(data, setting, manifest.metric, o.seed, o.rows, predicted)
         if (isSkipped(r)) skipped.push(r)
-        else results.push(r)
+        else {
+          results.push(r)
+          if (predicted) top1.push(predicted)
+        }
       }
   const verification =
     o.pairs > 0
@@ -155,6 +167,7 @@ export function evaluateEmbeddings(
     results,
     skipped,
     verification,
+    ...(o.top1 ? { top1 } : {}),
     embedSeconds: 0,
     totalSeconds: (performance.now() - t0) / 1000,
   }

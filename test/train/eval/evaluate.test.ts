@@ -130,6 +130,22 @@ describe('runEpisodes statistics', () => {
     expect(r).toMatchObject(setting)
   })
 
+  it('top1: the predicted class of every query, in episode order, as the accuracy counts it', () => {
+    const top1: number[] = []
+    const acc = episodeAccuracies(data, setting, metric, 3, 'float32', top1)
+    if (!(acc instanceof Float64Array)) throw new Error(acc.reason)
+    expect(top1).toHaveLength(500 * 2) // episodes x ways x 1 query
+    // an episode's queries come class by class: the first is class 0's, the second class 1's
+    acc.forEach((a, ep) => {
+      expect(a, `episode ${ep}`).toBe(
+        (Number(top1[2 * ep] === 0) + Number(top1[2 * ep + 1] === 1)) / 2,
+      )
+    })
+    const int8: number[] = []
+    episodeAccuracies(data, setting, metric, 3, 'int8', int8)
+    expect(int8).toHaveLength(top1.length) // the same episodes, so comparable query by query
+  })
+
   it('is seeded: same seed same figure, another seed another one', () => {
     expect(runEpisodes(data, setting, metric, 3)).toEqual(runEpisodes(data, setting, metric, 3))
     expect(runEpisodes(data, setting, metric, 4)).not.toEqual(runEpisodes(data, setting, metric, 3))
