@@ -8,13 +8,20 @@
 //    is given for it); the heap and ArrayBuffer growth a publish holds at its peak (sampled after
 //    each segment's encoding, after a forced GC); beside them, the version 2 whole snapshot the
 //    object published before (every row as float32 first, then one value).
-// 2. workerd (vitest pool-workers, Miniflare KV and SQLite): bench/edge/segments/
+// 2. Node, an isolate's snapshot cache (src/edge/storage/snapshot-cache.ts, the Worker's code) at
+//    100,000 x 128: the live bytes (heap + ArrayBuffers + the kernels' wasm memories, after a
+//    forced GC) at the peak of a cold read and of the read after one add (the set cached, its
+//    tail segment changed), taken the moment the new rows are in their kernel (the cached set,
+//    the segments read, the joined rows and their kernel copy all held), and after each read.
+// 3. workerd (vitest pool-workers, Miniflare KV and SQLite): bench/edge/segments/
 //    publish.workerd.test.ts, the object's publish wall time (full, and after one add).
 // Figures are medians over --runs; the machine's load average is printed with them.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { wasmDotKernel } from '../../src/core'
+import { wasmDotKernel, type KernelFactory } from '../../src/core'
+import { LIMITS } from '../../src/edge/limits'
+import { SnapshotCache } from '../../src/edge/storage/snapshot-cache'
 import {
   decodeSegment,
   encodeHead,
@@ -34,11 +41,25 @@ const RUNS = (() => {
 })()
 const DIM = 128
 const MB = 1024 * 1024
-const kernel = wasmDotKernel(
+const wasmKernel = wasmDotKernel(
   new WebAssembly.Module(
     readFileSync(new URL('../../src/core/kernels/int8-dot.wasm', import.meta.url)),
   ),
 )
+// The kernels' wasm memories (which hold the cached sets' rows; Node counts them in `external`,
+// not `arrayBuffers`), tracked so the cache's reads can count them; `onKernel` runs the moment
+// a set's rows have been copied into a new kernel, the peak of a read.
+const memories = new Set<WeakRef<ArrayBuffer>>()
+let onKernel: (() => void) | undefined
+const kernel: KernelFactory = (data, dim) => {
+  const out = wasmKernel(data, dim)
+  if (out) memories.add(new WeakRef(out.data.buffer as ArrayBuffer))
+  onKernel?.()
+  return out
+}
+kernel.alloc = wasmKernel.alloc // rows joined in the kernel's memory, as the Worker's are
+const wasmBytes = () => [...memories].reduce((s, r) => s + (r.deref()?.byteLength ?? 0), 0)
+
 const meta = {
   id: 'bench',
   tenant: 't',
@@ -174,6 +195,58 @@ console.log(
 )
 console.log('|' + ' --- |'.repeat(12))
 for (const row of table) console.log(row)
+
+// 2. The snapshot cache's live peak: a cold read, then the read after one add.
+{
+  const n = 100_000
+  const bounds: Array<[number, number]> = []
+  for (let at = 0; at < n; at += SEGMENT_ROWS) bounds.push([at, Math.min(n, at + SEGMENT_ROWS)])
+  const segs = await Promise.all(bounds.map(([a, b], i) => segment(a, b, `seg/${i}`)))
+  const [tailFrom, tailTo] = bounds[bounds.length - 1]!
+  const grown = await segment(tailFrom, tailTo + 1, 'seg/tail-grown') // one add: its tail rewritten
+  const store = new Map([...segs, grown].map((s) => [s.ref.key, s.value]))
+  const head = (rows: number, refs: SegmentRef[]) =>
+    encodeHead({ set: { ...meta, count: rows }, dim: DIM, rows, format: 'int8', segments: refs })
+  const first = head(
+    n,
+    segs.map((s) => s.ref),
+  )
+  const next = head(n + 1, [...segs.slice(0, -1).map((s) => s.ref), grown.ref])
+  const read = async (key: string) => store.get(key)?.slice(0) ?? null // a fresh buffer, as KV gives
+  const live = () => {
+    gc()
+    return used() + wasmBytes()
+  }
+  const lines: string[] = []
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    const cache = new SnapshotCache(LIMITS.snapshotCacheBytes, kernel)
+    await settle()
+    const base = live()
+    let peak = 0
+    onKernel = () => (peak = Math.max(peak, live()))
+    await cache.load('set', first, read)
+    const cold = peak - base
+    await settle()
+    const cached = live() - base
+    peak = 0
+    await cache.load('set', next, read)
+    const update = peak - base
+    await settle()
+    const after = live() - base
+    onKernel = undefined
+    lines.push(
+      `| ${r + 1} | ${(cold / MB).toFixed(1)} | ${(cached / MB).toFixed(1)} | ${(update / MB).toFixed(1)} | ${(after / MB).toFixed(1)} | ${(cache.stats().bytes / MB).toFixed(1)} |`,
+    )
+  }
+  console.log(
+    '\nSnapshot cache, 100,000 x 128 int8 (a label per 10 rows), live MB above the empty cache (heap + ArrayBuffers + wasm, after a GC):',
+  )
+  console.log(
+    '| run | cold read, at its peak | set cached | read after one add, at its peak | after it | counted by the cache |',
+  )
+  console.log('|' + ' --- |'.repeat(6))
+  for (const l of lines) console.log(l)
+}
 
 if (!process.argv.includes('--no-workerd')) {
   const r = spawnSync(

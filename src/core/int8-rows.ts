@@ -32,10 +32,15 @@ export interface DotKernel {
  * Makes a kernel for rows of `dim` values, or null where it cannot (the JS loop then serves). It
  * may copy `data` into memory of its own and return that copy, which the rows then hold instead.
  */
-export type KernelFactory = (
-  data: Int8Array,
-  dim: number,
-) => { data: Int8Array; kernel: DotKernel } | null
+export interface KernelFactory {
+  (data: Int8Array, dim: number): { data: Int8Array; kernel: DotKernel } | null
+  /**
+   * Zeroed room for `count` rows of `dim` in the kernel's own memory, or null where it cannot:
+   * rows written there and then given to the factory are kept in place, not copied, so a large
+   * set being assembled (a snapshot's segments joined) is never held twice.
+   */
+  alloc?(count: number, dim: number): Int8Array | null
+}
 
 /** Largest dimension whose int8 x int16 dot products cannot overflow int32. */
 export const INT8_MAX_DIM = 512

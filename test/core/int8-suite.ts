@@ -54,6 +54,22 @@ export function int8Suite(kernel: KernelFactory) {
       expect(kernel(new Int8Array(24), 24)).toBeNull() // not a multiple of 16: the JS loop
     })
 
+    it('rows written where alloc says are kept in place, not copied, and searched alike', () => {
+      const dim = 128
+      const q = quantizeRows(randomVectors(1001, dim, 5), dim)
+      const room = kernel.alloc!(1001, dim)!
+      expect(room).toHaveLength(1001 * dim)
+      expect(room.every((v) => v === 0)).toBe(true)
+      room.set(q.data)
+      const rows = int8Rows(room, q.scales, dim, kernel)
+      expect(rows.data).toBe(room) // the kernel's own memory: one copy of the set, not two
+      const { values } = quantizeQuery(randomVectors(1, dim, 7))
+      expect([...rows.kernel.dots(values)]).toEqual([...jsDotKernel(q.data, dim).dots(values)])
+      // other rows are still copied into a kernel of their own
+      expect(kernel(q.data, dim)!.data).not.toBe(q.data)
+      expect(kernel.alloc!(4, 24)).toBeNull()
+    })
+
     it('classify over int8 rows = classify over the rows they stand for (every metric, mode)', () => {
       const dim = 32
       const labels = Array.from({ length: 300 }, (_, i) => `l${i % 37}`)

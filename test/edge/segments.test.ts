@@ -4,7 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { classify, wasmDotKernel, type Int8Rows } from '../../src/core'
+import { classify, wasmDotKernel, type Int8Rows, type KernelFactory } from '../../src/core'
 import int8Dot from '../../src/core/kernels/int8-dot.wasm'
 import {
   decodeHead,
@@ -19,6 +19,8 @@ import {
   type Snapshot,
   type SupportSetStore,
 } from '../../src/edge/storage'
+import { joinSegments } from '../../src/edge/storage/segments'
+import { toPiece } from '../../src/edge/storage/snapshot'
 import { SetTables } from '../../src/edge/storage/support-set.tables'
 import { apiFor, b64, glyph, publishAll, publishedSet, setWith } from './helpers'
 
@@ -238,6 +240,34 @@ describe('segmented snapshots', () => {
     expect(a).toBe(b)
     expect(a).toBe(c)
     expect(a!.rows).toHaveLength(5003) // the set's first example, 5,000 and two more
+  })
+
+  it('128-d int8 segments are joined straight into the kernel memory: the set is held once', () => {
+    const wasm = wasmDotKernel(int8Dot)
+    const rooms: Int8Array[] = []
+    const kernel: KernelFactory = (data, d) => wasm(data, d)
+    kernel.alloc = (count, d) => {
+      const room = wasm.alloc!(count, d)
+      if (room) rooms.push(room)
+      return room
+    }
+    const dim = 128
+    const piece = (from: number, n: number) =>
+      toPiece(
+        Array.from({ length: n }, (_, i) => `p${(from + i) % 7}`),
+        Float32Array.from({ length: n * dim }, (_, i) => Math.sin(from * dim + i)),
+        dim,
+        'int8',
+      )
+    const pieces = [piece(0, 300), piece(300, 45)]
+    const set = { id: 's', name: null, count: 345 } as never
+    const head = { set, dim, rows: 345, format: 'int8' as const, segments: [] }
+    const joined = joinSegments(head, pieces, kernel)
+    const rows = joined.matrix as Int8Rows
+    expect(rooms).toHaveLength(1)
+    expect(rows.data).toBe(rooms[0])
+    expect([...rows.data.subarray(300 * dim)]).toEqual([...(pieces[1]!.data as Int8Array)])
+    expect(joined.rows[344]).toBe('p1')
   })
 
   it('whole snapshots of versions 1 and 2 in KV are still served, until the next publish', async () => {
