@@ -58,8 +58,8 @@ export function sentQueries(sent: SentEmbeddings, model: LoadedModel): Embedded 
     throw new ApiError(
       422,
       'invalid_request',
-      'embeddings need the model id and sha256 they came from: fields model and sha256 ' +
-        "(the set's model, as GET /v1/sets/{id} names it)",
+      'embeddings need the model id and sha256 they came from: fields model and sha256, ' +
+        'as POST /v1/embed answers them with the embedding',
     )
   const mismatch = embeddingTagMismatch(
     'embeddings',

@@ -12,7 +12,7 @@ import { readLocalModel } from '../../../scripts/model-admin'
 import { defaultLfwDir } from '../../../src/train/data/lfw'
 import { omniglotZipName } from '../../../src/train/data/omniglot-download'
 import { runCli } from './run-cli'
-import { queriesScored, rowsDelta, top1Agreement } from './rows-output'
+import { expectInt8AgreesWithFloat32 } from './rows-output'
 
 const OMNIGLOT = join('..', 'shared', 'data', 'omniglot')
 const omniglot = ['images_evaluation', omniglotZipName('evaluation')].some((f) =>
@@ -42,20 +42,12 @@ describe.skipIf(!omniglot)(
         300_000,
       )
       expect(r.code, r.err).toBe(0)
-      const rows = rowsDelta(r.out)
+      // the model works (within-alphabet 20-way 1-shot: 82). Top-1 agreement measured
+      // 2026-11-30: 449,407 of 450,000 queries (99.868%) here, 1,498,130 of 1,500,000 (99.875%)
+      // at 1,000 episodes; the accuracies move by at most 0.02 point because the flips go both
+      // ways. 99.5% leaves room for a retrained model, not for a broken int8 path.
+      const rows = expectInt8AgreesWithFloat32(r.out, 75)
       expect(rows).toHaveLength(8) // 5/20-way x 1/5-shot x both protocols
-      for (const { setting, float32, int8, delta } of rows) {
-        expect(float32, setting).toBeGreaterThan(75) // the model works (within 20-way 1-shot: 82)
-        expect(Math.abs(delta), setting).toBeLessThan(0.1)
-        expect(Math.abs(int8 - float32), setting).toBeLessThan(0.1 + 0.01)
-      }
-      // Measured 2026-11-30: 449,407 of 450,000 queries (99.868%) here, 1,498,130 of 1,500,000
-      // (99.875%) at 1,000 episodes; the accuracies move by at most 0.02 point because the
-      // flips go both ways. 99.5% leaves room for a retrained model, not for a broken int8 path.
-      const agreement = top1Agreement(r.out)
-      expect(agreement, 'the top-1 agreement line').not.toBeNull()
-      expect(agreement!.queries).toBe(queriesScored(r.out))
-      expect(agreement!.same / agreement!.queries).toBeGreaterThanOrEqual(0.995)
     }, 300_000)
   },
 )
