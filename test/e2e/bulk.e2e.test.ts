@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DevServer } from '../../scripts/wrangler-dev'
 import { glyphToPng, type GlyphOptions } from '../../src/train/data/generated'
 import { DEV_KEY, startDefaultModelServer } from './default-server'
+import { pollUntil } from './poll'
 
 const MODEL = 'models/omniglot-conv4-proto-v10d.json'
 const GLYPHS: GlyphOptions = { alphabets: 2, charactersPerAlphabet: 3, drawingsPerCharacter: 3 }
@@ -150,6 +151,36 @@ describe('npm run embed + oneshot bulk over wrangler dev', () => {
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout).toContain('in 3 request(s) (1 replayed)')
     expect((await api('GET', `/v1/sets/${set}`)).json.count).toBe(12)
+  })
+
+  it('classify by embedding: bursts of concurrent reads of a new head all answer, alike', async () => {
+    // runs after the upload test, whose file this reuses
+    const set = await newSet('burst')
+    const post = (lines: unknown[]) =>
+      fetch(`${server.url}/v1/sets/${set}/examples/bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEV_KEY}`, 'content-type': 'application/x-ndjson' },
+        body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+      })
+    expect((await post(ndjson(out()))).status).toBe(201)
+    const e = (await api('POST', '/v1/embed', { image: b64(query(LABELS[0]!)) })).json
+    const body = { embeddings: [e.embedding], model: e.model, sha256: e.sha256, k: 3 }
+    const classify = () => api('POST', `/v1/sets/${set}/classify`, body) // eventual: the KV head
+    await pollUntil('the set to be published', classify, (r) => r.status === 200)
+    // A new label holding the query's own embedding: every request of a burst sent right after
+    // the add meets the old head or the new one; each must answer, and the new head's row wins.
+    expect((await post([{ label: 'late', embedding: e.embedding, ...e }])).status).toBe(201)
+    const burst = async () => Promise.all(Array.from({ length: 16 }, classify))
+    for (const r of await burst()) {
+      expect(r.status, JSON.stringify(r.json)).toBe(200)
+      expect([LABELS[0], 'late']).toContain(r.json.results[0].label)
+    }
+    await pollUntil('the add to be published', classify, (r) => r.json.results[0].label === 'late')
+    for (const r of await burst()) {
+      expect(r.status).toBe(200)
+      expect(r.json.results[0]).toMatchObject({ label: 'late', unknown: false })
+      expect(r.json.results[0].distance).toBeLessThan(0.02) // its own int8 row
+    }
   })
 
   it('refuses embeddings tagged with another model or another sha256', async () => {

@@ -1,3 +1,4 @@
+import { waitUntil } from 'cloudflare:workers'
 import {
   classify,
   wasmDotKernel,
@@ -43,7 +44,8 @@ export async function loadSnapshot(
   if (published && isHead(published)) {
     // Segments are read in parallel; one not visible here yet: read through the object instead.
     const kv = env.SUPPORT_KV
-    const set = await storage(() => snapshotCache.load(key, published, (k) => readValue(kv, k)))
+    const segment = (k: string) => readValue(kv, k)
+    const set = await storage(() => snapshotCache.load(key, published, segment, waitUntil))
     if (set) return set
   }
   const bytes = published && !isHead(published) ? published : await storage(() => stub.snapshot())

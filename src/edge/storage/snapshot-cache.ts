@@ -53,12 +53,14 @@ export class SnapshotCache {
    * earlier head of the set are reused, the others read with `fetch` in parallel and checked
    * against the head. Room for the set is made before reading (the head says how large it is).
    * Null when a segment is missing (KV is eventually consistent: a new head may be visible where
-   * its segments are not yet); the caller then reads through the set's object.
+   * its segments are not yet); the caller then reads through the set's object. Concurrent loads
+   * of the same head share one read, which `keepAlive` (the Worker's waitUntil) is given.
    */
   async load(
     key: string,
     head: ArrayBuffer,
     fetch: (segment: string) => Promise<ArrayBuffer | null>,
+    keepAlive?: (read: Promise<unknown>) => void,
   ): Promise<Snapshot | null> {
     const bytes = new Uint8Array(head)
     const hit = this.hit(key, bytes, head.byteLength)
@@ -72,6 +74,10 @@ export class SnapshotCache {
       if (this.loading.get(key)?.done === done) this.loading.delete(key)
     })
     this.loading.set(key, { header: bytes.slice(), done })
+    // The read's I/O belongs to the request that started it; were that request cancelled (its
+    // client gone), the others awaiting it would be cancelled too. `keepAlive` (the Worker's
+    // waitUntil) lets the read finish regardless.
+    keepAlive?.(done)
     return done
   }
 
