@@ -48,11 +48,17 @@ export async function isolateInspector(port: number) {
       ws.send(JSON.stringify({ id: my, method, params }))
     })
   await send('Runtime.enable')
+  // the remote objects a probe makes, released after it: held, they would keep alive what they
+  // list (an evicted set's kernel memory) and the next probe would count it
+  const objectGroup = 'memory-probe'
   /** Every live object whose prototype is `proto` (an expression): a remote array. */
   const all = async (proto: string): Promise<string> => {
-    const p = await send('Runtime.evaluate', { expression: proto, contextId: context })
-    return (await send('Runtime.queryObjects', { prototypeObjectId: p.result.objectId })).objects
-      .objectId
+    const p = await send('Runtime.evaluate', { expression: proto, contextId: context, objectGroup })
+    const q = await send('Runtime.queryObjects', {
+      prototypeObjectId: p.result.objectId,
+      objectGroup,
+    })
+    return q.objects.objectId
   }
   const call = async (objectId: string, fn: string, args: string[] = []): Promise<number[]> =>
     (
@@ -77,6 +83,7 @@ export async function isolateInspector(port: number) {
           'return this.filter((b) => !own.has(b)).map((b) => b.byteLength) }',
         [memories],
       )
+      await send('Runtime.releaseObjectGroup', { objectGroup })
       const heap = await send('Runtime.getHeapUsage')
       const arrayBuffers = buffers.reduce((a, b) => a + b, 0)
       const total = heap.usedSize + wasm.reduce((a, b) => a + b, 0) + arrayBuffers
@@ -107,7 +114,5 @@ export async function isolateInspector(port: number) {
       }
     },
     close: () => ws.close(),
-    /** Forgets the remote arrays the probes made (they would keep their objects alive). */
-    release: () => send('Runtime.releaseObjectGroup', { objectGroup: '' }).catch(() => {}),
   }
 }

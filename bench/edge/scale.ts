@@ -359,7 +359,6 @@ try {
       memory: workerdMemory(server.pid),
       load: loadAverage(),
     }
-    await inspector.release()
     results.push(r)
     console.error(
       `${size}: ingest ${ing.rate.toFixed(0)} rows/s, seen by a classify started ${fullSeen.seen.toFixed(0)} ms after; one add seen by one started ` +

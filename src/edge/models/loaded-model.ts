@@ -8,6 +8,7 @@ import {
 } from '../../core'
 import { ApiError, modelUnavailable } from '../errors'
 import { Embedder } from '../runtime/embedder'
+import { awaitLoadElsewhere } from '../runtime/load-elsewhere'
 import { modelRef, type ModelRef } from '../runtime/model-ref'
 import { createOrtSession, Tensor, type OrtSession } from '../runtime/ort'
 import type { CatalogueEntry } from './types'
@@ -28,10 +29,13 @@ export interface LoadedModel {
   face: FaceDetection | null
 }
 
-// One ORT session per model file per isolate, keyed by the sha256 of its bytes. A failed load is
-// not kept, so a model whose object is fixed in the store serves again without a restart.
-const sessions = new Map<string, Promise<OrtSession>>()
-const embedders = new Map<string, Promise<Embedder>>()
+// One ORT session per model file per isolate, keyed by the sha256 of its bytes. Requests (and
+// Durable Object alarms) that need it while another is loading it wait for it in their own
+// context (awaitLoadElsewhere): none awaits a promise another created. A failed load is not
+// kept, so a model whose object is fixed in the store serves again without a restart.
+const sessions = new Map<string, OrtSession>()
+const loadingSessions = new Map<string, object>()
+const embedders = new Map<string, Embedder>()
 
 /** Hex SHA-256 of a model file's bytes (the store checks these against the manifests). */
 export async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
@@ -40,23 +44,37 @@ export async function sha256OfBytes(bytes: ArrayBuffer): Promise<string> {
 }
 
 /** The session of the store object `key`, whose bytes must hash to `sha256`. */
-function session(bucket: R2Bucket, key: string, sha256: string, what: string): Promise<OrtSession> {
-  let s = sessions.get(sha256)
-  if (!s) {
-    s = (async () => {
-      const object = await bucket.get(key)
-      if (!object) throw modelUnavailable(`${what}: its .onnx is missing from the model store`)
-      const bytes = await object.arrayBuffer()
-      if ((await sha256OfBytes(bytes)) !== sha256.toLowerCase())
-        throw modelUnavailable(
-          `${what}: sha256 of the stored .onnx does not match its manifest; refusing to serve it`,
-        )
-      return createOrtSession(new Uint8Array(bytes))
-    })()
-    sessions.set(sha256, s)
-    s.catch(() => sessions.delete(sha256))
+async function session(
+  bucket: R2Bucket,
+  key: string,
+  sha256: string,
+  what: string,
+): Promise<OrtSession> {
+  const ready = sessions.get(sha256)
+  if (ready) return ready
+  if (loadingSessions.has(sha256)) {
+    const loaded = await awaitLoadElsewhere(
+      () => sessions.get(sha256),
+      () => loadingSessions.has(sha256),
+    )
+    if (loaded) return loaded
   }
-  return s
+  const mine = {}
+  loadingSessions.set(sha256, mine)
+  try {
+    const object = await bucket.get(key)
+    if (!object) throw modelUnavailable(`${what}: its .onnx is missing from the model store`)
+    const bytes = await object.arrayBuffer()
+    if ((await sha256OfBytes(bytes)) !== sha256.toLowerCase())
+      throw modelUnavailable(
+        `${what}: sha256 of the stored .onnx does not match its manifest; refusing to serve it`,
+      )
+    const created = await createOrtSession(new Uint8Array(bytes))
+    if (!sessions.has(sha256)) sessions.set(sha256, created) // else another load won meanwhile
+    return sessions.get(sha256)!
+  } finally {
+    if (loadingSessions.get(sha256) === mine) loadingSessions.delete(sha256)
+  }
 }
 
 /** Runs `run`, turning anything but an API error into a 503 for this model (logged). */
@@ -76,16 +94,12 @@ async function guarded<T>(id: string, run: () => Promise<T>): Promise<T> {
  */
 export function loadedModel(bucket: R2Bucket, entry: CatalogueEntry): LoadedModel {
   const { manifest } = entry
-  const embedder = () => {
-    let e = embedders.get(manifest.sha256)
-    if (!e) {
-      e = session(bucket, entry.key, manifest.sha256, `model ${entry.id}`).then(
-        (s) => new Embedder(s, manifest),
-      )
-      embedders.set(manifest.sha256, e)
-      e.catch(() => embedders.delete(manifest.sha256))
-    }
-    return e
+  const embedder = async () => {
+    const made = embedders.get(manifest.sha256)
+    if (made) return made
+    const s = await session(bucket, entry.key, manifest.sha256, `model ${entry.id}`)
+    if (!embedders.has(manifest.sha256)) embedders.set(manifest.sha256, new Embedder(s, manifest))
+    return embedders.get(manifest.sha256)!
   }
   return {
     manifest,

@@ -1,4 +1,5 @@
 import type { KernelFactory } from '../../core'
+import { awaitLoadElsewhere } from '../runtime/load-elsewhere'
 import { decodeHead, decodeSegment, joinSegments, type Head } from './segments'
 import {
   decodeSnapshot,
@@ -29,8 +30,8 @@ interface Entry {
 export class SnapshotCache {
   private entries = new Map<string, Entry>()
   private total = 0
-  /** Reads of a new head in flight, by set: requests that meet the same head share one. */
-  private loading = new Map<string, { header: Uint8Array; done: Promise<Snapshot | null> }>()
+  /** Reads of a new head in flight, by set: requests that meet the same head wait for it. */
+  private loading = new Map<string, { header: Uint8Array }>()
 
   constructor(
     readonly budget: number,
@@ -67,16 +68,25 @@ export class SnapshotCache {
     if (hit) return hit
     // Requests that meet a set's new head together share one read: each would otherwise fetch
     // the new segments and build its own copy of the set beside the cached one (a 100,000 x 128
-    // set is ~16 MB live), so a burst after a publish could hold several at once.
+    // set is ~16 MB live), so a burst after a publish could hold several at once. The others
+    // wait for it to be cached in their own context (never on its promise: load-elsewhere.ts),
+    // and read for themselves if it fails.
     const pending = this.loading.get(key)
-    if (pending && same(pending.header, bytes)) return pending.done
+    if (pending && same(pending.header, bytes)) {
+      const shared = await awaitLoadElsewhere(
+        () => this.hit(key, bytes, head.byteLength),
+        () => this.loading.get(key) === pending,
+      )
+      if (shared) return shared
+    }
+    const mine = { header: bytes.slice() }
+    this.loading.set(key, mine)
     const done = this.read(key, head, bytes, fetch).finally(() => {
-      if (this.loading.get(key)?.done === done) this.loading.delete(key)
+      if (this.loading.get(key) === mine) this.loading.delete(key)
     })
-    this.loading.set(key, { header: bytes.slice(), done })
-    // The read's I/O belongs to the request that started it; were that request cancelled (its
-    // client gone), the others awaiting it would be cancelled too. `keepAlive` (the Worker's
-    // waitUntil) lets the read finish regardless.
+    // The read's I/O belongs to the request that started it: were that request cancelled (its
+    // client gone), the read would stop with it. `keepAlive` (the Worker's waitUntil) lets it
+    // finish, so the requests waiting for it find the set cached.
     keepAlive?.(done)
     return done
   }
